@@ -1,0 +1,1 @@
+//! Connection strings: to be written.

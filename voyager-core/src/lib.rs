@@ -1,0 +1,19 @@
+//! libvoyager's core: everything the CLI, the C ABI and the Python wheel do, done once.
+//!
+//! Each module is one concept of the user's journey. The async API is the real one; the
+//! [`blocking`] facade runs it on the one runtime the library owns, for C and Python.
+
+pub mod blocking;
+pub mod config;
+pub mod connection;
+pub mod error;
+pub mod fs_atomic;
+pub mod init;
+pub mod journey;
+pub mod migration_dir;
+pub mod runtime;
+
+pub use error::{Error, ErrorKind, Result};
+
+/// The version written into reports and metainfo.
+pub const VOYAGER_VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,1 @@
+//! Migration dir: to be written.

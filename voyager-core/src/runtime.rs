@@ -1,0 +1,50 @@
+//! The one async runtime the library owns. C calls and blocking Python calls run on it; the CLI
+//! uses it too, so every front drives the core the same way.
+
+use std::future::Future;
+use std::sync::OnceLock;
+
+use crate::{Error, Result};
+
+struct Owned {
+    runtime: tokio::runtime::Runtime,
+    pid: u32,
+}
+
+static RUNTIME: OnceLock<std::result::Result<Owned, String>> = OnceLock::new();
+
+/// The library's runtime, created on first use.
+///
+/// A runtime's worker threads do not survive `fork()`, so a forked child (Python's
+/// multiprocessing with the fork start method) gets a clear error instead of a deadlock.
+pub fn runtime() -> Result<&'static tokio::runtime::Runtime> {
+    let owned = RUNTIME.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .thread_name("voyager")
+            .build()
+            .map(|runtime| Owned { runtime, pid: std::process::id() })
+            .map_err(|e| format!("could not start libvoyager's async runtime: {e}"))
+    });
+    match owned {
+        Ok(owned) if owned.pid == std::process::id() => Ok(&owned.runtime),
+        Ok(_) => Err(Error::internal(
+            "libvoyager was used before this process was forked; its runtime does not survive fork(): \
+             use the 'spawn' start method for multiprocessing",
+        )),
+        Err(message) => Err(Error::internal(message.clone())),
+    }
+}
+
+/// Run `future` to completion on the library's runtime, blocking the calling thread.
+///
+/// Must not be called from inside the runtime itself (from async code); that is a bug and is
+/// reported as one rather than panicking.
+pub fn block_on<F: Future>(future: F) -> Result<F::Output> {
+    if tokio::runtime::Handle::try_current().is_ok() {
+        return Err(Error::internal(
+            "a blocking libvoyager call was made from inside an async runtime; use the async API there",
+        ));
+    }
+    Ok(runtime()?.block_on(future))
+}

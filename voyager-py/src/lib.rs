@@ -1,0 +1,1 @@
+//! The Python module: to be written.
