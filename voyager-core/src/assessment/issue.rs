@@ -1,0 +1,98 @@
+//! One assessment issue, in yb-voyager's field names (see shared/ISSUES.md for the vocabulary).
+
+use serde::{Deserialize, Serialize};
+
+/// Where an issue belongs (`AssessmentIssues[].Category`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    UnsupportedDatatypes,
+    UnsupportedFeatures,
+    UnsupportedQueryConstructs,
+    UnsupportedPlpgsqlObjects,
+    MigrationCaveats,
+    PerformanceOptimizations,
+}
+
+impl Category {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::UnsupportedDatatypes => "unsupported_datatypes",
+            Category::UnsupportedFeatures => "unsupported_features",
+            Category::UnsupportedQueryConstructs => "unsupported_query_constructs",
+            Category::UnsupportedPlpgsqlObjects => "unsupported_plpgsql_objects",
+            Category::MigrationCaveats => "migration_caveats",
+            Category::PerformanceOptimizations => "performance_optimizations",
+        }
+    }
+
+    /// The sentence the report prints beside the category.
+    pub fn description(self) -> &'static str {
+        match self {
+            Category::UnsupportedDatatypes => "Columns of data types YugabyteDB cannot store.",
+            Category::UnsupportedFeatures => "Schema features YugabyteDB lacks or restricts.",
+            Category::UnsupportedQueryConstructs => {
+                "Constructs in the workload's queries (pg_stat_statements) that YugabyteDB does not support."
+            }
+            Category::UnsupportedPlpgsqlObjects => {
+                "Constructs inside functions and procedures that YugabyteDB does not support."
+            }
+            Category::MigrationCaveats => {
+                "Works on YugabyteDB, with a caveat (live migration, roles, foreign tables)."
+            }
+            Category::PerformanceOptimizations => {
+                "Works, but will be slow or hot on a distributed database."
+            }
+        }
+    }
+}
+
+/// How much work an issue is (`AssessmentIssues[].Impact`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Impact {
+    /// Minor: a workaround exists.
+    #[serde(rename = "LEVEL_1")]
+    Level1,
+    /// Moderate: query or code changes.
+    #[serde(rename = "LEVEL_2")]
+    Level2,
+    /// Major: a redesign or a data type change.
+    #[serde(rename = "LEVEL_3")]
+    Level3,
+}
+
+impl Impact {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Impact::Level1 => "LEVEL_1",
+            Impact::Level2 => "LEVEL_2",
+            Impact::Level3 => "LEVEL_3",
+        }
+    }
+}
+
+/// One issue found in a source database.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Issue {
+    pub category: Category,
+    pub category_description: String,
+    /// yb-voyager's identifier, e.g. `UNSUPPORTED_DATATYPE_XML`.
+    #[serde(rename = "Type")]
+    pub issue_type: String,
+    /// A short human title.
+    pub name: String,
+    pub description: String,
+    pub impact: Impact,
+    /// TABLE, COLUMN, INDEX, CONSTRAINT, VIEW, MVIEW, FUNCTION, PROCEDURE, TRIGGER, POLICY,
+    /// EXTENSION, COLLATION, SEQUENCE, DML_QUERY.
+    pub object_type: String,
+    /// Schema-qualified name of the object (schema.table.column for a column).
+    pub object_name: String,
+    /// The SQL the issue was found in, where there is one.
+    pub sql_statement: String,
+    pub docs_link: String,
+    /// Release series to the first YugabyteDB version of that series where this is fixed,
+    /// e.g. `{"2.25": "2.25.0.0"}` (yb-voyager's shape). Empty when not fixed anywhere.
+    pub minimum_versions_fixed_in: std::collections::BTreeMap<String, String>,
+}
