@@ -96,3 +96,45 @@ pub struct Issue {
     /// e.g. `{"2.25": "2.25.0.0"}` (yb-voyager's shape). Empty when not fixed anywhere.
     pub minimum_versions_fixed_in: std::collections::BTreeMap<String, String>,
 }
+
+/// The fixed facts of one issue type; detectors declare these as constants and stamp issues
+/// out of them with [`IssueKind::issue`], so every issue of a type reads the same.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IssueKind {
+    pub issue_type: &'static str,
+    pub name: &'static str,
+    pub description: &'static str,
+    pub impact: Impact,
+    pub docs_link: &'static str,
+    /// (series, first fixed version), e.g. `&[("2.25", "2.25.0.0")]`.
+    pub fixed_in: &'static [(&'static str, &'static str)],
+}
+
+impl IssueKind {
+    /// An issue of this kind about one object.
+    pub fn issue(
+        &self,
+        category: Category,
+        object_type: &str,
+        object_name: impl Into<String>,
+        sql_statement: impl Into<String>,
+    ) -> Issue {
+        Issue {
+            category,
+            category_description: category.description().to_string(),
+            issue_type: self.issue_type.to_string(),
+            name: self.name.to_string(),
+            description: self.description.to_string(),
+            impact: self.impact,
+            object_type: object_type.to_string(),
+            object_name: object_name.into(),
+            sql_statement: sql_statement.into(),
+            docs_link: self.docs_link.to_string(),
+            minimum_versions_fixed_in: self
+                .fixed_in
+                .iter()
+                .map(|(series, version)| (series.to_string(), version.to_string()))
+                .collect(),
+        }
+    }
+}
