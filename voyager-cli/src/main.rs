@@ -1,1 +1,78 @@
-fn main() {}
+//! `voyager`, the reference CLI of libvoyager: a person at a terminal drives the same journey
+//! as a Python notebook or a C program, through the same core. Every question has a flag, so
+//! every command also runs unattended; `--json` prints results for scripts.
+
+mod commands;
+mod output;
+mod prompt;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use output::Output;
+
+/// Assess fleets of PostgreSQL databases for a move to YugabyteDB, and start the migration of
+/// one of them.
+///
+/// The journey: `voyager init` creates a migration dir for a source database, `voyager
+/// assess-migration` assesses it and stores the assessment in the control plane, and `voyager
+/// start-migration` continues from there, on this machine or another.
+#[derive(Parser)]
+#[command(
+    name = "voyager",
+    version,
+    propagate_version = true,
+    arg_required_else_help = true
+)]
+struct Cli {
+    /// Print the result as JSON on stdout (messages go to stderr).
+    #[arg(long, global = true)]
+    json: bool,
+
+    /// How much to log on stderr: error, warn, info, debug or trace.
+    #[arg(
+        long,
+        global = true,
+        value_name = "LEVEL",
+        default_value = "warn",
+        env = "VOYAGER_LOG_LEVEL"
+    )]
+    log_level: String,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start a migration: check the source, choose where assessments are kept, create the
+    /// migration dir.
+    Init(commands::init::InitArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(&cli.log_level);
+    let out = Output::new(cli.json);
+    let result = match cli.command {
+        Command::Init(args) => commands::init::run(args, &out),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            out.error(&err);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(level: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_new(level)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
+}

@@ -63,7 +63,10 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Error { kind, message: message.into() }
+        Error {
+            kind,
+            message: message.into(),
+        }
     }
     pub fn kind(&self) -> ErrorKind {
         self.kind
@@ -73,7 +76,10 @@ impl Error {
     }
     /// The same error with some context in front: `"{context}: {message}"`.
     pub fn context(self, context: impl std::fmt::Display) -> Self {
-        Error { kind: self.kind, message: format!("{context}: {}", self.message) }
+        Error {
+            kind: self.kind,
+            message: format!("{context}: {}", self.message),
+        }
     }
 
     pub fn invalid_argument(message: impl Into<String>) -> Self {
@@ -102,7 +108,10 @@ impl Error {
     }
     /// An I/O failure on `path`, saying what we were doing.
     pub fn io(action: &str, path: &std::path::Path, err: &std::io::Error) -> Self {
-        Self::new(ErrorKind::Io, format!("could not {action} {}: {err}", path.display()))
+        Self::new(
+            ErrorKind::Io,
+            format!("could not {action} {}: {err}", path.display()),
+        )
     }
 }
 
@@ -115,6 +124,9 @@ pub struct ErrorReport<'a> {
 
 impl Error {
     pub fn report(&self) -> ErrorReport<'_> {
-        ErrorReport { kind: self.kind, message: &self.message }
+        ErrorReport {
+            kind: self.kind,
+            message: &self.message,
+        }
     }
 }

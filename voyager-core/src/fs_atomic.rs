@@ -17,9 +17,13 @@ pub fn write(path: &Path, contents: &[u8]) -> Result<()> {
         .prefix(".voyager-tmp-")
         .tempfile_in(parent)
         .map_err(|e| Error::io("create a temporary file in", parent, &e))?;
-    tmp.write_all(contents).map_err(|e| Error::io("write", tmp.path(), &e))?;
-    tmp.as_file().sync_all().map_err(|e| Error::io("flush", tmp.path(), &e))?;
-    tmp.persist(path).map_err(|e| Error::io("replace", path, &e.error))?;
+    tmp.write_all(contents)
+        .map_err(|e| Error::io("write", tmp.path(), &e))?;
+    tmp.as_file()
+        .sync_all()
+        .map_err(|e| Error::io("flush", tmp.path(), &e))?;
+    tmp.persist(path)
+        .map_err(|e| Error::io("replace", path, &e.error))?;
     Ok(())
 }
 
@@ -53,6 +57,9 @@ mod tests {
     fn unwritable_directory_is_an_io_error() {
         let err = write(Path::new("/proc/voyager-cannot-write-here/x"), b"x").unwrap_err();
         assert_eq!(err.kind(), crate::ErrorKind::Io);
-        assert!(err.message().contains("/proc/voyager-cannot-write-here"), "{err}");
+        assert!(
+            err.message().contains("/proc/voyager-cannot-write-here"),
+            "{err}"
+        );
     }
 }

@@ -76,8 +76,13 @@ impl Question {
 
     pub fn with_choices(mut self, choices: &[(&str, &str)]) -> Self {
         self.kind = QuestionKind::Choice;
-        self.choices =
-            choices.iter().map(|(v, l)| Choice { value: (*v).into(), label: (*l).into() }).collect();
+        self.choices = choices
+            .iter()
+            .map(|(v, l)| Choice {
+                value: (*v).into(),
+                label: (*l).into(),
+            })
+            .collect();
         self
     }
 
@@ -87,14 +92,21 @@ impl Question {
         let answer = answer.trim();
         match self.kind {
             QuestionKind::Choice => {
-                let found = self.choices.iter().find(|c| c.value.eq_ignore_ascii_case(answer));
+                let found = self
+                    .choices
+                    .iter()
+                    .find(|c| c.value.eq_ignore_ascii_case(answer));
                 match found {
                     Some(c) => Ok(c.value.clone()),
                     None => Err(Error::invalid_argument(format!(
                         "'{answer}' is not an answer to \"{}\" ({}): choose one of {}",
                         self.text,
                         self.flag,
-                        self.choices.iter().map(|c| c.value.as_str()).collect::<Vec<_>>().join(", ")
+                        self.choices
+                            .iter()
+                            .map(|c| c.value.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ))),
                 }
             }
@@ -127,7 +139,10 @@ impl Question {
         };
         Error::new(
             ErrorKind::MissingAnswer,
-            format!("no answer to \"{}\": {how}", self.text.trim_end_matches(['?', ':', ' '])),
+            format!(
+                "no answer to \"{}\": {how}",
+                self.text.trim_end_matches(['?', ':', ' '])
+            ),
         )
     }
 }
@@ -160,8 +175,12 @@ mod tests {
 
     #[test]
     fn missing_answer_names_flag_and_env() {
-        let q = Question::text("source_password", "Source password:", "--source-db-password")
-            .with_env("SOURCE_DB_PASSWORD");
+        let q = Question::text(
+            "source_password",
+            "Source password:",
+            "--source-db-password",
+        )
+        .with_env("SOURCE_DB_PASSWORD");
         let err = q.missing();
         assert_eq!(err.kind(), ErrorKind::MissingAnswer);
         assert!(err.message().contains("--source-db-password"));

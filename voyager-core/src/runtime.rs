@@ -23,7 +23,10 @@ pub fn runtime() -> Result<&'static tokio::runtime::Runtime> {
             .enable_all()
             .thread_name("voyager")
             .build()
-            .map(|runtime| Owned { runtime, pid: std::process::id() })
+            .map(|runtime| Owned {
+                runtime,
+                pid: std::process::id(),
+            })
             .map_err(|e| format!("could not start libvoyager's async runtime: {e}"))
     });
     match owned {

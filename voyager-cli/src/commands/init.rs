@@ -1,0 +1,145 @@
+//! `voyager init`.
+
+use clap::{Args, ValueEnum};
+use voyager_core::connection::LibpqEnv;
+use voyager_core::init::{InitAnswers, InitJourney, InitOutcome};
+use voyager_core::journey::Step;
+use voyager_core::runtime::block_on;
+use voyager_core::{ErrorKind, Result};
+
+use crate::output::Output;
+use crate::prompt;
+
+#[derive(Args)]
+#[command(
+    after_help = "Without a terminal, every answer must come from a flag; a missing one is an error that names it.\n\
+Passwords are never written to the migration dir: give the source password with SOURCE_DB_PASSWORD, \
+PGPASSWORD, ~/.pgpass or at the prompt."
+)]
+pub struct InitArgs {
+    /// Directory to create for the migration (config file + export dir) [default: ./<database>-migration].
+    #[arg(long, value_name = "DIR")]
+    migration_dir: Option<String>,
+
+    /// Source PostgreSQL connection string, as libpq takes it (URI or key=value).
+    #[arg(
+        long = "source-db-connection-string",
+        visible_alias = "source",
+        value_name = "CONN"
+    )]
+    source: Option<String>,
+
+    /// Source password, when the connection string, PGPASSWORD and ~/.pgpass lack it. Prefer the
+    /// environment variable: a flag is visible to other users of the machine.
+    #[arg(
+        long,
+        env = "SOURCE_DB_PASSWORD",
+        hide_env_values = true,
+        value_name = "PASSWORD"
+    )]
+    source_db_password: Option<String>,
+
+    /// Where assessments are kept: a shared YugabyteDB instance, or the local UI's default one.
+    #[arg(long, value_enum, value_name = "WHERE")]
+    control_plane: Option<ControlPlaneChoice>,
+
+    /// Connection string of the shared YugabyteDB instance (implies --control-plane shared).
+    #[arg(long, value_name = "CONN")]
+    assessment_control_plane: Option<String>,
+
+    /// Take the default answer of every question that has one.
+    #[arg(long, short = 'y')]
+    yes: bool,
+
+    /// Replace a migration dir that already holds a migration.
+    #[arg(long)]
+    force: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ControlPlaneChoice {
+    /// A shared YugabyteDB instance, to view all assessments together.
+    Shared,
+    /// The local UI's default control plane (postgresql://yugabyte:yugabyte@localhost:5433).
+    Local,
+}
+
+pub fn run(args: InitArgs, out: &Output) -> Result<()> {
+    let control_plane = match (args.control_plane, &args.assessment_control_plane) {
+        (Some(ControlPlaneChoice::Shared), _) | (None, Some(_)) => Some("shared".to_string()),
+        (Some(ControlPlaneChoice::Local), Some(_)) => {
+            return Err(voyager_core::Error::invalid_argument(
+                "--assessment-control-plane goes with --control-plane shared, not local",
+            ))
+        }
+        (Some(ControlPlaneChoice::Local), None) => Some("local".to_string()),
+        (None, None) => None,
+    };
+    let answers = InitAnswers {
+        source: args.source,
+        source_password: args.source_db_password,
+        control_plane,
+        assessment_control_plane: args.assessment_control_plane,
+        migration_dir: args.migration_dir,
+        force: args.force,
+        yes: args.yes,
+    };
+    let outcome = drive(
+        InitJourney::new(answers, LibpqEnv::from_process()),
+        args.yes,
+        out,
+    )?;
+    out.result(&outcome, || human(&outcome));
+    Ok(())
+}
+
+/// Run the journey, prompting on a terminal for what the flags did not answer.
+fn drive(mut journey: InitJourney, yes: bool, out: &Output) -> Result<InitOutcome> {
+    let interactive = prompt::interactive();
+    let mut failures = 0;
+    loop {
+        match block_on(journey.next())? {
+            Ok(Step::Say { message }) => out.say(&message),
+            Ok(Step::Ask { question }) => {
+                let answer = match (&question.default, yes, interactive) {
+                    (Some(default), true, _) => default.clone(),
+                    (_, _, true) => prompt::ask(&question)?,
+                    _ => return Err(question.missing()),
+                };
+                if let Err(e) = journey.answer(&question.id, &answer) {
+                    if !interactive {
+                        return Err(e);
+                    }
+                    out.say(&format!("error: {e}"));
+                }
+            }
+            Ok(Step::Done { outcome }) => return Ok(outcome),
+            // On a terminal a failed check is reported and its question asked again.
+            Err(e) if interactive && retryable(e.kind()) && failures < 5 => {
+                failures += 1;
+                out.say(&format!("error: {e}"));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+fn retryable(kind: ErrorKind) -> bool {
+    matches!(
+        kind,
+        ErrorKind::Connection | ErrorKind::InvalidArgument | ErrorKind::AlreadyExists
+    )
+}
+
+fn human(outcome: &InitOutcome) -> String {
+    format!(
+        "Migration {} is ready in {}\n  config file:   {}\n  source:        {}\n  control plane: {} ({})\n\nNext step:\n  {}",
+        outcome.migration_uuid,
+        outcome.migration_dir.display(),
+        outcome.config_file.display(),
+        outcome.source,
+        outcome.assessment_control_plane,
+        outcome.control_plane,
+        outcome.next_step
+    )
+}

@@ -1,0 +1,46 @@
+//! Where the CLI's words go: people get sentences, scripts (`--json`) get one JSON document on
+//! stdout, and progress and messages go to stderr so they never mix with it.
+
+use serde::Serialize;
+use voyager_core::Error;
+
+pub struct Output {
+    json: bool,
+}
+
+impl Output {
+    pub fn new(json: bool) -> Self {
+        Output { json }
+    }
+
+    /// Something the journey says on the way.
+    pub fn say(&self, message: &str) {
+        if self.json {
+            eprintln!("{message}");
+        } else {
+            println!("{message}");
+        }
+    }
+
+    /// The command's result: JSON for scripts, or the human text.
+    pub fn result<T: Serialize>(&self, value: &T, human: impl FnOnce() -> String) {
+        if self.json {
+            match serde_json::to_string_pretty(value) {
+                Ok(text) => println!("{text}"),
+                Err(e) => eprintln!("error: could not print the result as JSON: {e}"),
+            }
+        } else {
+            println!("{}", human());
+        }
+    }
+
+    /// A failure: `{"error": {"kind", "message"}}` on stdout with `--json`, else on stderr.
+    pub fn error(&self, err: &Error) {
+        if self.json {
+            let doc = serde_json::json!({ "error": err.report() });
+            println!("{doc:#}");
+        } else {
+            eprintln!("error: {err}");
+        }
+    }
+}

@@ -1,1 +1,0 @@
-//! The config file: to be written.

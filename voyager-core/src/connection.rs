@@ -1,1 +1,0 @@
-//! Connection strings: to be written.
