@@ -17,9 +17,8 @@ pub(super) fn parse(text: &str) -> Result<ConnectionString> {
     }
     let trimmed = text.trim();
     if trimmed.is_empty() {
-        return Err(Error::invalid_argument(
-            "the connection string is empty: give a URI (postgresql://user@host:5432/db) or key=value pairs (host=... dbname=...)",
-        ));
+        // As libpq: everything comes from the PG* environment and the defaults.
+        return Ok(ConnectionString::default());
     }
     let result = match trimmed
         .strip_prefix("postgresql://")
@@ -437,9 +436,8 @@ mod tests {
 
     #[test]
     fn bad_input_is_refused_without_echoing_the_password() {
+        assert_eq!(parse("  ").unwrap(), ConnectionString::default());
         for bad in [
-            "",
-            "   ",
             "postgresql://u:Secr3t@h:99999/db",
             "postgresql://u:Secr3t@h/db?sslmode=maybe",
             "postgresql://u:Secr3t@[::1/db",

@@ -1,0 +1,81 @@
+//! What the integration tests share: the sandbox servers' addresses (from `scripts/pg-sandbox
+//! env`), and a superuser connection to make what a test needs.
+#![allow(dead_code)]
+
+use std::time::Duration;
+
+use voyager_core::connection::{ConnectionString, LibpqEnv};
+
+/// A sandbox variable; the tests need the servers and fail clearly without them.
+pub fn var(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| {
+        panic!("{name} is not set: run the tests with ./scripts/test, or `eval \"$(scripts/pg-sandbox up)\"` first")
+    })
+}
+
+pub fn source_url() -> String {
+    var("VOYAGER_SOURCE_URL")
+}
+pub fn source_host() -> String {
+    var("VOYAGER_SOURCE_HOST")
+}
+pub fn source_port() -> u16 {
+    var("VOYAGER_SOURCE_PORT")
+        .parse()
+        .expect("VOYAGER_SOURCE_PORT is a port")
+}
+pub fn cp_url() -> String {
+    var("VOYAGER_CP_URL")
+}
+
+pub const TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A superuser client on the source server.
+pub async fn source_admin() -> tokio_postgres::Client {
+    let conn = ConnectionString::parse(&var("VOYAGER_SOURCE_ADMIN_URL"))
+        .unwrap()
+        .resolve(&LibpqEnv::empty());
+    conn.connect(TIMEOUT)
+        .await
+        .expect("the sandbox source server answers")
+}
+
+/// A port on which nothing listens.
+pub fn closed_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    port
+}
+
+/// A role with a distinctive password that tests search for in everything written.
+pub const SECRET_ROLE: &str = "pwtest";
+pub const SECRET_PASSWORD: &str = "Zq9-voyager-secret";
+
+pub async fn ensure_secret_role() {
+    let admin = source_admin().await;
+    let _ = admin
+        .batch_execute(&format!(
+            "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{SECRET_ROLE}') THEN \
+             CREATE ROLE {SECRET_ROLE} LOGIN PASSWORD '{SECRET_PASSWORD}'; END IF; END $$; \
+             GRANT CONNECT ON DATABASE db1 TO {SECRET_ROLE}"
+        ))
+        .await;
+}
+
+/// Every file below `dir`, read as (lossy) text.
+pub fn all_text_below(dir: &std::path::Path) -> String {
+    let mut out = String::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push_str(&String::from_utf8_lossy(&std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    out
+}
