@@ -95,6 +95,20 @@ impl LibpqEnv {
     }
 }
 
+/// What a connection string says, without its password: what the C ABI and Python show.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConnectionInfo {
+    pub host: String,
+    pub hosts: Vec<String>,
+    pub port: u16,
+    pub dbname: String,
+    pub user: String,
+    pub sslmode: SslMode,
+    pub sslrootcert: Option<String>,
+    pub has_password: bool,
+    pub redacted: String,
+}
+
 /// A parsed connection string. Its `Debug` and `Display` print the redacted form only.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct ConnectionString {
@@ -279,6 +293,21 @@ impl ConnectionString {
             self.dbname(),
             self.user()
         )
+    }
+
+    /// What this connection string says, without the password.
+    pub fn info(&self) -> ConnectionInfo {
+        ConnectionInfo {
+            host: self.host().to_string(),
+            hosts: self.hosts(),
+            port: self.port(),
+            dbname: self.dbname().to_string(),
+            user: self.user().to_string(),
+            sslmode: self.sslmode(),
+            sslrootcert: self.sslrootcert().map(str::to_string),
+            has_password: self.has_password(),
+            redacted: self.redacted(),
+        }
     }
 
     /// A `postgresql://` URI with everything but the password: the only form ever shown.

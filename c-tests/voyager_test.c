@@ -1,0 +1,212 @@
+/* Calls every function of include/voyager.h, the error paths included, against the sandbox
+ * servers. Prints "N passed, N failed" and exits non-zero on any failure. */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <dirent.h>
+#include <sys/stat.h>
+#include "voyager.h"
+
+static int passed, failed;
+
+#define CHECK(cond, what) do { \
+    if (cond) { passed++; } \
+    else { failed++; fprintf(stderr, "FAIL %s:%d: %s (last error: %s)\n", __FILE__, __LINE__, what, \
+           voyager_last_error_message() ? voyager_last_error_message() : "none"); } \
+} while (0)
+
+static const char *env_or_die(const char *name) {
+    const char *v = getenv(name);
+    if (!v || !*v) {
+        fprintf(stderr, "%s is not set: run ./scripts/test (or eval \"$(scripts/pg-sandbox up)\")\n", name);
+        exit(2);
+    }
+    return v;
+}
+
+static int contains(const char *hay, const char *needle) { return hay && needle && strstr(hay, needle) != NULL; }
+
+/* Whether any file below dir holds needle. */
+static int tree_contains(const char *dir, const char *needle) {
+    DIR *d = opendir(dir);
+    if (!d) return 0;
+    struct dirent *e;
+    int found = 0;
+    while (!found && (e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        struct stat st;
+        if (stat(path, &st) != 0) continue;
+        if (S_ISDIR(st.st_mode)) { found = tree_contains(path, needle); continue; }
+        FILE *f = fopen(path, "rb");
+        if (!f) continue;
+        char *buf = malloc((size_t)st.st_size + 1);
+        size_t n = fread(buf, 1, (size_t)st.st_size, f);
+        buf[n] = 0;
+        found = memmem(buf, n, needle, strlen(needle)) != NULL;
+        free(buf);
+        fclose(f);
+    }
+    closedir(d);
+    return found;
+}
+
+static void test_basics(void) {
+    CHECK(voyager_version() && strlen(voyager_version()) > 0, "version");
+    voyager_string_free(NULL);
+    voyager_config_free(NULL);
+}
+
+static void test_connection(void) {
+    char *out = (char *)0x1;
+    voyager_status s = voyager_connection_parse("postgresql://amakala:Secr3t@db.example.com:6432/db1?sslmode=verify-full&sslrootcert=/ca.pem", &out);
+    CHECK(s == VOYAGER_OK, "parse a URI");
+    CHECK(contains(out, "\"port\":6432") && contains(out, "\"sslmode\":\"verify-full\"") && contains(out, "\"has_password\":true"), "parsed fields");
+    CHECK(!contains(out, "Secr3t"), "no password in parse output");
+    voyager_string_free(out);
+
+    out = NULL;
+    s = voyager_connection_parse("host=localhost port=5433 dbname=db2 user=yugabyte sslmode=require", &out);
+    CHECK(s == VOYAGER_OK && contains(out, "\"dbname\":\"db2\""), "parse key=value");
+    voyager_string_free(out);
+
+    const char *modes[] = {"disable", "allow", "prefer", "require", "verify-ca", "verify-full"};
+    for (size_t i = 0; i < 6; i++) {
+        char text[128];
+        snprintf(text, sizeof text, "host=h sslmode=%s", modes[i]);
+        out = NULL;
+        CHECK(voyager_connection_parse(text, &out) == VOYAGER_OK && contains(out, modes[i]), "every sslmode");
+        voyager_string_free(out);
+    }
+
+    char *untouched = (char *)0x1;
+    s = voyager_connection_parse("postgresql://u:Secr3t@h:99999/db", &untouched);
+    CHECK(s == VOYAGER_INVALID_ARGUMENT, "bad port refused");
+    CHECK(untouched == (char *)0x1, "out-param untouched on failure");
+    CHECK(contains(voyager_last_error_message(), "port") && !contains(voyager_last_error_message(), "Secr3t"), "message says what, without the password");
+
+    CHECK(voyager_connection_parse(NULL, &out) == VOYAGER_INVALID_ARGUMENT, "NULL argument");
+    CHECK(contains(voyager_last_error_message(), "NULL"), "NULL named");
+    CHECK(voyager_connection_parse("host=h", NULL) == VOYAGER_INVALID_ARGUMENT, "NULL out-param");
+    const char bad_utf8[] = {'h', 'o', 's', 't', '=', (char)0xff, (char)0xfe, 0};
+    CHECK(voyager_connection_parse(bad_utf8, &out) == VOYAGER_INVALID_ARGUMENT, "invalid UTF-8");
+    CHECK(contains(voyager_last_error_message(), "UTF-8"), "UTF-8 named");
+
+    out = NULL;
+    CHECK(voyager_connection_redact("oops postgresql://u:Secr3t@h/db password=Other1", &out) == VOYAGER_OK, "redact");
+    CHECK(!contains(out, "Secr3t") && !contains(out, "Other1") && contains(out, "postgresql://u:"), "redacted text");
+    voyager_string_free(out);
+    CHECK(voyager_last_error_message() == NULL, "no error after success");
+    CHECK(voyager_connection_redact(NULL, &out) == VOYAGER_INVALID_ARGUMENT, "redact NULL");
+}
+
+static void test_config(const char *dir) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/c.toml", dir);
+    voyager_config *c = NULL;
+    CHECK(voyager_config_new(path, &c) == VOYAGER_OK && c, "config new");
+    CHECK(voyager_config_set(c, "source.db-host", "\"pg.example.com\"") == VOYAGER_OK, "set host");
+    CHECK(voyager_config_set(c, "source.db-port", "5433") == VOYAGER_OK, "set port");
+    CHECK(voyager_config_set(c, "source.db-port", "\"abc\"") == VOYAGER_CONFIG, "wrong type refused");
+    CHECK(contains(voyager_last_error_message(), "source.db-port"), "key named");
+    CHECK(voyager_config_set(c, "source.db-password", "\"Secr3t\"") == VOYAGER_CONFIG, "password refused");
+    CHECK(voyager_config_set(c, "source.db-host", "{not json") == VOYAGER_INVALID_ARGUMENT, "bad JSON refused");
+    CHECK(voyager_config_set(NULL, "k", "1") == VOYAGER_INVALID_ARGUMENT, "NULL handle");
+    char *text = NULL;
+    CHECK(voyager_config_render(c, &text) == VOYAGER_OK && contains(text, "db-port = 5433") && !contains(text, "Secr3t"), "render");
+    voyager_string_free(text);
+    CHECK(voyager_config_save(c) == VOYAGER_OK, "save");
+    CHECK(voyager_config_remove(c, "source.db-host") == VOYAGER_OK, "remove");
+    CHECK(voyager_config_remove(c, "source.db-host") == VOYAGER_NOT_FOUND, "remove twice");
+    voyager_config_free(c);
+
+    c = NULL;
+    CHECK(voyager_config_load(path, &c) == VOYAGER_OK, "load");
+    char *value = NULL;
+    CHECK(voyager_config_get(c, "source.db-host", &value) == VOYAGER_OK && value && !strcmp(value, "\"pg.example.com\""), "get after load");
+    voyager_string_free(value);
+    value = (char *)0x1;
+    CHECK(voyager_config_get(c, "no.such", &value) == VOYAGER_NOT_FOUND && value == (char *)0x1, "missing key");
+    voyager_config_free(c);
+
+    voyager_config *none = NULL;
+    CHECK(voyager_config_load("/nonexistent/voyager/config.toml", &none) == VOYAGER_NOT_FOUND && none == NULL, "missing file");
+    CHECK(voyager_config_new("c.json", &none) == VOYAGER_CONFIG, "bad extension");
+    snprintf(path, sizeof path, "%s/bad.toml", dir);
+    FILE *f = fopen(path, "w");
+    fputs("[source]\ndb-port = \"abc\"\n", f);
+    fclose(f);
+    CHECK(voyager_config_load(path, &none) == VOYAGER_CONFIG && contains(voyager_last_error_message(), "bad.toml"), "wrong key type names the file");
+}
+
+static void test_init(const char *dir) {
+    const char *source = env_or_die("VOYAGER_SOURCE_URL");
+    const char *cp = env_or_die("VOYAGER_CP_URL");
+    const char *host = env_or_die("VOYAGER_SOURCE_HOST");
+    const char *port = env_or_die("VOYAGER_SOURCE_PORT");
+    char answers[8192], m[4096];
+    char *out = NULL;
+
+    snprintf(m, sizeof m, "%s/local", dir);
+    snprintf(answers, sizeof answers, "{\"source\":\"%s\",\"control_plane\":\"local\",\"migration_dir\":\"%s\"}", source, m);
+    CHECK(voyager_init(answers, &out) == VOYAGER_OK, "init local");
+    CHECK(contains(out, "\"control_plane\":\"local\"") && contains(out, "migration_uuid"), "init outcome");
+    CHECK(!contains(out, ":password@"), "no password in outcome");
+    voyager_string_free(out);
+
+    char config_path[4200];
+    snprintf(config_path, sizeof config_path, "%s/config.toml", m);
+    voyager_config *c = NULL;
+    CHECK(voyager_config_load(config_path, &c) == VOYAGER_OK, "load init's config");
+    char *value = NULL;
+    CHECK(voyager_config_get(c, "source.db-name", &value) == VOYAGER_OK && !strcmp(value, "\"db1\""), "config source");
+    voyager_string_free(value);
+    CHECK(voyager_config_set(c, "target.db-host", "\"yb.example.com\"") == VOYAGER_OK && voyager_config_save(c) == VOYAGER_OK, "update init's config");
+    voyager_config_free(c);
+    c = NULL;
+    CHECK(voyager_config_load(config_path, &c) == VOYAGER_OK, "reload");
+    value = NULL;
+    CHECK(voyager_config_get(c, "target.db-host", &value) == VOYAGER_OK && contains(value, "yb.example.com"), "reloaded value");
+    voyager_string_free(value);
+    voyager_config_free(c);
+
+    out = NULL;
+    snprintf(m, sizeof m, "%s/shared", dir);
+    snprintf(answers, sizeof answers,
+             "{\"source\":\"postgresql://pwtest:Zq9-voyager-secret@%s:%s/db1\",\"control_plane\":\"shared\",\"assessment_control_plane\":\"%s\",\"migration_dir\":\"%s\"}",
+             host, port, cp, m);
+    CHECK(voyager_init(answers, &out) == VOYAGER_OK, "init shared");
+    CHECK(contains(out, "\"control_plane\":\"shared\"") && !contains(out, "Zq9-voyager-secret"), "shared outcome");
+    voyager_string_free(out);
+    CHECK(!tree_contains(m, "Zq9-voyager-secret"), "no source password in any file init wrote");
+    CHECK(tree_contains(m, "pwtest"), "the user is kept");
+
+    out = (char *)0x1;
+    CHECK(voyager_init(answers, &out) == VOYAGER_ALREADY_EXISTS && out == (char *)0x1, "existing migration dir refused");
+    snprintf(answers, sizeof answers, "{\"source\":\"%s\",\"migration_dir\":\"%s/x\"}", source, dir);
+    CHECK(voyager_init(answers, &out) == VOYAGER_MISSING_ANSWER && contains(voyager_last_error_message(), "--control-plane"), "missing answer named");
+    snprintf(answers, sizeof answers, "{\"source\":\"postgresql://pwtest:Wr0ng-pw@%s:%s/db1\",\"control_plane\":\"local\",\"migration_dir\":\"%s/y\"}", host, port, dir);
+    CHECK(voyager_init(answers, &out) == VOYAGER_CONNECTION, "wrong password");
+    CHECK(!contains(voyager_last_error_message(), "Wr0ng-pw") && contains(voyager_last_error_message(), "password authentication failed"), "wrong password message");
+    CHECK(voyager_init("{\"sourse\":1}", &out) == VOYAGER_INVALID_ARGUMENT && contains(voyager_last_error_message(), "sourse"), "unknown answer key");
+    CHECK(voyager_init("not json", &out) == VOYAGER_INVALID_ARGUMENT, "bad JSON");
+    CHECK(voyager_init(NULL, &out) == VOYAGER_INVALID_ARGUMENT, "NULL answers");
+    CHECK(voyager_init("{\"source\":\"postgresql://[oops\",\"control_plane\":\"local\",\"migration_dir\":\"/tmp/nope\"}", &out) == VOYAGER_INVALID_ARGUMENT, "bad connection string");
+}
+
+int main(void) {
+    char dir[] = "/tmp/voyager-c-test.XXXXXX";
+    if (!mkdtemp(dir)) { perror("mkdtemp"); return 2; }
+    test_basics();
+    test_connection();
+    test_config(dir);
+    test_init(dir);
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}
