@@ -1,1 +1,248 @@
-//! The Python module: to be written.
+//! The Python module `voyager._voyager`: a thin layer over voyager-core. Structured values cross
+//! as JSON text; the pure-Python package `voyager` turns them into typed objects. Every blocking
+//! call releases the GIL and runs on the library's one runtime.
+
+use pyo3::create_exception;
+use pyo3::exceptions::PyException;
+use pyo3::prelude::*;
+use voyager_core::{Error, ErrorKind};
+
+create_exception!(
+    _voyager,
+    VoyagerError,
+    PyException,
+    "Every libvoyager failure."
+);
+create_exception!(
+    _voyager,
+    InvalidArgumentError,
+    VoyagerError,
+    "A malformed argument (connection string, key, JSON, UUID)."
+);
+create_exception!(
+    _voyager,
+    ConfigError,
+    VoyagerError,
+    "A config file is unreadable, malformed or holds a wrong value."
+);
+create_exception!(
+    _voyager,
+    ConnectionFailedError,
+    VoyagerError,
+    "A database could not be reached or refused the connection."
+);
+create_exception!(
+    _voyager,
+    NotFoundError,
+    VoyagerError,
+    "What was asked for does not exist."
+);
+create_exception!(
+    _voyager,
+    ControlPlaneError,
+    VoyagerError,
+    "The control-plane database failed."
+);
+create_exception!(
+    _voyager,
+    StorageError,
+    VoyagerError,
+    "A file or directory could not be read or written."
+);
+create_exception!(
+    _voyager,
+    AlreadyExistsError,
+    VoyagerError,
+    "Something exists already and would be overwritten."
+);
+create_exception!(
+    _voyager,
+    MissingAnswerError,
+    VoyagerError,
+    "A journey needs an answer that was not given."
+);
+create_exception!(
+    _voyager,
+    CancelledError,
+    VoyagerError,
+    "The work was interrupted."
+);
+create_exception!(
+    _voyager,
+    InternalError,
+    VoyagerError,
+    "A bug in libvoyager."
+);
+
+/// The one mapping of core error kinds onto the exception classes.
+fn to_py(err: Error) -> PyErr {
+    let message = err.message().to_string();
+    match err.kind() {
+        ErrorKind::InvalidArgument => InvalidArgumentError::new_err(message),
+        ErrorKind::Config => ConfigError::new_err(message),
+        ErrorKind::Connection => ConnectionFailedError::new_err(message),
+        ErrorKind::NotFound => NotFoundError::new_err(message),
+        ErrorKind::ControlPlane => ControlPlaneError::new_err(message),
+        ErrorKind::Io => StorageError::new_err(message),
+        ErrorKind::AlreadyExists => AlreadyExistsError::new_err(message),
+        ErrorKind::MissingAnswer => MissingAnswerError::new_err(message),
+        ErrorKind::Cancelled => CancelledError::new_err(message),
+        ErrorKind::Internal => InternalError::new_err(message),
+    }
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> PyResult<T> {
+    serde_json::from_str(text).map_err(|e| to_py(Error::invalid_argument(format!("{what}: {e}"))))
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> PyResult<String> {
+    serde_json::to_string(value).map_err(|e| {
+        to_py(Error::internal(format!(
+            "could not serialise a result: {e}"
+        )))
+    })
+}
+
+/// Run a blocking core call with the GIL released.
+fn blocking<T: Send>(
+    py: Python<'_>,
+    call: impl FnOnce() -> voyager_core::Result<T> + Send,
+) -> PyResult<T> {
+    py.detach(call).map_err(to_py)
+}
+
+/// init with every answer given up front (JSON of InitAnswers); returns InitOutcome as JSON.
+#[pyfunction]
+fn init(py: Python<'_>, answers_json: &str) -> PyResult<String> {
+    let answers = from_json(answers_json, "init answers")?;
+    let outcome = blocking(py, || voyager_core::blocking::init(answers))?;
+    to_json(&outcome)
+}
+
+/// The awaitable form of `init`.
+#[pyfunction]
+fn init_async<'py>(py: Python<'py>, answers_json: &str) -> PyResult<Bound<'py, PyAny>> {
+    let answers = from_json(answers_json, "init answers")?;
+    ensure_async_runtime()?;
+    pyo3_async_runtimes::tokio::future_into_py(py, async move {
+        let outcome = voyager_core::init::run(answers).await.map_err(to_py)?;
+        to_json(&outcome)
+    })
+}
+
+/// pyo3-async-runtimes runs awaitables on the library's own runtime.
+fn ensure_async_runtime() -> PyResult<()> {
+    let runtime = voyager_core::runtime::runtime().map_err(to_py)?;
+    // Already set (by an earlier call) is fine.
+    let _ = pyo3_async_runtimes::tokio::init_with_runtime(runtime);
+    Ok(())
+}
+
+/// Parse a connection string; returns its ConnectionInfo (never the password) as JSON.
+#[pyfunction]
+fn parse_connection_string(text: &str) -> PyResult<String> {
+    let conn = voyager_core::connection::ConnectionString::parse(text).map_err(to_py)?;
+    to_json(&conn.info())
+}
+
+/// Remove passwords from any text that may hold connection strings.
+#[pyfunction]
+fn redact(text: &str) -> String {
+    voyager_core::connection::redact(text)
+}
+
+/// A config file in memory. Values cross as JSON text.
+#[pyclass(module = "voyager._voyager")]
+struct Config {
+    inner: voyager_core::config::Config,
+}
+
+#[pymethods]
+impl Config {
+    /// A new, empty config for the file at `path`.
+    #[new]
+    fn new(path: &str) -> PyResult<Self> {
+        Ok(Config {
+            inner: voyager_core::config::Config::new(path).map_err(to_py)?,
+        })
+    }
+
+    /// Load and check the config file at `path`.
+    #[staticmethod]
+    fn load(path: &str) -> PyResult<Self> {
+        Ok(Config {
+            inner: voyager_core::config::Config::load(path).map_err(to_py)?,
+        })
+    }
+
+    #[getter]
+    fn path(&self) -> String {
+        self.inner.path().display().to_string()
+    }
+
+    #[getter]
+    fn format(&self) -> &'static str {
+        match self.inner.format() {
+            voyager_core::config::ConfigFormat::Toml => "toml",
+            voyager_core::config::ConfigFormat::Yaml => "yaml",
+        }
+    }
+
+    fn get_json(&self, key: &str) -> Option<String> {
+        self.inner.get(key).map(|v| v.to_string())
+    }
+
+    fn set_json(&mut self, key: &str, value_json: &str) -> PyResult<()> {
+        let value = from_json(value_json, "config value")?;
+        self.inner.set(key, value).map_err(to_py)
+    }
+
+    fn remove(&mut self, key: &str) -> bool {
+        self.inner.remove(key)
+    }
+
+    fn keys(&self) -> Vec<String> {
+        self.inner.keys()
+    }
+
+    fn render(&self) -> String {
+        self.inner.render()
+    }
+
+    fn save(&self, py: Python<'_>) -> PyResult<()> {
+        blocking(py, || self.inner.save())
+    }
+
+    fn save_as(&mut self, path: &str) -> PyResult<()> {
+        self.inner.save_as(path).map_err(to_py)
+    }
+}
+
+#[pymodule]
+fn _voyager(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    m.add("__version__", voyager_core::VOYAGER_VERSION)?;
+    m.add("VoyagerError", py.get_type::<VoyagerError>())?;
+    m.add(
+        "InvalidArgumentError",
+        py.get_type::<InvalidArgumentError>(),
+    )?;
+    m.add("ConfigError", py.get_type::<ConfigError>())?;
+    m.add(
+        "ConnectionFailedError",
+        py.get_type::<ConnectionFailedError>(),
+    )?;
+    m.add("NotFoundError", py.get_type::<NotFoundError>())?;
+    m.add("ControlPlaneError", py.get_type::<ControlPlaneError>())?;
+    m.add("StorageError", py.get_type::<StorageError>())?;
+    m.add("AlreadyExistsError", py.get_type::<AlreadyExistsError>())?;
+    m.add("MissingAnswerError", py.get_type::<MissingAnswerError>())?;
+    m.add("CancelledError", py.get_type::<CancelledError>())?;
+    m.add("InternalError", py.get_type::<InternalError>())?;
+    m.add_class::<Config>()?;
+    m.add_function(wrap_pyfunction!(init, m)?)?;
+    m.add_function(wrap_pyfunction!(init_async, m)?)?;
+    m.add_function(wrap_pyfunction!(parse_connection_string, m)?)?;
+    m.add_function(wrap_pyfunction!(redact, m)?)?;
+    Ok(())
+}

@@ -1,0 +1,22 @@
+"""Typed use of the wheel, checked with mypy --strict: the stubs must describe the API."""
+
+from __future__ import annotations
+
+import voyager
+
+
+def use(path: str) -> None:
+    info: voyager.ConnectionInfo = voyager.parse_connection_string("host=h dbname=d")
+    port: int = info.port
+    shown: str = voyager.redact("postgresql://u:p@h/d")
+    config = voyager.Config(path)
+    config["source.db-port"] = port
+    keys: list[str] = config.keys()
+    try:
+        outcome: voyager.InitOutcome = voyager.init(source="postgresql://u@h/d", control_plane="local", yes=True)
+        uuid: str = outcome.migration_uuid
+        print(uuid, shown, keys)
+    except voyager.MissingAnswerError as e:
+        print(e)
+    except voyager.VoyagerError as e:
+        print(e)

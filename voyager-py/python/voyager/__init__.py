@@ -1,0 +1,217 @@
+"""libvoyager for Python: assess fleets of PostgreSQL databases for a move to YugabyteDB, and
+start the migration of one of them.
+
+Every call runs in libvoyager's Rust core and releases the GIL while it works; the ``*_async``
+variants return awaitables. Failures raise subclasses of :class:`VoyagerError`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any, Dict, Iterator, List, Optional
+
+from . import _voyager
+from ._voyager import (
+    AlreadyExistsError,
+    CancelledError,
+    ConfigError,
+    ConnectionFailedError,
+    ControlPlaneError,
+    InternalError,
+    InvalidArgumentError,
+    MissingAnswerError,
+    NotFoundError,
+    StorageError,
+    VoyagerError,
+    redact,
+)
+
+__version__: str = _voyager.__version__
+
+__all__ = [
+    "AlreadyExistsError",
+    "CancelledError",
+    "Config",
+    "ConfigError",
+    "ConnectionFailedError",
+    "ConnectionInfo",
+    "ControlPlaneError",
+    "InitOutcome",
+    "InternalError",
+    "InvalidArgumentError",
+    "MissingAnswerError",
+    "NotFoundError",
+    "StorageError",
+    "VoyagerError",
+    "init",
+    "init_async",
+    "parse_connection_string",
+    "redact",
+]
+
+
+@dataclass(frozen=True)
+class InitOutcome:
+    """What :func:`init` did."""
+
+    migration_uuid: str
+    migration_dir: str
+    config_file: str
+    export_dir: str
+    source: str
+    source_server_version: str
+    control_plane: str
+    assessment_control_plane: str
+    messages: List[str] = field(default_factory=list)
+    next_step: str = ""
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "InitOutcome":
+        return cls(**{k: d[k] for k in cls.__dataclass_fields__})
+
+    def to_dict(self) -> Dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class ConnectionInfo:
+    """What a connection string says. It has no password attribute: the password is never shown."""
+
+    host: str
+    hosts: List[str]
+    port: int
+    dbname: str
+    user: str
+    sslmode: str
+    sslrootcert: Optional[str]
+    has_password: bool
+    redacted: str
+
+    def __repr__(self) -> str:
+        return f"ConnectionInfo({self.redacted!r})"
+
+
+def _answers(**answers: Any) -> str:
+    return json.dumps({k: v for k, v in answers.items() if v is not None})
+
+
+def init(
+    *,
+    source: Optional[str] = None,
+    source_password: Optional[str] = None,
+    control_plane: Optional[str] = None,
+    assessment_control_plane: Optional[str] = None,
+    migration_dir: Optional[str] = None,
+    force: bool = False,
+    yes: bool = False,
+) -> InitOutcome:
+    """Start a migration: check the source, choose where assessments are kept
+    (``control_plane="shared"`` with ``assessment_control_plane``, or ``"local"``), and create
+    the migration dir. A missing answer raises :class:`MissingAnswerError` naming it."""
+    text = _voyager.init(
+        _answers(
+            source=source,
+            source_password=source_password,
+            control_plane=control_plane,
+            assessment_control_plane=assessment_control_plane,
+            migration_dir=migration_dir,
+            force=force,
+            yes=yes,
+        )
+    )
+    return InitOutcome.from_dict(json.loads(text))
+
+
+async def init_async(
+    *,
+    source: Optional[str] = None,
+    source_password: Optional[str] = None,
+    control_plane: Optional[str] = None,
+    assessment_control_plane: Optional[str] = None,
+    migration_dir: Optional[str] = None,
+    force: bool = False,
+    yes: bool = False,
+) -> InitOutcome:
+    """The awaitable form of :func:`init`."""
+    text = await _voyager.init_async(
+        _answers(
+            source=source,
+            source_password=source_password,
+            control_plane=control_plane,
+            assessment_control_plane=assessment_control_plane,
+            migration_dir=migration_dir,
+            force=force,
+            yes=yes,
+        )
+    )
+    return InitOutcome.from_dict(json.loads(text))
+
+
+def parse_connection_string(text: str) -> ConnectionInfo:
+    """Parse a libpq connection string (URI or key=value)."""
+    return ConnectionInfo(**json.loads(_voyager.parse_connection_string(text)))
+
+
+class Config:
+    """A migration config file (TOML or YAML by extension) with yb-voyager's key names.
+
+    Keys are dotted (``"source.db-host"``). Updates keep the file's comments and key order;
+    a password key is refused."""
+
+    def __init__(self, path: str) -> None:
+        self._inner = _voyager.Config(path)
+
+    @classmethod
+    def load(cls, path: str) -> "Config":
+        config = cls.__new__(cls)
+        config._inner = _voyager.Config.load(path)
+        return config
+
+    @property
+    def path(self) -> str:
+        return self._inner.path
+
+    @property
+    def format(self) -> str:
+        return self._inner.format
+
+    def get(self, key: str, default: Any = None) -> Any:
+        text = self._inner.get_json(key)
+        return default if text is None else json.loads(text)
+
+    def set(self, key: str, value: Any) -> None:
+        self._inner.set_json(key, json.dumps(value))
+
+    def remove(self, key: str) -> bool:
+        return self._inner.remove(key)
+
+    def keys(self) -> List[str]:
+        return self._inner.keys()
+
+    def render(self) -> str:
+        return self._inner.render()
+
+    def save(self) -> None:
+        self._inner.save()
+
+    def save_as(self, path: str) -> None:
+        self._inner.save_as(path)
+
+    def __getitem__(self, key: str) -> Any:
+        text = self._inner.get_json(key)
+        if text is None:
+            raise KeyError(key)
+        return json.loads(text)
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.set(key, value)
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self._inner.get_json(key) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.keys())
+
+    def __repr__(self) -> str:
+        return f"Config({self.path!r})"
