@@ -2,5 +2,6 @@
 //! target should be, for one PostgreSQL database.
 
 pub mod issue;
+pub mod sql_constructs;
 
 pub use issue::{Category, Impact, Issue};
