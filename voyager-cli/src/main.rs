@@ -49,6 +49,10 @@ enum Command {
     /// Start a migration: check the source, choose where assessments are kept, create the
     /// migration dir.
     Init(commands::init::InitArgs),
+    /// Assess one PostgreSQL database: what will not work on YugabyteDB, complexity, sizing and
+    /// effort; writes the report into the export dir.
+    #[command(name = "assess-migration")]
+    AssessMigration(commands::assess::AssessArgs),
 }
 
 fn main() -> ExitCode {
@@ -57,6 +61,7 @@ fn main() -> ExitCode {
     let out = Output::new(cli.json);
     let result = match cli.command {
         Command::Init(args) => commands::init::run(args, &out),
+        Command::AssessMigration(args) => commands::assess::run(args, &out),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -13,6 +13,25 @@ impl Output {
         Output { json }
     }
 
+    pub fn is_json(&self) -> bool {
+        self.json
+    }
+
+    /// A progress bar on stderr, when a person is watching (a terminal, not --json).
+    pub fn progress_bar(&self, prefix: &str) -> Option<indicatif::ProgressBar> {
+        use std::io::IsTerminal;
+        if self.json || !std::io::stderr().is_terminal() {
+            return None;
+        }
+        let bar = indicatif::ProgressBar::new(1);
+        let style = indicatif::ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} {msg} ({elapsed})")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+        bar.set_style(style.progress_chars("=> "));
+        bar.set_prefix(prefix.to_string());
+        bar.enable_steady_tick(std::time::Duration::from_millis(200));
+        Some(bar)
+    }
+
     /// Something the journey says on the way.
     pub fn say(&self, message: &str) {
         if self.json {

@@ -8,3 +8,11 @@ use crate::Result;
 pub fn init(answers: crate::init::InitAnswers) -> Result<crate::init::InitOutcome> {
     block_on(crate::init::run(answers))?
 }
+
+/// Assess one database and write its report. See [`crate::assess_migration::run`].
+pub fn assess(
+    request: crate::assess_migration::AssessRequest,
+    progress: Option<crate::assessment::ProgressFn>,
+) -> Result<(crate::assess_migration::AssessOutcome, crate::assessment::AssessmentReport)> {
+    block_on(crate::assess_migration::run(request, progress))?
+}

@@ -3,6 +3,7 @@
 //! Each module is one concept of the user's journey. The async API is the real one; the
 //! [`blocking`] facade runs it on the one runtime the library owns, for C and Python.
 
+pub mod assess_migration;
 pub mod assessment;
 pub mod blocking;
 pub mod config;

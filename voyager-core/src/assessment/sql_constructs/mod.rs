@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use pg_query::protobuf::{CteMaterialize, JsonExprOp, LimitOption, TransactionStmtKind};
 use serde_json::Value;
 
-use super::issue::{Category, Impact, Issue, IssueKind};
+use super::issue::{issue_kind, Category, Issue, IssueKind, FIXED_IN_2_25, NOT_FIXED};
 
 /// Where a piece of SQL comes from; this decides the category and object of its issues.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,26 +30,8 @@ pub struct SqlOrigin {
 /// Texts longer than this are not parsed (no view or function of a real schema is this long).
 const MAX_SQL_LEN: usize = 1 << 20;
 
-macro_rules! kind {
-    ($name:ident, $ty:literal, $title:literal, $desc:literal, $impact:ident, $anchor:literal, $fixed:expr) => {
-        pub const $name: IssueKind = IssueKind {
-            issue_type: $ty,
-            name: $title,
-            description: $desc,
-            impact: Impact::$impact,
-            docs_link: concat!(
-                "https://docs.yugabyte.com/preview/yugabyte-voyager/known-issues/postgresql/#",
-                $anchor
-            ),
-            fixed_in: $fixed,
-        };
-    };
-}
 
-const NONE: &[(&str, &str)] = &[];
-const IN_2_25: &[(&str, &str)] = &[("2.25", "2.25.0.0")];
-
-kind!(
+issue_kind!(
     ADVISORY_LOCKS,
     "ADVISORY_LOCKS",
     "Advisory locks",
@@ -58,196 +40,196 @@ kind!(
     "advisory-locks-is-not-yet-implemented",
     &[("2024.1", "2024.1.1.0"), ("2.25", "2.25.0.0")]
 );
-kind!(
+issue_kind!(
     SYSTEM_COLUMN_CTID,
     "SYSTEM_COLUMN_CTID",
     "System column ctid",
     "The system column ctid does not exist in YugabyteDB.",
     Level2,
     "system-columns-is-not-yet-supported",
-    NONE
+        NOT_FIXED
 );
-kind!(
+issue_kind!(
     SYSTEM_COLUMN_XMIN,
     "SYSTEM_COLUMN_XMIN",
     "System column xmin",
     "The system column xmin does not exist in YugabyteDB.",
     Level2,
     "system-columns-is-not-yet-supported",
-    NONE
+        NOT_FIXED
 );
-kind!(
+issue_kind!(
     SYSTEM_COLUMN_XMAX,
     "SYSTEM_COLUMN_XMAX",
     "System column xmax",
     "The system column xmax does not exist in YugabyteDB.",
     Level2,
     "system-columns-is-not-yet-supported",
-    NONE
+        NOT_FIXED
 );
-kind!(
+issue_kind!(
     SYSTEM_COLUMN_CMIN,
     "SYSTEM_COLUMN_CMIN",
     "System column cmin",
     "The system column cmin does not exist in YugabyteDB.",
     Level2,
     "system-columns-is-not-yet-supported",
-    NONE
+        NOT_FIXED
 );
-kind!(
+issue_kind!(
     SYSTEM_COLUMN_CMAX,
     "SYSTEM_COLUMN_CMAX",
     "System column cmax",
     "The system column cmax does not exist in YugabyteDB.",
     Level2,
     "system-columns-is-not-yet-supported",
-    NONE
+        NOT_FIXED
 );
-kind!(
+issue_kind!(
     XML_FUNCTIONS,
     "XML_FUNCTIONS",
     "XML functions",
     "XML functions need the xml data type, which YugabyteDB does not support.",
     Level2,
     "xml-functions-is-not-yet-supported",
-    NONE
+        NOT_FIXED
 );
-kind!(
+issue_kind!(
     REGEX_FUNCTIONS,
     "REGEX_FUNCTIONS",
     "Regular expression functions",
     "regexp_count, regexp_instr and regexp_like (PostgreSQL 15) are not in YugabyteDB before 2.25.",
     Level2,
     "postgresql-12-and-later-features",
-    IN_2_25
+        FIXED_IN_2_25
 );
-kind!(
+issue_kind!(
     ANY_VALUE_AGGREGATE_FUNCTION,
     "ANY_VALUE_AGGREGATE_FUNCTION",
     "any_value aggregate",
     "The any_value aggregate (PostgreSQL 16) is not in YugabyteDB.",
     Level2,
     "postgresql-12-and-later-features",
-    NONE
+        NOT_FIXED
 );
-kind!(
+issue_kind!(
     RANGE_AGGREGATE_FUNCTION,
     "RANGE_AGGREGATE_FUNCTION",
     "Range aggregate functions",
     "range_agg and range_intersect_agg (PostgreSQL 14) are not in YugabyteDB before 2.25.",
     Level2,
     "postgresql-12-and-later-features",
-    IN_2_25
+        FIXED_IN_2_25
 );
-kind!(JSON_CONSTRUCTOR_FUNCTION, "JSON_CONSTRUCTOR_FUNCTION", "SQL/JSON constructors", "JSON_OBJECT, JSON_ARRAY, JSON_OBJECTAGG and JSON_ARRAYAGG (PostgreSQL 16) are not in YugabyteDB.", Level2, "postgresql-12-and-later-features", NONE);
-kind!(
+issue_kind!(JSON_CONSTRUCTOR_FUNCTION, "JSON_CONSTRUCTOR_FUNCTION", "SQL/JSON constructors", "JSON_OBJECT, JSON_ARRAY, JSON_OBJECTAGG and JSON_ARRAYAGG (PostgreSQL 16) are not in YugabyteDB.", Level2, "postgresql-12-and-later-features", NOT_FIXED);
+issue_kind!(
     JSON_QUERY_FUNCTION,
     "JSON_QUERY_FUNCTION",
     "SQL/JSON query functions",
     "JSON_QUERY, JSON_VALUE, JSON_EXISTS and JSON_TABLE (PostgreSQL 17) are not in YugabyteDB.",
     Level2,
     "postgresql-12-and-later-features",
-    NONE
+        NOT_FIXED
 );
-kind!(
+issue_kind!(
     JSON_TYPE_PREDICATE,
     "JSON_TYPE_PREDICATE",
     "IS JSON predicate",
     "The IS JSON predicate (PostgreSQL 16) is not in YugabyteDB.",
     Level2,
     "postgresql-12-and-later-features",
-    NONE
+        NOT_FIXED
 );
-kind!(JSONB_SUBSCRIPTING, "JSONB_SUBSCRIPTING", "jsonb subscripting", "Subscripting a jsonb value with a key (data['key'], PostgreSQL 14) is not in YugabyteDB before 2.25.", Level2, "postgresql-12-and-later-features", IN_2_25);
-kind!(
+issue_kind!(JSONB_SUBSCRIPTING, "JSONB_SUBSCRIPTING", "jsonb subscripting", "Subscripting a jsonb value with a key (data['key'], PostgreSQL 14) is not in YugabyteDB before 2.25.", Level2, "postgresql-12-and-later-features", FIXED_IN_2_25);
+issue_kind!(
     LARGE_OBJECT_FUNCTIONS,
     "LARGE_OBJECT_FUNCTIONS",
     "Large object functions",
     "Large object functions (lo_create, lo_import, ...) are not supported by YugabyteDB.",
     Level2,
     "large-objects-and-its-functions-are-currently-not-supported",
-    NONE
+        NOT_FIXED
 );
-kind!(
+issue_kind!(
     FETCH_WITH_TIES,
     "FETCH_WITH_TIES",
     "FETCH ... WITH TIES",
     "FETCH FIRST ... WITH TIES (PostgreSQL 13) is not in YugabyteDB.",
     Level2,
     "postgresql-12-and-later-features",
-    NONE
+        NOT_FIXED
 );
-kind!(
+issue_kind!(
     CTE_WITH_MATERIALIZED_CLAUSE,
     "CTE_WITH_MATERIALIZED_CLAUSE",
     "CTE with [NOT] MATERIALIZED",
     "WITH ... AS [NOT] MATERIALIZED is not in YugabyteDB before 2.25.",
     Level2,
     "postgresql-12-and-later-features",
-    IN_2_25
+        FIXED_IN_2_25
 );
-kind!(
+issue_kind!(
     MERGE_STATEMENT,
     "MERGE_STATEMENT",
     "MERGE statement",
     "MERGE (PostgreSQL 15) is not in YugabyteDB.",
     Level2,
     "merge-command",
-    NONE
+        NOT_FIXED
 );
-kind!(
+issue_kind!(
     LISTEN_NOTIFY,
     "LISTEN_NOTIFY",
     "LISTEN / NOTIFY",
     "LISTEN, NOTIFY and pg_notify are not supported by YugabyteDB.",
     Level2,
     "events-listen-notify",
-    NONE
+        NOT_FIXED
 );
-kind!(
+issue_kind!(
     NON_DECIMAL_INTEGER_LITERAL,
     "NON_DECIMAL_INTEGER_LITERAL",
     "Non-decimal integer literal",
     "Hexadecimal, octal and binary integer literals (0x1F, PostgreSQL 16) are not in YugabyteDB.",
     Level2,
     "postgresql-12-and-later-features",
-    NONE
+        NOT_FIXED
 );
-kind!(
+issue_kind!(
     COPY_FROM_WHERE,
     "COPY_FROM_WHERE",
     "COPY FROM ... WHERE",
     "COPY FROM with a WHERE clause is not in YugabyteDB before 2.25.",
     Level2,
     "postgresql-12-and-later-features",
-    IN_2_25
+        FIXED_IN_2_25
 );
-kind!(
+issue_kind!(
     COPY_ON_ERROR,
     "COPY_ON_ERROR",
     "COPY ... ON_ERROR",
     "The COPY option ON_ERROR (PostgreSQL 17) is not in YugabyteDB.",
     Level2,
     "postgresql-12-and-later-features",
-    NONE
+        NOT_FIXED
 );
-kind!(
+issue_kind!(
     TWO_PHASE_COMMIT,
     "TWO_PHASE_COMMIT",
     "Two-phase commit",
     "PREPARE TRANSACTION, COMMIT PREPARED and ROLLBACK PREPARED are not supported by YugabyteDB.",
     Level3,
     "two-phase-commit",
-    NONE
+        NOT_FIXED
 );
-kind!(
+issue_kind!(
     SAVEPOINT_USAGE,
     "SAVEPOINT_USAGE",
     "Savepoints",
     "Savepoints work on YugabyteDB but break live migration with fall-forward or fall-back.",
     Level1,
     "savepoint",
-    NONE
+        NOT_FIXED
 );
 
 /// Every issue type this module can find.

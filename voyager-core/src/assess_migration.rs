@@ -1,0 +1,166 @@
+//! The assess-migration step: connect to the source named by a migration's config file (or by
+//! a connection string and an export dir), assess it, and write the report into the export dir.
+//! The report is written only when the whole assessment succeeded.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::assessment::{self, AssessOptions, AssessmentReport, ProgressFn, ReportPaths};
+use crate::config::Config;
+use crate::connection::{ConnectionString, LibpqEnv, SslMode};
+use crate::migration_dir::{self, MetaInfo};
+use crate::summary::AssessmentSummaryView;
+use crate::{fs_atomic, Error, Result};
+
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// What to assess. Either `config_file`, or `source` with `export_dir`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AssessRequest {
+    /// The config file of a migration dir made by init.
+    pub config_file: Option<String>,
+    /// The source connection string (with `export_dir`, instead of a config file).
+    pub source: Option<String>,
+    /// The source password, when the connection string, SOURCE_DB_PASSWORD, PGPASSWORD and
+    /// ~/.pgpass lack it. Used to connect, never kept.
+    pub source_password: Option<String>,
+    /// Where to write the report (with `source`).
+    pub export_dir: Option<String>,
+    /// Schemas to assess, comma-separated (all user schemas when absent).
+    pub source_db_schema: Option<String>,
+    /// The YugabyteDB version to assess for (X.Y.Z.W).
+    pub target_db_version: Option<String>,
+}
+
+/// What assess-migration did.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AssessOutcome {
+    pub migration_uuid: Uuid,
+    pub export_dir: PathBuf,
+    pub report: ReportPaths,
+    /// The source, redacted.
+    pub source: String,
+    pub summary: AssessmentSummaryView,
+    pub duration_ms: u64,
+}
+
+/// The resolved inputs of one assessment.
+pub struct Plan {
+    pub source: ConnectionString,
+    pub export_dir: PathBuf,
+    pub schemas: Option<Vec<String>>,
+    pub target_db_version: String,
+}
+
+impl AssessRequest {
+    /// Resolve the request into a plan: which source, which export dir, which schemas.
+    pub fn plan(&self, env: &LibpqEnv) -> Result<Plan> {
+        let (mut source, export_dir, schemas, version) = match (&self.config_file, &self.source) {
+            (Some(_), Some(_)) => {
+                return Err(Error::invalid_argument(
+                    "give either --config-file or --source with --export-dir, not both",
+                ))
+            }
+            (None, None) => {
+                return Err(Error::invalid_argument(
+                    "nothing to assess: give --config-file (a migration dir from `voyager init`) or --source with --export-dir",
+                ))
+            }
+            (Some(file), None) => from_config(Path::new(file), env)?,
+            (None, Some(text)) => {
+                let dir = self.export_dir.as_deref().ok_or_else(|| {
+                    Error::invalid_argument("--source needs --export-dir: where the report is to be written")
+                })?;
+                (ConnectionString::parse(text)?.resolve(env), PathBuf::from(dir), None, None)
+            }
+        };
+        if let Some(p) = self.source_password.clone().or_else(|| env.var("SOURCE_DB_PASSWORD").map(str::to_string)) {
+            source.set_password(Some(p));
+        }
+        let schemas = self.source_db_schema.as_deref().map(split_schemas).or(schemas);
+        if schemas.as_ref().is_some_and(|s| s.is_empty()) {
+            return Err(Error::invalid_argument("--source-db-schema names no schema"));
+        }
+        let target_db_version = self
+            .target_db_version
+            .clone()
+            .or(version)
+            .unwrap_or_else(|| assessment::DEFAULT_TARGET_DB_VERSION.to_string());
+        assessment::version::YbVersion::parse(&target_db_version)?;
+        Ok(Plan { source, export_dir, schemas, target_db_version })
+    }
+}
+
+type FromConfig = (ConnectionString, PathBuf, Option<Vec<String>>, Option<String>);
+
+fn from_config(file: &Path, env: &LibpqEnv) -> Result<FromConfig> {
+    let config = Config::load(file)?;
+    let s = config.db_section("source");
+    let missing = |key: &str| Error::config(format!("{}: source.{key} is missing; run `voyager init` again", file.display()));
+    let host = s.db_host.ok_or_else(|| missing("db-host"))?;
+    let db = s.db_name.ok_or_else(|| missing("db-name"))?;
+    let mode = s.ssl_mode.as_deref().map(str::parse::<SslMode>).transpose()?.unwrap_or(SslMode::Prefer);
+    let mut text = ConnectionString::from_parts(&host, s.db_port.unwrap_or(5432), &db, s.db_user.as_deref().unwrap_or(""), mode).redacted();
+    if let Some(root) = s.ssl_root_cert {
+        text.push_str(if text.contains('?') { "&" } else { "?" });
+        text.push_str(&format!("sslrootcert={}", percent_encoding::utf8_percent_encode(&root, percent_encoding::NON_ALPHANUMERIC)));
+    }
+    let source = ConnectionString::parse(&text)?.resolve(env);
+    let base = file.parent().unwrap_or(Path::new("."));
+    let export_dir = match config.get_str("export-dir") {
+        Some(d) if Path::new(&d).is_absolute() => PathBuf::from(d),
+        Some(d) => base.join(d),
+        None => base.join(migration_dir::EXPORT_DIR_NAME),
+    };
+    Ok((source, export_dir, s.db_schema.as_deref().map(split_schemas), config.get_str("assess-migration.target-db-version")))
+}
+
+fn split_schemas(text: &str) -> Vec<String> {
+    text.split([',', '|']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
+}
+
+/// Assess as the request says, writing the report into the export dir.
+pub async fn run(request: AssessRequest, progress: Option<ProgressFn>) -> Result<(AssessOutcome, AssessmentReport)> {
+    let plan = request.plan(&LibpqEnv::from_process())?;
+    run_plan(plan, progress).await
+}
+
+pub async fn run_plan(plan: Plan, progress: Option<ProgressFn>) -> Result<(AssessOutcome, AssessmentReport)> {
+    let client = plan.source.connect(CONNECT_TIMEOUT).await?;
+    let options = AssessOptions { schemas: plan.schemas.clone(), target_db_version: plan.target_db_version.clone(), progress };
+    let mut report = assessment::assess_database(&client, &options).await?;
+    report.summary.source = assessment::report::ReportSource {
+        host: plan.source.host().to_string(),
+        port: plan.source.port(),
+        database: plan.source.dbname().to_string(),
+        schemas: report.schema_summary.schema_names.clone(),
+        user: plan.source.user().to_string(),
+    };
+    let mut meta = metainfo_or_new(&plan.export_dir)?;
+    let paths = report.write(&plan.export_dir)?;
+    meta.steps.insert("assess-migration".into(), chrono::Utc::now());
+    fs_atomic::write_json(&plan.export_dir.join("metainfo/migration.json"), &meta)?;
+    let outcome = AssessOutcome {
+        migration_uuid: meta.migration_uuid,
+        export_dir: plan.export_dir.clone(),
+        report: paths,
+        source: plan.source.redacted(),
+        summary: AssessmentSummaryView::from_report(&serde_json::to_value(&report).unwrap_or_default()),
+        duration_ms: report.summary.duration_ms,
+    };
+    Ok((outcome, report))
+}
+
+/// The export dir's metainfo; a bare export dir (assess-migration --source --export-dir) gets a
+/// new migration UUID.
+fn metainfo_or_new(export_dir: &Path) -> Result<MetaInfo> {
+    match migration_dir::read_metainfo(export_dir) {
+        Ok(meta) => Ok(meta),
+        Err(e) if e.kind() == crate::ErrorKind::NotFound => Ok(MetaInfo::new(Uuid::new_v4())),
+        Err(e) => Err(e),
+    }
+}

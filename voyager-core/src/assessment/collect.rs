@@ -1,0 +1,553 @@
+//! Collection: everything the assessment needs from one source database, in a fixed handful of
+//! set-based catalog queries, however many tables there are. The queries run concurrently on
+//! one connection (tokio-postgres pipelines them). A query the user may not run is skipped and
+//! the skip is noted; the assessment goes on with what it could read.
+
+use std::collections::HashMap;
+
+use tokio_postgres::error::SqlState;
+use tokio_postgres::{Client, Row};
+
+use crate::{Error, Result};
+
+/// One relation: table, partitioned table, foreign table, view, materialized view, sequence.
+#[derive(Debug, Clone, Default)]
+pub struct Relation {
+    pub oid: i64,
+    pub schema: String,
+    pub name: String,
+    /// pg_class.relkind: r, p, f, v, m, S.
+    pub kind: char,
+    pub unlogged: bool,
+    pub is_partition: bool,
+    /// The parent of an inheritance child or a partition.
+    pub parent: Option<i64>,
+    pub row_estimate: f64,
+    pub total_bytes: i64,
+    pub table_bytes: i64,
+    pub options: Vec<String>,
+    /// pg_partitioned_table.partstrat: r, l, h.
+    pub partition_strategy: Option<char>,
+    pub partition_columns: Vec<i16>,
+    pub partition_has_expressions: bool,
+    pub view_definition: Option<String>,
+    pub reads: i64,
+    pub writes: i64,
+    pub column_count: i64,
+}
+
+impl Relation {
+    pub fn qualified(&self) -> String {
+        format!("{}.{}", self.schema, self.name)
+    }
+}
+
+/// One column of a relation, with its type resolved through domains and arrays.
+#[derive(Debug, Clone, Default)]
+pub struct Column {
+    pub rel: i64,
+    pub num: i16,
+    pub name: String,
+    /// The type's name after resolving domains, of the element for arrays (e.g. `xml`, `int4`).
+    pub base_type: String,
+    pub is_array: bool,
+    /// typtype of the base type: b base, c composite, e enum, r range, m multirange, d domain.
+    pub type_kind: char,
+    /// Whether the base type is the user's own (not from pg_catalog nor an extension).
+    pub user_defined: bool,
+    /// The extension the base type comes from, if any.
+    pub extension: Option<String>,
+    pub not_null: bool,
+    pub generated_stored: bool,
+    pub compression: bool,
+    pub has_options: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Constraint {
+    pub rel: i64,
+    pub name: String,
+    /// p, u, f, c, x.
+    pub kind: char,
+    pub deferrable: bool,
+    pub columns: Vec<i16>,
+    pub referenced_rel: Option<i64>,
+    pub referenced_columns: Vec<i16>,
+    pub definition: String,
+    pub index: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Index {
+    pub oid: i64,
+    pub rel: i64,
+    pub name: String,
+    pub method: String,
+    pub unique: bool,
+    pub primary: bool,
+    pub key_columns: Vec<i16>,
+    pub options_desc: Vec<bool>,
+    pub has_expressions: bool,
+    pub clustered: bool,
+    pub nulls_not_distinct: bool,
+    pub storage_options: bool,
+    pub definition: String,
+    pub bytes: i64,
+    pub scans: i64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Trigger {
+    pub rel: i64,
+    pub name: String,
+    pub tgtype: i32,
+    pub constraint_trigger: bool,
+    pub transition_tables: bool,
+    pub definition: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Policy {
+    pub rel: i64,
+    pub name: String,
+    pub roles: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Rule {
+    pub rel: i64,
+    pub name: String,
+    pub disabled: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Routine {
+    pub schema: String,
+    pub name: String,
+    pub is_procedure: bool,
+    pub language: String,
+    pub definition: String,
+    pub sql_body: bool,
+}
+
+impl Routine {
+    pub fn qualified(&self) -> String {
+        format!("{}.{}", self.schema, self.name)
+    }
+}
+
+/// Statistics of one column (pg_stats), for the performance checks.
+#[derive(Debug, Clone, Default)]
+pub struct ColumnStats {
+    pub null_frac: f64,
+    pub n_distinct: f64,
+    pub max_common_freq: f64,
+}
+
+/// Everything collected from one database.
+#[derive(Debug, Clone, Default)]
+pub struct SourceSnapshot {
+    pub database: String,
+    pub server_version: String,
+    pub server_version_num: i32,
+    pub database_bytes: i64,
+    /// Seconds since the statistics (read and write counters) were reset.
+    pub stats_age_seconds: f64,
+    /// pg_database.datlocprovider: c libc, i icu, b builtin.
+    pub locale_provider: char,
+    pub schemas: Vec<String>,
+    pub relations: Vec<Relation>,
+    pub columns: Vec<Column>,
+    pub constraints: Vec<Constraint>,
+    pub indexes: Vec<Index>,
+    pub triggers: Vec<Trigger>,
+    pub policies: Vec<Policy>,
+    pub rules: Vec<Rule>,
+    pub routines: Vec<Routine>,
+    pub extensions: Vec<String>,
+    pub collations: Vec<(String, bool)>,
+    pub conversions: Vec<String>,
+    /// (relation oid, column name) -> statistics.
+    pub stats: HashMap<(i64, String), ColumnStats>,
+    pub workload: Vec<String>,
+    /// What could not be read, and why.
+    pub skipped: Vec<String>,
+    /// How many catalog queries the collection sent.
+    pub queries: usize,
+}
+
+/// Objects created by an extension are the extension's, not the user's.
+const NOT_FROM_EXTENSION: &str = "NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.classid = 'pg_class'::regclass AND d.deptype = 'e')";
+
+/// Collect a snapshot of the schemas `schemas` (all user schemas when None).
+pub async fn collect(client: &Client, schemas: Option<&[String]>) -> Result<SourceSnapshot> {
+    let mut snap = SourceSnapshot::default();
+    let info = client
+        .query_one(
+            "SELECT current_database()::text, current_setting('server_version'), current_setting('server_version_num')::int, \
+             pg_database_size(current_database())::int8, \
+             (SELECT extract(epoch FROM now() - coalesce(stats_reset, pg_postmaster_start_time()))::float8 \
+                FROM pg_stat_database WHERE datname = current_database()), \
+             ARRAY(SELECT nspname::text FROM pg_namespace WHERE nspname !~ '^pg_' AND nspname <> 'information_schema' \
+                   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = pg_namespace.oid AND d.classid = 'pg_namespace'::regclass AND d.deptype = 'e') \
+                   ORDER BY 1)",
+            &[],
+        )
+        .await
+        .map_err(|e| lost(&e))?;
+    snap.database = info.get(0);
+    snap.server_version = info.get(1);
+    snap.server_version_num = info.get(2);
+    snap.database_bytes = info.get(3);
+    snap.stats_age_seconds = info.get::<_, Option<f64>>(4).unwrap_or(1.0);
+    let all: Vec<String> = info.get(5);
+    snap.schemas = match schemas {
+        Some(wanted) => {
+            let missing: Vec<&String> = wanted.iter().filter(|s| !all.contains(s)).collect();
+            if !missing.is_empty() {
+                return Err(Error::invalid_argument(format!(
+                    "database {} has no schema {}: it has {}",
+                    snap.database,
+                    missing.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", "),
+                    all.join(", ")
+                )));
+            }
+            wanted.to_vec()
+        }
+        None => all,
+    };
+    let v = snap.server_version_num;
+    let schemas = &snap.schemas;
+    let provider_sql = if v >= 150000 {
+        "SELECT datlocprovider::text FROM pg_database WHERE datname = current_database()"
+    } else {
+        "SELECT 'c'::text"
+    };
+    let p: &[&(dyn tokio_postgres::types::ToSql + Sync)] = &[schemas];
+    let (rel_sql, col_sql, idx_sql, trg_sql, fn_sql) =
+        (relations_sql(), columns_sql(v), indexes_sql(v), triggers_sql(v), routines_sql(v));
+    let (relations, columns, constraints, indexes, triggers, policies, rules, routines, misc, stats, provider) = tokio::join!(
+        client.query(&rel_sql, p),
+        client.query(&col_sql, p),
+        client.query(CONSTRAINTS_SQL, p),
+        client.query(&idx_sql, p),
+        client.query(&trg_sql, p),
+        client.query(POLICIES_SQL, p),
+        client.query(RULES_SQL, p),
+        client.query(&fn_sql, p),
+        client.query(MISC_SQL, p),
+        client.query(STATS_SQL, p),
+        client.query(provider_sql, &[]),
+    );
+    snap.queries = 12;
+    snap.relations = rows(relations, "tables and views", &mut snap.skipped)?.iter().map(relation).collect();
+    snap.columns = rows(columns, "columns", &mut snap.skipped)?.iter().map(column).collect();
+    snap.constraints = rows(constraints, "constraints", &mut snap.skipped)?.iter().map(constraint).collect();
+    snap.indexes = rows(indexes, "indexes", &mut snap.skipped)?.iter().map(index).collect();
+    snap.triggers = rows(triggers, "triggers", &mut snap.skipped)?.iter().map(trigger).collect();
+    snap.policies = rows(policies, "policies", &mut snap.skipped)?
+        .iter()
+        .map(|r| Policy { rel: r.get(0), name: r.get(1), roles: r.get(2) })
+        .collect();
+    snap.rules = rows(rules, "rules", &mut snap.skipped)?
+        .iter()
+        .map(|r| Rule { rel: r.get(0), name: r.get(1), disabled: r.get(2) })
+        .collect();
+    snap.routines = rows(routines, "functions and procedures", &mut snap.skipped)?.iter().map(routine).collect();
+    for row in rows(misc, "extensions, collations and conversions", &mut snap.skipped)? {
+        let kind: String = row.get(0);
+        let name: String = row.get(1);
+        match kind.as_str() {
+            "extension" => snap.extensions.push(name),
+            "collation" => snap.collations.push((name, row.get::<_, String>(2) == "d")),
+            _ => snap.conversions.push(name),
+        }
+    }
+    for row in rows(stats, "column statistics (pg_stats)", &mut snap.skipped)? {
+        let freqs: Option<Vec<f32>> = row.get(4);
+        snap.stats.insert(
+            (row.get(0), row.get(1)),
+            ColumnStats {
+                null_frac: row.get::<_, f32>(2) as f64,
+                n_distinct: row.get::<_, f32>(3) as f64,
+                max_common_freq: freqs.unwrap_or_default().into_iter().fold(0.0f32, f32::max) as f64,
+            },
+        );
+    }
+    snap.locale_provider = rows(provider, "the database's locale provider", &mut snap.skipped)?
+        .first()
+        .and_then(|r| r.get::<_, String>(0).chars().next())
+        .unwrap_or('c');
+    if snap.extensions.iter().any(|e| e == "pg_stat_statements") {
+        snap.queries += 1;
+        match client
+            .query(
+                "SELECT query FROM pg_stat_statements \
+                 WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) \
+                   AND query IS NOT NULL AND query <> '<insufficient privilege>' \
+                 ORDER BY calls DESC LIMIT 5000",
+                &[],
+            )
+            .await
+        {
+            Ok(rows) => snap.workload = rows.iter().map(|r| r.get(0)).collect(),
+            Err(e) => skip_or_fail(e, "workload queries (pg_stat_statements)", &mut snap.skipped)?,
+        }
+    } else {
+        snap.skipped.push(
+            "workload queries: pg_stat_statements is not installed in this database, so queries were not assessed".into(),
+        );
+    }
+    let unreadable = snap
+        .relations
+        .iter()
+        .filter(|r| matches!(r.kind, 'r' | 'p') && r.row_estimate > 0.0)
+        .filter(|r| !snap.stats.keys().any(|(rel, _)| *rel == r.oid))
+        .count();
+    if unreadable > 0 {
+        snap.skipped.push(format!(
+            "column statistics: pg_stats shows none for {unreadable} tables (not analysed, or not readable by this user); \
+             the index performance checks skipped them"
+        ));
+    }
+    Ok(snap)
+}
+
+/// A query's rows, or a note when the user may not run it; other failures end the assessment.
+fn rows(result: std::result::Result<Vec<Row>, tokio_postgres::Error>, what: &str, skipped: &mut Vec<String>) -> Result<Vec<Row>> {
+    match result {
+        Ok(rows) => Ok(rows),
+        Err(e) => {
+            skip_or_fail(e, what, skipped)?;
+            Ok(Vec::new())
+        }
+    }
+}
+
+fn skip_or_fail(e: tokio_postgres::Error, what: &str, skipped: &mut Vec<String>) -> Result<()> {
+    if e.code() == Some(&SqlState::INSUFFICIENT_PRIVILEGE) {
+        let why = e.as_db_error().map(|d| d.message().to_string()).unwrap_or_default();
+        skipped.push(format!("{what}: not readable by this user ({why})"));
+        Ok(())
+    } else {
+        Err(lost(&e))
+    }
+}
+
+/// A failure in the middle of collection: the database went away, or a query failed.
+fn lost(e: &tokio_postgres::Error) -> Error {
+    let text = crate::connection::redact(&e.to_string());
+    match e.code() {
+        Some(c) if *c == SqlState::ADMIN_SHUTDOWN || *c == SqlState::INVALID_CATALOG_NAME => Error::connection(format!(
+            "the source database went away during the assessment ({text}); nothing was written: run it again when the database is back"
+        )),
+        _ if e.is_closed() || e.code().is_none() => Error::connection(format!(
+            "the connection to the source was lost during the assessment ({text}); nothing was written"
+        )),
+        _ => Error::connection(format!("a catalog query failed: {text}")),
+    }
+}
+
+fn relations_sql() -> String {
+    format!(
+        "SELECT c.oid::int8, n.nspname::text, c.relname::text, c.relkind::text, c.relpersistence::text, c.relispartition, \
+                i.inhparent::int8, greatest(c.reltuples, 0)::float8, \
+                CASE WHEN c.relkind IN ('r','p','m') THEN pg_total_relation_size(c.oid) ELSE 0 END::int8, \
+                CASE WHEN c.relkind IN ('r','m') THEN pg_relation_size(c.oid) ELSE 0 END::int8, \
+                coalesce(c.reloptions, '{{}}')::text[], pt.partstrat::text, coalesce(pt.partattrs::int2[], '{{}}'), \
+                pt.partexprs IS NOT NULL, \
+                CASE WHEN c.relkind IN ('v','m') THEN pg_get_viewdef(c.oid) END, \
+                coalesce(s.seq_scan, 0) + coalesce(s.idx_scan, 0), \
+                coalesce(s.n_tup_ins, 0) + coalesce(s.n_tup_upd, 0) + coalesce(s.n_tup_del, 0), c.relnatts::int8 \
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+         LEFT JOIN pg_inherits i ON i.inhrelid = c.oid AND i.inhseqno = 1 \
+         LEFT JOIN pg_partitioned_table pt ON pt.partrelid = c.oid \
+         LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid \
+         WHERE n.nspname = ANY($1) AND c.relkind IN ('r','p','f','v','m','S') AND {NOT_FROM_EXTENSION} \
+         ORDER BY n.nspname, c.relname"
+    )
+}
+
+fn relation(r: &Row) -> Relation {
+    Relation {
+        oid: r.get(0),
+        schema: r.get(1),
+        name: r.get(2),
+        kind: first_char(r.get(3)),
+        unlogged: r.get::<_, String>(4) == "u",
+        is_partition: r.get(5),
+        parent: r.get(6),
+        row_estimate: r.get(7),
+        total_bytes: r.get(8),
+        table_bytes: r.get(9),
+        options: r.get(10),
+        partition_strategy: r.get::<_, Option<String>>(11).map(first_char),
+        partition_columns: r.get(12),
+        partition_has_expressions: r.get(13),
+        view_definition: r.get(14),
+        reads: r.get(15),
+        writes: r.get(16),
+        column_count: r.get(17),
+    }
+}
+
+fn columns_sql(v: i32) -> String {
+    let compression = if v >= 140000 { "a.attcompression::text NOT IN ('', '\\0')" } else { "false" };
+    format!(
+        "SELECT a.attrelid::int8, a.attnum, a.attname::text, bt.typname::text, t.typcategory = 'A', bt.typtype::text, \
+                bn.nspname NOT IN ('pg_catalog', 'information_schema') AND ext.extname IS NULL, ext.extname::text, \
+                a.attnotnull, a.attgenerated::text = 's', {compression}, a.attoptions IS NOT NULL \
+         FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
+         JOIN pg_type t ON t.oid = a.atttypid \
+         JOIN pg_type et ON et.oid = CASE WHEN t.typcategory = 'A' AND t.typelem <> 0 THEN t.typelem ELSE t.oid END \
+         JOIN pg_type bt ON bt.oid = CASE WHEN et.typtype = 'd' THEN et.typbasetype ELSE et.oid END \
+         JOIN pg_namespace bn ON bn.oid = bt.typnamespace \
+         LEFT JOIN pg_depend dep ON dep.classid = 'pg_type'::regclass AND dep.objid = bt.oid AND dep.deptype = 'e' \
+         LEFT JOIN pg_extension ext ON ext.oid = dep.refobjid \
+         WHERE n.nspname = ANY($1) AND c.relkind IN ('r','p','f','v','m') AND a.attnum > 0 AND NOT a.attisdropped \
+           AND {NOT_FROM_EXTENSION}"
+    )
+}
+
+fn column(r: &Row) -> Column {
+    Column {
+        rel: r.get(0),
+        num: r.get(1),
+        name: r.get(2),
+        base_type: r.get(3),
+        is_array: r.get(4),
+        type_kind: first_char(r.get(5)),
+        user_defined: r.get(6),
+        extension: r.get(7),
+        not_null: r.get(8),
+        generated_stored: r.get(9),
+        compression: r.get(10),
+        has_options: r.get(11),
+    }
+}
+
+const CONSTRAINTS_SQL: &str = "SELECT con.conrelid::int8, con.conname::text, con.contype::text, con.condeferrable, \
+        coalesce(con.conkey, '{}'), nullif(con.confrelid, 0)::int8, coalesce(con.confkey, '{}'), \
+        pg_get_constraintdef(con.oid), nullif(con.conindid, 0)::int8 \
+     FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
+     WHERE n.nspname = ANY($1) AND con.conrelid <> 0";
+
+fn constraint(r: &Row) -> Constraint {
+    Constraint {
+        rel: r.get(0),
+        name: r.get(1),
+        kind: first_char(r.get(2)),
+        deferrable: r.get(3),
+        columns: r.get(4),
+        referenced_rel: r.get(5),
+        referenced_columns: r.get(6),
+        definition: r.get(7),
+        index: r.get(8),
+    }
+}
+
+fn indexes_sql(v: i32) -> String {
+    let nnd = if v >= 150000 { "i.indnullsnotdistinct" } else { "false" };
+    format!(
+        "SELECT i.indexrelid::int8, i.indrelid::int8, ic.relname::text, am.amname::text, i.indisunique, i.indisprimary, \
+                i.indnkeyatts::int4, i.indkey::int2[], i.indoption::int2[], i.indexprs IS NOT NULL, i.indisclustered, \
+                {nnd}, ic.reloptions IS NOT NULL, pg_get_indexdef(i.indexrelid), pg_relation_size(i.indexrelid)::int8, \
+                coalesce(s.idx_scan, 0)::int8 \
+         FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_am am ON am.oid = ic.relam \
+         JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
+         LEFT JOIN pg_stat_user_indexes s ON s.indexrelid = i.indexrelid \
+         WHERE n.nspname = ANY($1) AND {NOT_FROM_EXTENSION}"
+    )
+}
+
+fn index(r: &Row) -> Index {
+    let key_count = r.get::<_, i32>(6).max(0) as usize;
+    let keys: Vec<i16> = r.get(7);
+    let options: Vec<i16> = r.get(8);
+    Index {
+        oid: r.get(0),
+        rel: r.get(1),
+        name: r.get(2),
+        method: r.get(3),
+        unique: r.get(4),
+        primary: r.get(5),
+        key_columns: keys.into_iter().take(key_count).collect(),
+        options_desc: options.into_iter().take(key_count).map(|o| o & 1 == 1).collect(),
+        has_expressions: r.get(9),
+        clustered: r.get(10),
+        nulls_not_distinct: r.get(11),
+        storage_options: r.get(12),
+        definition: r.get(13),
+        bytes: r.get(14),
+        scans: r.get(15),
+    }
+}
+
+fn triggers_sql(v: i32) -> String {
+    // Since PostgreSQL 13 a trigger on a partitioned table is cloned onto its partitions.
+    let not_clone = if v >= 130000 { "t.tgparentid = 0" } else { "true" };
+    format!(
+        "SELECT t.tgrelid::int8, t.tgname::text, t.tgtype::int4, t.tgconstraint <> 0, \
+                t.tgoldtable IS NOT NULL OR t.tgnewtable IS NOT NULL, pg_get_triggerdef(t.oid) \
+         FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
+         WHERE n.nspname = ANY($1) AND NOT t.tgisinternal AND {not_clone}"
+    )
+}
+
+fn trigger(r: &Row) -> Trigger {
+    Trigger {
+        rel: r.get(0),
+        name: r.get(1),
+        tgtype: r.get(2),
+        constraint_trigger: r.get(3),
+        transition_tables: r.get(4),
+        definition: r.get(5),
+    }
+}
+
+const POLICIES_SQL: &str = "SELECT p.polrelid::int8, p.polname::text, \
+        ARRAY(SELECT CASE WHEN r = 0 THEN 'public' ELSE pg_get_userbyid(r)::text END FROM unnest(p.polroles) r) \
+     FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
+     WHERE n.nspname = ANY($1)";
+
+const RULES_SQL: &str = "SELECT r.ev_class::int8, r.rulename::text, r.ev_enabled = 'D' \
+     FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace \
+     WHERE n.nspname = ANY($1) AND r.rulename <> '_RETURN'";
+
+fn routines_sql(v: i32) -> String {
+    let sql_body = if v >= 140000 { "p.prosqlbody IS NOT NULL" } else { "false" };
+    format!(
+        "SELECT n.nspname::text, p.proname::text, p.prokind = 'p', l.lanname::text, \
+                CASE WHEN l.lanname IN ('plpgsql', 'sql') THEN pg_get_functiondef(p.oid) ELSE '' END, {sql_body} \
+         FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang \
+         WHERE n.nspname = ANY($1) AND p.prokind IN ('f', 'p') \
+           AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.classid = 'pg_proc'::regclass AND d.deptype = 'e') \
+         ORDER BY 1, 2"
+    )
+}
+
+fn routine(r: &Row) -> Routine {
+    Routine {
+        schema: r.get(0),
+        name: r.get(1),
+        is_procedure: r.get(2),
+        language: r.get(3),
+        definition: r.get(4),
+        sql_body: r.get(5),
+    }
+}
+
+const MISC_SQL: &str = "SELECT 'extension', extname::text, '' FROM pg_extension WHERE extname <> 'plpgsql' \
+     UNION ALL SELECT 'collation', n.nspname || '.' || c.collname, CASE WHEN c.collisdeterministic THEN 'd' ELSE 'n' END \
+       FROM pg_collation c JOIN pg_namespace n ON n.oid = c.collnamespace WHERE n.nspname = ANY($1) \
+     UNION ALL SELECT 'conversion', n.nspname || '.' || c.conname, '' \
+       FROM pg_conversion c JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = ANY($1)";
+
+const STATS_SQL: &str = "SELECT c.oid::int8, s.attname::text, s.null_frac, s.n_distinct, s.most_common_freqs::float4[] \
+     FROM pg_stats s JOIN pg_namespace n ON n.nspname = s.schemaname \
+     JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = s.tablename \
+     WHERE s.schemaname = ANY($1)";
+
+fn first_char(s: String) -> char {
+    s.chars().next().unwrap_or(' ')
+}

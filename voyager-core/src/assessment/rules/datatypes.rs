@@ -1,0 +1,187 @@
+//! Column data types: ones YugabyteDB cannot store, ones that break live migration, and key or
+//! btree-index columns of types YugabyteDB cannot index that way.
+
+use super::Catalog;
+use crate::assessment::issue::{issue_kind, Category, Impact, Issue, IssueKind, FIXED_IN_2_25, NOT_FIXED};
+
+macro_rules! unsupported_type {
+    ($name:ident, $suffix:literal, $fixed:expr) => {
+        issue_kind!($name, concat!("UNSUPPORTED_DATATYPE_", $suffix), concat!("Unsupported data type ", $suffix),
+            "YugabyteDB cannot store columns of this data type; the column needs another type.", Level3,
+            "unsupported-datatypes-by-yugabytedb", $fixed);
+    };
+}
+unsupported_type!(XML, "XML", NOT_FIXED);
+unsupported_type!(XID, "XID", NOT_FIXED);
+unsupported_type!(PG_LSN, "PG_LSN", NOT_FIXED);
+unsupported_type!(TXID_SNAPSHOT, "TXID_SNAPSHOT", NOT_FIXED);
+unsupported_type!(LARGE_OBJECT, "LARGE_OBJECT", NOT_FIXED);
+unsupported_type!(GEOMETRY, "GEOMETRY", NOT_FIXED);
+unsupported_type!(GEOGRAPHY, "GEOGRAPHY", NOT_FIXED);
+unsupported_type!(BOX2D, "BOX2D", NOT_FIXED);
+unsupported_type!(BOX3D, "BOX3D", NOT_FIXED);
+unsupported_type!(TOPOGEOMETRY, "TOPOGEOMETRY", NOT_FIXED);
+unsupported_type!(RASTER, "RASTER", NOT_FIXED);
+unsupported_type!(INT4MULTIRANGE, "INT4MULTIRANGE", FIXED_IN_2_25);
+unsupported_type!(INT8MULTIRANGE, "INT8MULTIRANGE", FIXED_IN_2_25);
+unsupported_type!(NUMMULTIRANGE, "NUMMULTIRANGE", FIXED_IN_2_25);
+unsupported_type!(DATEMULTIRANGE, "DATEMULTIRANGE", FIXED_IN_2_25);
+unsupported_type!(TSMULTIRANGE, "TSMULTIRANGE", FIXED_IN_2_25);
+unsupported_type!(TSTZMULTIRANGE, "TSTZMULTIRANGE", FIXED_IN_2_25);
+
+/// The type YugabyteDB cannot store, by the base type's name.
+fn unsupported(type_name: &str) -> Option<IssueKind> {
+    Some(match type_name {
+        "xml" => XML,
+        "xid" => XID,
+        "pg_lsn" => PG_LSN,
+        "txid_snapshot" => TXID_SNAPSHOT,
+        "lo" => LARGE_OBJECT,
+        "geometry" => GEOMETRY,
+        "geography" => GEOGRAPHY,
+        "box2d" => BOX2D,
+        "box3d" => BOX3D,
+        "topogeometry" => TOPOGEOMETRY,
+        "raster" => RASTER,
+        "int4multirange" => INT4MULTIRANGE,
+        "int8multirange" => INT8MULTIRANGE,
+        "nummultirange" => NUMMULTIRANGE,
+        "datemultirange" => DATEMULTIRANGE,
+        "tsmultirange" => TSMULTIRANGE,
+        "tstzmultirange" => TSTZMULTIRANGE,
+        _ => return None,
+    })
+}
+
+macro_rules! live_type {
+    ($name:ident, $ty:literal) => {
+        issue_kind!($name, $ty, "Data type unsupported by live migration",
+            "Live migration cannot stream changes of columns of this data type; offline migration works.", Level1,
+            "unsupported-datatypes-by-voyager-during-live-migration", NOT_FIXED);
+    };
+}
+live_type!(LIVE_POINT, "UNSUPPORTED_DATATYPE_LIVE_MIGRATION_POINT");
+live_type!(LIVE_LINE, "UNSUPPORTED_DATATYPE_LIVE_MIGRATION_LINE");
+live_type!(LIVE_LSEG, "UNSUPPORTED_DATATYPE_LIVE_MIGRATION_LSEG");
+live_type!(LIVE_BOX, "UNSUPPORTED_DATATYPE_LIVE_MIGRATION_BOX");
+live_type!(LIVE_PATH, "UNSUPPORTED_DATATYPE_LIVE_MIGRATION_PATH");
+live_type!(LIVE_POLYGON, "UNSUPPORTED_DATATYPE_LIVE_MIGRATION_POLYGON");
+live_type!(LIVE_CIRCLE, "UNSUPPORTED_DATATYPE_LIVE_MIGRATION_CIRCLE");
+live_type!(LIVE_VECTOR, "UNSUPPORTED_DATATYPE_LIVE_MIGRATION_VECTOR");
+live_type!(LIVE_TIMETZ, "UNSUPPORTED_DATATYPE_LIVE_MIGRATION_TIMETZ");
+live_type!(LIVE_FF_FB_USER_DEFINED, "UNSUPPORTED_DATATYPE_LIVE_MIGRATION_WITH_FF_FB_USER_DEFINED");
+live_type!(LIVE_FF_FB_TSQUERY, "UNSUPPORTED_DATATYPE_LIVE_MIGRATION_WITH_FF_FB_TSQUERY");
+
+fn live_caveat(type_name: &str, user_defined: bool) -> Option<IssueKind> {
+    Some(match type_name {
+        "point" => LIVE_POINT,
+        "line" => LIVE_LINE,
+        "lseg" => LIVE_LSEG,
+        "box" => LIVE_BOX,
+        "path" => LIVE_PATH,
+        "polygon" => LIVE_POLYGON,
+        "circle" => LIVE_CIRCLE,
+        "vector" => LIVE_VECTOR,
+        "timetz" => LIVE_TIMETZ,
+        "tsquery" => LIVE_FF_FB_TSQUERY,
+        _ if user_defined => LIVE_FF_FB_USER_DEFINED,
+        _ => return None,
+    })
+}
+
+/// Types YugabyteDB cannot use in a primary key, unique key or btree index, by the name that
+/// follows PK_UK_ON_ / INDEX_ON_ in the issue type.
+fn unindexable(type_name: &str) -> Option<&'static str> {
+    Some(match type_name {
+        "citext" => "CITEXT",
+        "tsvector" => "TSVECTOR",
+        "tsquery" => "TSQUERY",
+        "jsonb" => "JSONB",
+        "json" => "JSON",
+        "inet" => "INET",
+        "cidr" => "CIDR",
+        "macaddr" => "MACADDR",
+        "macaddr8" => "MACADDR8",
+        "bit" => "BIT",
+        "varbit" => "VARBIT",
+        "daterange" => "DATERANGE",
+        "tsrange" => "TSRANGE",
+        "tstzrange" => "TSTZRANGE",
+        "numrange" => "NUMRANGE",
+        "int4range" => "INT4RANGE",
+        "int8range" => "INT8RANGE",
+        "interval" => "INTERVAL",
+        "circle" => "CIRCLE",
+        "box" => "BOX",
+        "line" => "LINE",
+        "lseg" => "LSEG",
+        "point" => "POINT",
+        "path" => "PATH",
+        "polygon" => "POLYGON",
+        "pg_lsn" => "PG_LSN",
+        "txid_snapshot" => "TXID_SNAPSHOT",
+        _ => return None,
+    })
+}
+
+/// The PK_UK_ON_<T>_DATATYPE / INDEX_ON_<T>_DATATYPE issue; the type is data, so the issue is
+/// made here rather than from one declared kind per type.
+fn key_issue(on_key: bool, t: &str, object_name: String, sql: &str) -> Issue {
+    let (prefix, what) = if on_key { ("PK_UK_ON", "a primary or unique key") } else { ("INDEX_ON", "a btree index") };
+    let category = Category::UnsupportedFeatures;
+    Issue {
+        category,
+        category_description: category.description().to_string(),
+        issue_type: format!("{prefix}_{t}_DATATYPE"),
+        name: format!("{} on a column of type {}", if on_key { "Key" } else { "Index" }, t.to_ascii_lowercase()),
+        description: format!(
+            "YugabyteDB cannot use a column of this type in {what}; key on another column or an expression of a supported type."
+        ),
+        impact: Impact::Level1,
+        object_type: "INDEX".into(),
+        object_name,
+        sql_statement: sql.to_string(),
+        docs_link: "https://docs.yugabyte.com/preview/yugabyte-voyager/known-issues/postgresql/#indexes-on-some-complex-data-types-are-not-supported".into(),
+        minimum_versions_fixed_in: Default::default(),
+    }
+}
+
+pub(super) fn find(c: &Catalog<'_>, out: &mut Vec<Issue>) {
+    for col in &c.snap.columns {
+        let Some(rel) = c.relations.get(&col.rel) else { continue };
+        if !matches!(rel.kind, 'r' | 'p' | 'f' | 'm') || rel.is_partition {
+            continue;
+        }
+        let name = format!("{}.{}", rel.qualified(), col.name);
+        if let Some(kind) = unsupported(&col.base_type) {
+            out.push(kind.issue(Category::UnsupportedDatatypes, "COLUMN", name.clone(), ""));
+        }
+        let user_type = col.user_defined && matches!(col.type_kind, 'c' | 'e' | 'b' | 'r' | 'd');
+        if let Some(kind) = live_caveat(&col.base_type, user_type) {
+            out.push(kind.issue(Category::MigrationCaveats, "COLUMN", name, ""));
+        }
+    }
+    for index in &c.snap.indexes {
+        let Some(rel) = c.relations.get(&index.rel) else { continue };
+        if rel.is_partition || !matches!(index.method.as_str(), "btree" | "hash") {
+            continue;
+        }
+        let on_key = c.snap.constraints.iter().any(|k| k.index == Some(index.oid) && matches!(k.kind, 'p' | 'u'));
+        let mut seen = Vec::new();
+        for &num in &index.key_columns {
+            let Some(col) = c.column(index.rel, num) else { continue };
+            let t = if col.is_array {
+                Some("ARRAY")
+            } else if col.user_defined && col.type_kind == 'c' {
+                Some("USER_DEFINED")
+            } else {
+                unindexable(&col.base_type)
+            };
+            if let Some(t) = t.filter(|t| !seen.contains(t)) {
+                seen.push(t);
+                let object = format!("{}.{}", rel.schema, index.name);
+                out.push(key_issue(on_key, t, object, &index.definition));
+            }
+        }
+    }
+}

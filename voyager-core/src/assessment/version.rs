@@ -1,0 +1,68 @@
+//! YugabyteDB versions (`2025.1.0.0`, `2.25.1.0`): parsing, order, and the release series an
+//! issue's fix is recorded against.
+
+use std::fmt;
+
+use crate::{Error, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct YbVersion([u32; 4]);
+
+impl YbVersion {
+    pub fn parse(text: &str) -> Result<Self> {
+        let parts: Vec<&str> = text.trim().split('.').collect();
+        let bad = || {
+            Error::invalid_argument(format!(
+                "target YugabyteDB version '{}' is not of the form X.Y.Z.W (for example 2025.1.0.0 or 2.25.1.0)",
+                text.chars().take(40).collect::<String>()
+            ))
+        };
+        if parts.len() != 4 {
+            return Err(bad());
+        }
+        let mut v = [0u32; 4];
+        for (slot, part) in v.iter_mut().zip(&parts) {
+            *slot = part.parse().map_err(|_| bad())?;
+        }
+        Ok(YbVersion(v))
+    }
+
+    /// The release series: the first two parts (`2025.1`, `2.25`).
+    pub fn series(&self) -> String {
+        format!("{}.{}", self.0[0], self.0[1])
+    }
+
+    /// Whether an issue fixed in `fixed_in` (series → first fixed version) is fixed here.
+    pub fn has_fix(&self, fixed_in: &std::collections::BTreeMap<String, String>) -> bool {
+        fixed_in
+            .get(&self.series())
+            .and_then(|v| YbVersion::parse(v).ok())
+            .is_some_and(|fixed| *self >= fixed)
+    }
+}
+
+impl fmt::Display for YbVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}.{}.{}", self.0[0], self.0[1], self.0[2], self.0[3])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_order_series_and_fixes() {
+        let v = YbVersion::parse("2.25.1.0").unwrap();
+        assert_eq!(v.series(), "2.25");
+        assert!(v > YbVersion::parse("2.25.0.0").unwrap());
+        assert!(YbVersion::parse("2025.1.0.0").unwrap() > v);
+        let fixed: std::collections::BTreeMap<_, _> = [("2.25".to_string(), "2.25.0.0".to_string())].into();
+        assert!(v.has_fix(&fixed));
+        assert!(!YbVersion::parse("2024.2.3.0").unwrap().has_fix(&fixed));
+        assert!(!YbVersion::parse("2.24.9.9").unwrap().has_fix(&fixed));
+        for bad in ["", "2.25", "2.25.x.0", "1.2.3.4.5", "-1.0.0.0"] {
+            assert!(YbVersion::parse(bad).is_err(), "{bad}");
+        }
+    }
+}
