@@ -78,12 +78,22 @@ impl AssessRequest {
                 (ConnectionString::parse(text)?.resolve(env), PathBuf::from(dir), None, None)
             }
         };
-        if let Some(p) = self.source_password.clone().or_else(|| env.var("SOURCE_DB_PASSWORD").map(str::to_string)) {
+        if let Some(p) = self
+            .source_password
+            .clone()
+            .or_else(|| env.var("SOURCE_DB_PASSWORD").map(str::to_string))
+        {
             source.set_password(Some(p));
         }
-        let schemas = self.source_db_schema.as_deref().map(split_schemas).or(schemas);
+        let schemas = self
+            .source_db_schema
+            .as_deref()
+            .map(split_schemas)
+            .or(schemas);
         if schemas.as_ref().is_some_and(|s| s.is_empty()) {
-            return Err(Error::invalid_argument("--source-db-schema names no schema"));
+            return Err(Error::invalid_argument(
+                "--source-db-schema names no schema",
+            ));
         }
         let target_db_version = self
             .target_db_version
@@ -91,23 +101,53 @@ impl AssessRequest {
             .or(version)
             .unwrap_or_else(|| assessment::DEFAULT_TARGET_DB_VERSION.to_string());
         assessment::version::YbVersion::parse(&target_db_version)?;
-        Ok(Plan { source, export_dir, schemas, target_db_version })
+        Ok(Plan {
+            source,
+            export_dir,
+            schemas,
+            target_db_version,
+        })
     }
 }
 
-type FromConfig = (ConnectionString, PathBuf, Option<Vec<String>>, Option<String>);
+type FromConfig = (
+    ConnectionString,
+    PathBuf,
+    Option<Vec<String>>,
+    Option<String>,
+);
 
 fn from_config(file: &Path, env: &LibpqEnv) -> Result<FromConfig> {
     let config = Config::load(file)?;
     let s = config.db_section("source");
-    let missing = |key: &str| Error::config(format!("{}: source.{key} is missing; run `voyager init` again", file.display()));
+    let missing = |key: &str| {
+        Error::config(format!(
+            "{}: source.{key} is missing; run `voyager init` again",
+            file.display()
+        ))
+    };
     let host = s.db_host.ok_or_else(|| missing("db-host"))?;
     let db = s.db_name.ok_or_else(|| missing("db-name"))?;
-    let mode = s.ssl_mode.as_deref().map(str::parse::<SslMode>).transpose()?.unwrap_or(SslMode::Prefer);
-    let mut text = ConnectionString::from_parts(&host, s.db_port.unwrap_or(5432), &db, s.db_user.as_deref().unwrap_or(""), mode).redacted();
+    let mode = s
+        .ssl_mode
+        .as_deref()
+        .map(str::parse::<SslMode>)
+        .transpose()?
+        .unwrap_or(SslMode::Prefer);
+    let mut text = ConnectionString::from_parts(
+        &host,
+        s.db_port.unwrap_or(5432),
+        &db,
+        s.db_user.as_deref().unwrap_or(""),
+        mode,
+    )
+    .redacted();
     if let Some(root) = s.ssl_root_cert {
         text.push_str(if text.contains('?') { "&" } else { "?" });
-        text.push_str(&format!("sslrootcert={}", percent_encoding::utf8_percent_encode(&root, percent_encoding::NON_ALPHANUMERIC)));
+        text.push_str(&format!(
+            "sslrootcert={}",
+            percent_encoding::utf8_percent_encode(&root, percent_encoding::NON_ALPHANUMERIC)
+        ));
     }
     let source = ConnectionString::parse(&text)?.resolve(env);
     let base = file.parent().unwrap_or(Path::new("."));
@@ -116,22 +156,41 @@ fn from_config(file: &Path, env: &LibpqEnv) -> Result<FromConfig> {
         Some(d) => base.join(d),
         None => base.join(migration_dir::EXPORT_DIR_NAME),
     };
-    Ok((source, export_dir, s.db_schema.as_deref().map(split_schemas), config.get_str("assess-migration.target-db-version")))
+    Ok((
+        source,
+        export_dir,
+        s.db_schema.as_deref().map(split_schemas),
+        config.get_str("assess-migration.target-db-version"),
+    ))
 }
 
 fn split_schemas(text: &str) -> Vec<String> {
-    text.split([',', '|']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
+    text.split([',', '|'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// Assess as the request says, writing the report into the export dir.
-pub async fn run(request: AssessRequest, progress: Option<ProgressFn>) -> Result<(AssessOutcome, AssessmentReport)> {
+pub async fn run(
+    request: AssessRequest,
+    progress: Option<ProgressFn>,
+) -> Result<(AssessOutcome, AssessmentReport)> {
     let plan = request.plan(&LibpqEnv::from_process())?;
     run_plan(plan, progress).await
 }
 
-pub async fn run_plan(plan: Plan, progress: Option<ProgressFn>) -> Result<(AssessOutcome, AssessmentReport)> {
+pub async fn run_plan(
+    plan: Plan,
+    progress: Option<ProgressFn>,
+) -> Result<(AssessOutcome, AssessmentReport)> {
     let client = plan.source.connect(CONNECT_TIMEOUT).await?;
-    let options = AssessOptions { schemas: plan.schemas.clone(), target_db_version: plan.target_db_version.clone(), progress };
+    let options = AssessOptions {
+        schemas: plan.schemas.clone(),
+        target_db_version: plan.target_db_version.clone(),
+        progress,
+    };
     let mut report = assessment::assess_database(&client, &options).await?;
     report.summary.source = assessment::report::ReportSource {
         host: plan.source.host().to_string(),
@@ -142,14 +201,17 @@ pub async fn run_plan(plan: Plan, progress: Option<ProgressFn>) -> Result<(Asses
     };
     let mut meta = metainfo_or_new(&plan.export_dir)?;
     let paths = report.write(&plan.export_dir)?;
-    meta.steps.insert("assess-migration".into(), chrono::Utc::now());
+    meta.steps
+        .insert("assess-migration".into(), chrono::Utc::now());
     fs_atomic::write_json(&plan.export_dir.join("metainfo/migration.json"), &meta)?;
     let outcome = AssessOutcome {
         migration_uuid: meta.migration_uuid,
         export_dir: plan.export_dir.clone(),
         report: paths,
         source: plan.source.redacted(),
-        summary: AssessmentSummaryView::from_report(&serde_json::to_value(&report).unwrap_or_default()),
+        summary: AssessmentSummaryView::from_report(
+            &serde_json::to_value(&report).unwrap_or_default(),
+        ),
         duration_ms: report.summary.duration_ms,
     };
     Ok((outcome, report))

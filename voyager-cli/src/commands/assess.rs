@@ -10,15 +10,21 @@ use voyager_core::Result;
 use crate::output::Output;
 
 #[derive(Args)]
-#[command(after_help = "The report goes to <export-dir>/assessment/reports/migration_assessment_report.json (and .html).\n\
-The source password comes from SOURCE_DB_PASSWORD, PGPASSWORD or ~/.pgpass; it is never written anywhere.")]
+#[command(
+    after_help = "The report goes to <export-dir>/assessment/reports/migration_assessment_report.json (and .html).\n\
+The source password comes from SOURCE_DB_PASSWORD, PGPASSWORD or ~/.pgpass; it is never written anywhere."
+)]
 pub struct AssessArgs {
     /// The config file of a migration dir made by `voyager init`.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["source", "export_dir"])]
     config_file: Option<String>,
 
     /// Source PostgreSQL connection string (with --export-dir, instead of --config-file).
-    #[arg(long = "source-db-connection-string", visible_alias = "source", value_name = "CONN")]
+    #[arg(
+        long = "source-db-connection-string",
+        visible_alias = "source",
+        value_name = "CONN"
+    )]
     source: Option<String>,
 
     /// Where to write the report (with --source).
@@ -26,7 +32,12 @@ pub struct AssessArgs {
     export_dir: Option<String>,
 
     /// Source password, when the connection string, PGPASSWORD and ~/.pgpass lack it.
-    #[arg(long, env = "SOURCE_DB_PASSWORD", hide_env_values = true, value_name = "PASSWORD")]
+    #[arg(
+        long,
+        env = "SOURCE_DB_PASSWORD",
+        hide_env_values = true,
+        value_name = "PASSWORD"
+    )]
     source_db_password: Option<String>,
 
     /// Schemas to assess, comma-separated [default: every user schema].
@@ -61,7 +72,10 @@ pub fn run(args: AssessArgs, out: &Output) -> Result<()> {
     }
     let (outcome, report) = result?;
     if out.is_json() {
-        out.result(&serde_json::json!({ "outcome": outcome, "report": report }), String::new);
+        out.result(
+            &serde_json::json!({ "outcome": outcome, "report": report }),
+            String::new,
+        );
     } else {
         out.result(&outcome, || human(&outcome));
     }

@@ -208,7 +208,11 @@ pub async fn collect(client: &Client, schemas: Option<&[String]>) -> Result<Sour
                 return Err(Error::invalid_argument(format!(
                     "database {} has no schema {}: it has {}",
                     snap.database,
-                    missing.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", "),
+                    missing
+                        .iter()
+                        .map(|s| format!("'{s}'"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
                     all.join(", ")
                 )));
             }
@@ -224,9 +228,26 @@ pub async fn collect(client: &Client, schemas: Option<&[String]>) -> Result<Sour
         "SELECT 'c'::text"
     };
     let p: &[&(dyn tokio_postgres::types::ToSql + Sync)] = &[schemas];
-    let (rel_sql, col_sql, idx_sql, trg_sql, fn_sql) =
-        (relations_sql(), columns_sql(v), indexes_sql(v), triggers_sql(v), routines_sql(v));
-    let (relations, columns, constraints, indexes, triggers, policies, rules, routines, misc, stats, provider) = tokio::join!(
+    let (rel_sql, col_sql, idx_sql, trg_sql, fn_sql) = (
+        relations_sql(),
+        columns_sql(v),
+        indexes_sql(v),
+        triggers_sql(v),
+        routines_sql(v),
+    );
+    let (
+        relations,
+        columns,
+        constraints,
+        indexes,
+        triggers,
+        policies,
+        rules,
+        routines,
+        misc,
+        stats,
+        provider,
+    ) = tokio::join!(
         client.query(&rel_sql, p),
         client.query(&col_sql, p),
         client.query(CONSTRAINTS_SQL, p),
@@ -240,21 +261,51 @@ pub async fn collect(client: &Client, schemas: Option<&[String]>) -> Result<Sour
         client.query(provider_sql, &[]),
     );
     snap.queries = 12;
-    snap.relations = rows(relations, "tables and views", &mut snap.skipped)?.iter().map(relation).collect();
-    snap.columns = rows(columns, "columns", &mut snap.skipped)?.iter().map(column).collect();
-    snap.constraints = rows(constraints, "constraints", &mut snap.skipped)?.iter().map(constraint).collect();
-    snap.indexes = rows(indexes, "indexes", &mut snap.skipped)?.iter().map(index).collect();
-    snap.triggers = rows(triggers, "triggers", &mut snap.skipped)?.iter().map(trigger).collect();
+    snap.relations = rows(relations, "tables and views", &mut snap.skipped)?
+        .iter()
+        .map(relation)
+        .collect();
+    snap.columns = rows(columns, "columns", &mut snap.skipped)?
+        .iter()
+        .map(column)
+        .collect();
+    snap.constraints = rows(constraints, "constraints", &mut snap.skipped)?
+        .iter()
+        .map(constraint)
+        .collect();
+    snap.indexes = rows(indexes, "indexes", &mut snap.skipped)?
+        .iter()
+        .map(index)
+        .collect();
+    snap.triggers = rows(triggers, "triggers", &mut snap.skipped)?
+        .iter()
+        .map(trigger)
+        .collect();
     snap.policies = rows(policies, "policies", &mut snap.skipped)?
         .iter()
-        .map(|r| Policy { rel: r.get(0), name: r.get(1), roles: r.get(2) })
+        .map(|r| Policy {
+            rel: r.get(0),
+            name: r.get(1),
+            roles: r.get(2),
+        })
         .collect();
     snap.rules = rows(rules, "rules", &mut snap.skipped)?
         .iter()
-        .map(|r| Rule { rel: r.get(0), name: r.get(1), disabled: r.get(2) })
+        .map(|r| Rule {
+            rel: r.get(0),
+            name: r.get(1),
+            disabled: r.get(2),
+        })
         .collect();
-    snap.routines = rows(routines, "functions and procedures", &mut snap.skipped)?.iter().map(routine).collect();
-    for row in rows(misc, "extensions, collations and conversions", &mut snap.skipped)? {
+    snap.routines = rows(routines, "functions and procedures", &mut snap.skipped)?
+        .iter()
+        .map(routine)
+        .collect();
+    for row in rows(
+        misc,
+        "extensions, collations and conversions",
+        &mut snap.skipped,
+    )? {
         let kind: String = row.get(0);
         let name: String = row.get(1);
         match kind.as_str() {
@@ -270,14 +321,19 @@ pub async fn collect(client: &Client, schemas: Option<&[String]>) -> Result<Sour
             ColumnStats {
                 null_frac: row.get::<_, f32>(2) as f64,
                 n_distinct: row.get::<_, f32>(3) as f64,
-                max_common_freq: freqs.unwrap_or_default().into_iter().fold(0.0f32, f32::max) as f64,
+                max_common_freq: freqs.unwrap_or_default().into_iter().fold(0.0f32, f32::max)
+                    as f64,
             },
         );
     }
-    snap.locale_provider = rows(provider, "the database's locale provider", &mut snap.skipped)?
-        .first()
-        .and_then(|r| r.get::<_, String>(0).chars().next())
-        .unwrap_or('c');
+    snap.locale_provider = rows(
+        provider,
+        "the database's locale provider",
+        &mut snap.skipped,
+    )?
+    .first()
+    .and_then(|r| r.get::<_, String>(0).chars().next())
+    .unwrap_or('c');
     if snap.extensions.iter().any(|e| e == "pg_stat_statements") {
         snap.queries += 1;
         match client
@@ -291,7 +347,11 @@ pub async fn collect(client: &Client, schemas: Option<&[String]>) -> Result<Sour
             .await
         {
             Ok(rows) => snap.workload = rows.iter().map(|r| r.get(0)).collect(),
-            Err(e) => skip_or_fail(e, "workload queries (pg_stat_statements)", &mut snap.skipped)?,
+            Err(e) => skip_or_fail(
+                e,
+                "workload queries (pg_stat_statements)",
+                &mut snap.skipped,
+            )?,
         }
     } else {
         snap.skipped.push(
@@ -314,7 +374,11 @@ pub async fn collect(client: &Client, schemas: Option<&[String]>) -> Result<Sour
 }
 
 /// A query's rows, or a note when the user may not run it; other failures end the assessment.
-fn rows(result: std::result::Result<Vec<Row>, tokio_postgres::Error>, what: &str, skipped: &mut Vec<String>) -> Result<Vec<Row>> {
+fn rows(
+    result: std::result::Result<Vec<Row>, tokio_postgres::Error>,
+    what: &str,
+    skipped: &mut Vec<String>,
+) -> Result<Vec<Row>> {
     match result {
         Ok(rows) => Ok(rows),
         Err(e) => {
@@ -326,7 +390,10 @@ fn rows(result: std::result::Result<Vec<Row>, tokio_postgres::Error>, what: &str
 
 fn skip_or_fail(e: tokio_postgres::Error, what: &str, skipped: &mut Vec<String>) -> Result<()> {
     if e.code() == Some(&SqlState::INSUFFICIENT_PRIVILEGE) {
-        let why = e.as_db_error().map(|d| d.message().to_string()).unwrap_or_default();
+        let why = e
+            .as_db_error()
+            .map(|d| d.message().to_string())
+            .unwrap_or_default();
         skipped.push(format!("{what}: not readable by this user ({why})"));
         Ok(())
     } else {
@@ -392,7 +459,11 @@ fn relation(r: &Row) -> Relation {
 }
 
 fn columns_sql(v: i32) -> String {
-    let compression = if v >= 140000 { "a.attcompression::text NOT IN ('', '\\0')" } else { "false" };
+    let compression = if v >= 140000 {
+        "a.attcompression::text NOT IN ('', '\\0')"
+    } else {
+        "false"
+    };
     format!(
         "SELECT a.attrelid::int8, a.attnum, a.attname::text, bt.typname::text, t.typcategory = 'A', bt.typtype::text, \
                 bn.nspname NOT IN ('pg_catalog', 'information_schema') AND ext.extname IS NULL, ext.extname::text, \
@@ -447,7 +518,11 @@ fn constraint(r: &Row) -> Constraint {
 }
 
 fn indexes_sql(v: i32) -> String {
-    let nnd = if v >= 150000 { "i.indnullsnotdistinct" } else { "false" };
+    let nnd = if v >= 150000 {
+        "i.indnullsnotdistinct"
+    } else {
+        "false"
+    };
     format!(
         "SELECT i.indexrelid::int8, i.indrelid::int8, ic.relname::text, am.amname::text, i.indisunique, i.indisprimary, \
                 i.indnkeyatts::int4, i.indkey::int2[], i.indoption::int2[], i.indexprs IS NOT NULL, i.indisclustered, \
@@ -472,7 +547,11 @@ fn index(r: &Row) -> Index {
         unique: r.get(4),
         primary: r.get(5),
         key_columns: keys.into_iter().take(key_count).collect(),
-        options_desc: options.into_iter().take(key_count).map(|o| o & 1 == 1).collect(),
+        options_desc: options
+            .into_iter()
+            .take(key_count)
+            .map(|o| o & 1 == 1)
+            .collect(),
         has_expressions: r.get(9),
         clustered: r.get(10),
         nulls_not_distinct: r.get(11),
@@ -485,7 +564,11 @@ fn index(r: &Row) -> Index {
 
 fn triggers_sql(v: i32) -> String {
     // Since PostgreSQL 13 a trigger on a partitioned table is cloned onto its partitions.
-    let not_clone = if v >= 130000 { "t.tgparentid = 0" } else { "true" };
+    let not_clone = if v >= 130000 {
+        "t.tgparentid = 0"
+    } else {
+        "true"
+    };
     format!(
         "SELECT t.tgrelid::int8, t.tgname::text, t.tgtype::int4, t.tgconstraint <> 0, \
                 t.tgoldtable IS NOT NULL OR t.tgnewtable IS NOT NULL, pg_get_triggerdef(t.oid) \
@@ -515,7 +598,11 @@ const RULES_SQL: &str = "SELECT r.ev_class::int8, r.rulename::text, r.ev_enabled
      WHERE n.nspname = ANY($1) AND r.rulename <> '_RETURN'";
 
 fn routines_sql(v: i32) -> String {
-    let sql_body = if v >= 140000 { "p.prosqlbody IS NOT NULL" } else { "false" };
+    let sql_body = if v >= 140000 {
+        "p.prosqlbody IS NOT NULL"
+    } else {
+        "false"
+    };
     format!(
         "SELECT n.nspname::text, p.proname::text, p.prokind = 'p', l.lanname::text, \
                 CASE WHEN l.lanname IN ('plpgsql', 'sql') THEN pg_get_functiondef(p.oid) ELSE '' END, {sql_body} \

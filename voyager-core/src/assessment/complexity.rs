@@ -72,7 +72,12 @@ mod tests {
     use super::*;
 
     fn c(level1: u64, level2: u64, level3: u64) -> &'static str {
-        complexity(LevelCounts { level1, level2, level3 }).0
+        complexity(LevelCounts {
+            level1,
+            level2,
+            level3,
+        })
+        .0
     }
 
     #[test]
@@ -87,7 +92,11 @@ mod tests {
         assert_eq!(c(0, 0, 4), "MEDIUM");
         assert_eq!(c(0, 0, 5), "HIGH");
         assert_eq!(c(500, 0, 1), "MEDIUM");
-        let (_, why) = complexity(LevelCounts { level1: 3, level2: 0, level3: 5 });
+        let (_, why) = complexity(LevelCounts {
+            level1: 3,
+            level2: 0,
+            level3: 5,
+        });
         assert!(why.contains("5 LEVEL_3"), "{why}");
     }
 }

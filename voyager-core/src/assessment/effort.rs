@@ -53,17 +53,23 @@ pub fn effort(issues: &[Issue]) -> (Vec<TypeEffort>, f64) {
     let mut by_type: std::collections::BTreeMap<&str, TypeEffort> = Default::default();
     for issue in issues {
         let each = hours_each(issue);
-        let entry = by_type.entry(issue.issue_type.as_str()).or_insert_with(|| TypeEffort {
-            issue_type: issue.issue_type.clone(),
-            count: 0,
-            hours_each: each,
-            hours: 0.0,
-        });
+        let entry = by_type
+            .entry(issue.issue_type.as_str())
+            .or_insert_with(|| TypeEffort {
+                issue_type: issue.issue_type.clone(),
+                count: 0,
+                hours_each: each,
+                hours: 0.0,
+            });
         entry.count += 1;
         entry.hours += each;
     }
     let mut rows: Vec<TypeEffort> = by_type.into_values().collect();
-    rows.sort_by(|a, b| b.hours.total_cmp(&a.hours).then_with(|| a.issue_type.cmp(&b.issue_type)));
+    rows.sort_by(|a, b| {
+        b.hours
+            .total_cmp(&a.hours)
+            .then_with(|| a.issue_type.cmp(&b.issue_type))
+    });
     // (An empty f64 sum is -0.0.)
     let total = rows.iter().map(|r| r.hours).sum::<f64>() + 0.0;
     (rows, total)

@@ -110,7 +110,9 @@ pub fn render_html(report: &AssessmentReport) -> String {
             escape(&t.object_name),
             escape(&t.object_type),
             t.row_count.map(|r| r.to_string()).unwrap_or_default(),
-            t.size_in_bytes.map(|b| human_bytes(b.max(0) as u64)).unwrap_or_default(),
+            t.size_in_bytes
+                .map(|b| human_bytes(b.max(0) as u64))
+                .unwrap_or_default(),
             t.reads.unwrap_or(0),
             t.writes.unwrap_or(0),
         );
@@ -163,6 +165,9 @@ mod tests {
 
     #[test]
     fn escapes_hostile_names() {
-        assert_eq!(escape("<script>alert('x')</script> & \"q\""), "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;");
+        assert_eq!(
+            escape("<script>alert('x')</script> & \"q\""),
+            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;"
+        );
     }
 }

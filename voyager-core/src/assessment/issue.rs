@@ -148,14 +148,18 @@ pub const FIXED_IN_2_25: &[(&str, &str)] = &[("2.25", "2.25.0.0")];
 /// `issue_kind!(NAME, "TYPE", "Title", "Description.", Level2, "docs-anchor", fixed_in);`
 macro_rules! issue_kind {
     ($name:ident, $ty:expr, $title:expr, $desc:expr, $impact:ident, $anchor:literal, $fixed:expr) => {
-        pub const $name: $crate::assessment::issue::IssueKind = $crate::assessment::issue::IssueKind {
-            issue_type: $ty,
-            name: $title,
-            description: $desc,
-            impact: $crate::assessment::issue::Impact::$impact,
-            docs_link: concat!("https://docs.yugabyte.com/preview/yugabyte-voyager/known-issues/postgresql/#", $anchor),
-            fixed_in: $fixed,
-        };
+        pub const $name: $crate::assessment::issue::IssueKind =
+            $crate::assessment::issue::IssueKind {
+                issue_type: $ty,
+                name: $title,
+                description: $desc,
+                impact: $crate::assessment::issue::Impact::$impact,
+                docs_link: concat!(
+                    "https://docs.yugabyte.com/preview/yugabyte-voyager/known-issues/postgresql/#",
+                    $anchor
+                ),
+                fixed_in: $fixed,
+            };
     };
 }
 pub(crate) use issue_kind;

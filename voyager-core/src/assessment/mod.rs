@@ -26,7 +26,10 @@ pub use issue::{Category, Impact, Issue};
 pub use report::{AssessmentReport, ReportPaths};
 
 use collect::SourceSnapshot;
-use report::{DatabaseObject, IssueCounts, ReportSummary, SchemaSummary, SourceSizeDetails, TableIndexStat, TargetRecommendations};
+use report::{
+    DatabaseObject, IssueCounts, ReportSummary, SchemaSummary, SourceSizeDetails, TableIndexStat,
+    TargetRecommendations,
+};
 use version::YbVersion;
 
 /// The YugabyteDB release a report is for when no `--target-db-version` is given.
@@ -54,7 +57,11 @@ pub struct AssessOptions {
 
 impl Default for AssessOptions {
     fn default() -> Self {
-        AssessOptions { schemas: None, target_db_version: DEFAULT_TARGET_DB_VERSION.into(), progress: None }
+        AssessOptions {
+            schemas: None,
+            target_db_version: DEFAULT_TARGET_DB_VERSION.into(),
+            progress: None,
+        }
     }
 }
 
@@ -62,12 +69,19 @@ const STEPS: u32 = 3;
 
 fn report_progress(options: &AssessOptions, done: u32, step: &str) {
     if let Some(progress) = &options.progress {
-        progress(&AssessProgress { step: step.into(), done, total: STEPS });
+        progress(&AssessProgress {
+            step: step.into(),
+            done,
+            total: STEPS,
+        });
     }
 }
 
 /// Assess the database `client` is connected to.
-pub async fn assess_database(client: &tokio_postgres::Client, options: &AssessOptions) -> crate::Result<AssessmentReport> {
+pub async fn assess_database(
+    client: &tokio_postgres::Client,
+    options: &AssessOptions,
+) -> crate::Result<AssessmentReport> {
     let target = YbVersion::parse(&options.target_db_version)?;
     let started = Instant::now();
     report_progress(options, 0, "reading the catalogs");
@@ -87,7 +101,14 @@ pub fn find_issues(snap: &SourceSnapshot, target: YbVersion) -> Vec<Issue> {
     let mut issues: Vec<Issue> = rules::catalog_issues(snap)
         .into_iter()
         .filter(|i| !target.has_fix(&i.minimum_versions_fixed_in))
-        .filter(|i| seen.insert((i.category, i.issue_type.clone(), i.object_name.clone(), i.sql_statement.clone())))
+        .filter(|i| {
+            seen.insert((
+                i.category,
+                i.issue_type.clone(),
+                i.object_name.clone(),
+                i.sql_statement.clone(),
+            ))
+        })
         .collect();
     issues.sort_by(|a, b| {
         b.impact
@@ -99,12 +120,20 @@ pub fn find_issues(snap: &SourceSnapshot, target: YbVersion) -> Vec<Issue> {
     issues
 }
 
-fn build_report(snap: &SourceSnapshot, issues: Vec<Issue>, target: YbVersion, started: Instant) -> AssessmentReport {
+fn build_report(
+    snap: &SourceSnapshot,
+    issues: Vec<Issue>,
+    target: YbVersion,
+    started: Instant,
+) -> AssessmentReport {
     let counts = complexity::LevelCounts::of(&issues);
     let (complexity_name, explanation) = complexity::complexity(counts);
     let (effort_by_type, effort_hours) = effort::effort(&issues);
     let (sizing, totals) = sizing::recommend(snap, snap.stats_age_seconds);
-    let tables = snap.relations.iter().filter(|r| matches!(r.kind, 'r' | 'm'));
+    let tables = snap
+        .relations
+        .iter()
+        .filter(|r| matches!(r.kind, 'r' | 'm'));
     let size = SourceSizeDetails {
         total_db_size: snap.database_bytes,
         total_table_size: tables.clone().map(|r| r.table_bytes).sum(),
@@ -113,10 +142,15 @@ fn build_report(snap: &SourceSnapshot, issues: Vec<Issue>, target: YbVersion, st
     };
     let mut notes = Vec::new();
     if !snap.skipped.is_empty() {
-        notes.push(format!("Some checks were skipped ({}); see SkippedChecks.", snap.skipped.len()));
+        notes.push(format!(
+            "Some checks were skipped ({}); see SkippedChecks.",
+            snap.skipped.len()
+        ));
         notes.extend(snap.skipped.iter().cloned());
     }
-    notes.push(format!("Issues already fixed in YugabyteDB {target} are not reported."));
+    notes.push(format!(
+        "Issues already fixed in YugabyteDB {target} are not reported."
+    ));
     AssessmentReport {
         voyager_version: crate::VOYAGER_VERSION.to_string(),
         target_db_version: target.to_string(),
@@ -132,7 +166,11 @@ fn build_report(snap: &SourceSnapshot, issues: Vec<Issue>, target: YbVersion, st
         table_index_stats: table_index_stats(snap),
         notes,
         summary: ReportSummary {
-            issue_counts: IssueCounts { level1: counts.level1, level2: counts.level2, level3: counts.level3 },
+            issue_counts: IssueCounts {
+                level1: counts.level1,
+                level2: counts.level2,
+                level3: counts.level3,
+            },
             blocking_issue_count: counts.level3,
             effort_hours,
             effort_by_type,
@@ -154,7 +192,10 @@ fn build_report(snap: &SourceSnapshot, issues: Vec<Issue>, target: YbVersion, st
 /// SchemaSummary.DatabaseObjects: per object type, how many and how many with issues.
 fn database_objects(snap: &SourceSnapshot, issues: &[Issue]) -> Vec<DatabaseObject> {
     let mut objects: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    objects.entry("SCHEMA").or_default().extend(snap.schemas.iter().cloned());
+    objects
+        .entry("SCHEMA")
+        .or_default()
+        .extend(snap.schemas.iter().cloned());
     for r in &snap.relations {
         let t = match r.kind {
             'r' | 'p' => "TABLE",
@@ -170,7 +211,14 @@ fn database_objects(snap: &SourceSnapshot, issues: &[Issue]) -> Vec<DatabaseObje
         objects.entry("INDEX").or_default().push(i.name.clone());
     }
     for r in &snap.routines {
-        objects.entry(if r.is_procedure { "PROCEDURE" } else { "FUNCTION" }).or_default().push(r.qualified());
+        objects
+            .entry(if r.is_procedure {
+                "PROCEDURE"
+            } else {
+                "FUNCTION"
+            })
+            .or_default()
+            .push(r.qualified());
     }
     for t in &snap.triggers {
         objects.entry("TRIGGER").or_default().push(t.name.clone());
@@ -190,7 +238,10 @@ fn database_objects(snap: &SourceSnapshot, issues: &[Issue]) -> Vec<DatabaseObje
             };
             let invalid: HashSet<&str> = issues
                 .iter()
-                .filter(|i| i.object_type == issue_type || (object_type == "TABLE" && i.object_type == "COLUMN"))
+                .filter(|i| {
+                    i.object_type == issue_type
+                        || (object_type == "TABLE" && i.object_type == "COLUMN")
+                })
                 .map(|i| i.object_name.as_str())
                 .collect();
             DatabaseObject {
@@ -205,7 +256,11 @@ fn database_objects(snap: &SourceSnapshot, issues: &[Issue]) -> Vec<DatabaseObje
 
 fn table_index_stats(snap: &SourceSnapshot) -> Vec<TableIndexStat> {
     let age = snap.stats_age_seconds.max(1.0);
-    let names: std::collections::HashMap<i64, String> = snap.relations.iter().map(|r| (r.oid, r.qualified())).collect();
+    let names: std::collections::HashMap<i64, String> = snap
+        .relations
+        .iter()
+        .map(|r| (r.oid, r.qualified()))
+        .collect();
     let mut stats: Vec<TableIndexStat> = snap
         .relations
         .iter()
@@ -220,7 +275,12 @@ fn table_index_stats(snap: &SourceSnapshot) -> Vec<TableIndexStat> {
             reads_per_second: Some((r.reads as f64 / age) as i64),
             writes_per_second: Some((r.writes as f64 / age) as i64),
             is_index: false,
-            object_type: if r.kind == 'm' { "materialized view" } else { "table" }.into(),
+            object_type: if r.kind == 'm' {
+                "materialized view"
+            } else {
+                "table"
+            }
+            .into(),
             parent_table_name: r.parent.and_then(|p| names.get(&p).cloned()),
             size_in_bytes: Some(r.total_bytes),
         })

@@ -56,11 +56,20 @@ pub fn recommend(snap: &SourceSnapshot, stats_age_seconds: f64) -> (Sizing, Sizi
         .relations
         .iter()
         .filter(|r| matches!(r.kind, 'r' | 'm'))
-        .map(|r| (r.qualified(), r.total_bytes as f64, r.writes as f64 / stats_age_seconds.max(1.0)))
+        .map(|r| {
+            (
+                r.qualified(),
+                r.total_bytes as f64,
+                r.writes as f64 / stats_age_seconds.max(1.0),
+            )
+        })
         .collect();
     if tables.is_empty() {
         return (
-            Sizing { failure_reasoning: "the database has no tables to size".into(), ..Default::default() },
+            Sizing {
+                failure_reasoning: "the database has no tables to size".into(),
+                ..Default::default()
+            },
             SizingTotals::default(),
         );
     }
@@ -109,7 +118,13 @@ pub fn recommend(snap: &SourceSnapshot, stats_age_seconds: f64) -> (Sizing, Sizi
         estimated_time_in_min_for_import: (minutes * 10.0).ceil() / 10.0,
     };
     (
-        Sizing { sizing_recommendation: recommendation, failure_reasoning: String::new() },
-        SizingTotals { colocated_bytes, sharded_bytes },
+        Sizing {
+            sizing_recommendation: recommendation,
+            failure_reasoning: String::new(),
+        },
+        SizingTotals {
+            colocated_bytes,
+            sharded_bytes,
+        },
     )
 }

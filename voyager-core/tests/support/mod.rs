@@ -79,3 +79,60 @@ pub fn all_text_below(dir: &std::path::Path) -> String {
     }
     out
 }
+
+/// A database of its own for one test, made on the source server by the superuser.
+pub struct TestDb {
+    pub name: String,
+}
+
+impl TestDb {
+    /// Create database `name` (dropped first if left over) and run `setup` in it.
+    pub async fn create(name: &str, setup: &str) -> TestDb {
+        let admin = source_admin().await;
+        admin
+            .batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+            .await
+            .unwrap();
+        admin
+            .batch_execute(&format!("CREATE DATABASE \"{name}\""))
+            .await
+            .unwrap();
+        let db = TestDb {
+            name: name.to_string(),
+        };
+        if !setup.is_empty() {
+            db.admin()
+                .await
+                .batch_execute(setup)
+                .await
+                .unwrap_or_else(|e| panic!("setup of {name}: {e:?}"));
+        }
+        db
+    }
+
+    /// The superuser's URL for this database.
+    pub fn admin_url(&self) -> String {
+        let base = var("VOYAGER_SOURCE_ADMIN_URL");
+        let cut = base.rfind('/').unwrap();
+        format!("{}/{}", &base[..cut], self.name)
+    }
+
+    pub async fn admin(&self) -> tokio_postgres::Client {
+        let conn = ConnectionString::parse(&self.admin_url())
+            .unwrap()
+            .resolve(&LibpqEnv::empty());
+        conn.connect(TIMEOUT)
+            .await
+            .expect("the test database answers")
+    }
+
+    pub async fn drop(self) {
+        let admin = source_admin().await;
+        let _ = admin
+            .batch_execute(&format!(
+                "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
+                self.name
+            ))
+            .await;
+    }
+}

@@ -2,13 +2,21 @@
 //! btree-index columns of types YugabyteDB cannot index that way.
 
 use super::Catalog;
-use crate::assessment::issue::{issue_kind, Category, Impact, Issue, IssueKind, FIXED_IN_2_25, NOT_FIXED};
+use crate::assessment::issue::{
+    issue_kind, Category, Impact, Issue, IssueKind, FIXED_IN_2_25, NOT_FIXED,
+};
 
 macro_rules! unsupported_type {
     ($name:ident, $suffix:literal, $fixed:expr) => {
-        issue_kind!($name, concat!("UNSUPPORTED_DATATYPE_", $suffix), concat!("Unsupported data type ", $suffix),
-            "YugabyteDB cannot store columns of this data type; the column needs another type.", Level3,
-            "unsupported-datatypes-by-yugabytedb", $fixed);
+        issue_kind!(
+            $name,
+            concat!("UNSUPPORTED_DATATYPE_", $suffix),
+            concat!("Unsupported data type ", $suffix),
+            "YugabyteDB cannot store columns of this data type; the column needs another type.",
+            Level3,
+            "unsupported-datatypes-by-yugabytedb",
+            $fixed
+        );
     };
 }
 unsupported_type!(XML, "XML", NOT_FIXED);
@@ -69,8 +77,14 @@ live_type!(LIVE_POLYGON, "UNSUPPORTED_DATATYPE_LIVE_MIGRATION_POLYGON");
 live_type!(LIVE_CIRCLE, "UNSUPPORTED_DATATYPE_LIVE_MIGRATION_CIRCLE");
 live_type!(LIVE_VECTOR, "UNSUPPORTED_DATATYPE_LIVE_MIGRATION_VECTOR");
 live_type!(LIVE_TIMETZ, "UNSUPPORTED_DATATYPE_LIVE_MIGRATION_TIMETZ");
-live_type!(LIVE_FF_FB_USER_DEFINED, "UNSUPPORTED_DATATYPE_LIVE_MIGRATION_WITH_FF_FB_USER_DEFINED");
-live_type!(LIVE_FF_FB_TSQUERY, "UNSUPPORTED_DATATYPE_LIVE_MIGRATION_WITH_FF_FB_TSQUERY");
+live_type!(
+    LIVE_FF_FB_USER_DEFINED,
+    "UNSUPPORTED_DATATYPE_LIVE_MIGRATION_WITH_FF_FB_USER_DEFINED"
+);
+live_type!(
+    LIVE_FF_FB_TSQUERY,
+    "UNSUPPORTED_DATATYPE_LIVE_MIGRATION_WITH_FF_FB_TSQUERY"
+);
 
 fn live_caveat(type_name: &str, user_defined: bool) -> Option<IssueKind> {
     Some(match type_name {
@@ -127,7 +141,11 @@ fn unindexable(type_name: &str) -> Option<&'static str> {
 /// The PK_UK_ON_<T>_DATATYPE / INDEX_ON_<T>_DATATYPE issue; the type is data, so the issue is
 /// made here rather than from one declared kind per type.
 fn key_issue(on_key: bool, t: &str, object_name: String, sql: &str) -> Issue {
-    let (prefix, what) = if on_key { ("PK_UK_ON", "a primary or unique key") } else { ("INDEX_ON", "a btree index") };
+    let (prefix, what) = if on_key {
+        ("PK_UK_ON", "a primary or unique key")
+    } else {
+        ("INDEX_ON", "a btree index")
+    };
     let category = Category::UnsupportedFeatures;
     Issue {
         category,
@@ -148,7 +166,9 @@ fn key_issue(on_key: bool, t: &str, object_name: String, sql: &str) -> Issue {
 
 pub(super) fn find(c: &Catalog<'_>, out: &mut Vec<Issue>) {
     for col in &c.snap.columns {
-        let Some(rel) = c.relations.get(&col.rel) else { continue };
+        let Some(rel) = c.relations.get(&col.rel) else {
+            continue;
+        };
         if !matches!(rel.kind, 'r' | 'p' | 'f' | 'm') || rel.is_partition {
             continue;
         }
@@ -162,14 +182,22 @@ pub(super) fn find(c: &Catalog<'_>, out: &mut Vec<Issue>) {
         }
     }
     for index in &c.snap.indexes {
-        let Some(rel) = c.relations.get(&index.rel) else { continue };
+        let Some(rel) = c.relations.get(&index.rel) else {
+            continue;
+        };
         if rel.is_partition || !matches!(index.method.as_str(), "btree" | "hash") {
             continue;
         }
-        let on_key = c.snap.constraints.iter().any(|k| k.index == Some(index.oid) && matches!(k.kind, 'p' | 'u'));
+        let on_key = c
+            .snap
+            .constraints
+            .iter()
+            .any(|k| k.index == Some(index.oid) && matches!(k.kind, 'p' | 'u'));
         let mut seen = Vec::new();
         for &num in &index.key_columns {
-            let Some(col) = c.column(index.rel, num) else { continue };
+            let Some(col) = c.column(index.rel, num) else {
+                continue;
+            };
             let t = if col.is_array {
                 Some("ARRAY")
             } else if col.user_defined && col.type_kind == 'c' {

@@ -5,49 +5,269 @@ use super::Catalog;
 use crate::assessment::issue::{issue_kind, Category, Issue, IssueKind, FIXED_IN_2_25, NOT_FIXED};
 use crate::assessment::sql_constructs::{sql_issues, SqlOrigin, SqlOriginKind};
 
-issue_kind!(INHERITANCE, "INHERITANCE", "Table inheritance", "Table inheritance (INHERITS) is not supported by YugabyteDB.", Level3, "table-inheritance-is-not-supported", NOT_FIXED);
+issue_kind!(
+    INHERITANCE,
+    "INHERITANCE",
+    "Table inheritance",
+    "Table inheritance (INHERITS) is not supported by YugabyteDB.",
+    Level3,
+    "table-inheritance-is-not-supported",
+    NOT_FIXED
+);
 issue_kind!(DEFERRABLE_CONSTRAINTS, "DEFERRABLE_CONSTRAINTS", "Deferrable constraint", "YugabyteDB can defer only foreign key constraints; this unique, primary key or exclusion constraint cannot be deferrable.", Level3, "deferrable-constraint-on-constraints-other-than-foreign-keys-is-not-supported", NOT_FIXED);
-issue_kind!(UNSUPPORTED_EXTENSION, "UNSUPPORTED_EXTENSION", "Unsupported extension", "YugabyteDB does not ship this extension.", Level3, "unsupported-extensions", NOT_FIXED);
-issue_kind!(CREATE_CONVERSION, "CREATE_CONVERSION", "Encoding conversion", "User-defined encoding conversions (CREATE CONVERSION) are not supported by YugabyteDB.", Level3, "create-or-alter-conversion-is-not-supported", NOT_FIXED);
+issue_kind!(
+    UNSUPPORTED_EXTENSION,
+    "UNSUPPORTED_EXTENSION",
+    "Unsupported extension",
+    "YugabyteDB does not ship this extension.",
+    Level3,
+    "unsupported-extensions",
+    NOT_FIXED
+);
+issue_kind!(
+    CREATE_CONVERSION,
+    "CREATE_CONVERSION",
+    "Encoding conversion",
+    "User-defined encoding conversions (CREATE CONVERSION) are not supported by YugabyteDB.",
+    Level3,
+    "create-or-alter-conversion-is-not-supported",
+    NOT_FIXED
+);
 issue_kind!(EXCLUSION_CONSTRAINTS, "EXCLUSION_CONSTRAINTS", "Exclusion constraint", "Exclusion constraints are not supported by YugabyteDB; enforce the rule with a trigger or in the application.", Level1, "exclusion-constraints-is-not-supported", NOT_FIXED);
-issue_kind!(STORED_GENERATED_COLUMNS, "STORED_GENERATED_COLUMNS", "Stored generated column", "Stored generated columns are not in YugabyteDB before 2.25; use a trigger.", Level1, "generated-always-as-stored-type-column-is-not-supported", FIXED_IN_2_25);
-issue_kind!(UNLOGGED_TABLES, "UNLOGGED_TABLES", "Unlogged table", "YugabyteDB has no unlogged tables; the table is created as an ordinary one.", Level1, "unlogged-table-is-not-supported", NOT_FIXED);
-issue_kind!(GIST_INDEX, "UNSUPPORTED_GIST_INDEX_METHOD", "GiST index", "The GiST index method is not supported by YugabyteDB.", Level1, "gist-brin-and-spgist-index-types-are-not-supported", NOT_FIXED);
-issue_kind!(BRIN_INDEX, "UNSUPPORTED_BRIN_INDEX_METHOD", "BRIN index", "The BRIN index method is not supported by YugabyteDB.", Level1, "gist-brin-and-spgist-index-types-are-not-supported", NOT_FIXED);
-issue_kind!(SPGIST_INDEX, "UNSUPPORTED_SPGIST_INDEX_METHOD", "SP-GiST index", "The SP-GiST index method is not supported by YugabyteDB.", Level1, "gist-brin-and-spgist-index-types-are-not-supported", NOT_FIXED);
-issue_kind!(MULTI_COLUMN_GIN_INDEX, "MULTI_COLUMN_GIN_INDEX", "Multi-column GIN index", "YugabyteDB's GIN indexes take one column.", Level1, "gin-indexes-on-multiple-columns-are-not-supported", NOT_FIXED);
+issue_kind!(
+    STORED_GENERATED_COLUMNS,
+    "STORED_GENERATED_COLUMNS",
+    "Stored generated column",
+    "Stored generated columns are not in YugabyteDB before 2.25; use a trigger.",
+    Level1,
+    "generated-always-as-stored-type-column-is-not-supported",
+    FIXED_IN_2_25
+);
+issue_kind!(
+    UNLOGGED_TABLES,
+    "UNLOGGED_TABLES",
+    "Unlogged table",
+    "YugabyteDB has no unlogged tables; the table is created as an ordinary one.",
+    Level1,
+    "unlogged-table-is-not-supported",
+    NOT_FIXED
+);
+issue_kind!(
+    GIST_INDEX,
+    "UNSUPPORTED_GIST_INDEX_METHOD",
+    "GiST index",
+    "The GiST index method is not supported by YugabyteDB.",
+    Level1,
+    "gist-brin-and-spgist-index-types-are-not-supported",
+    NOT_FIXED
+);
+issue_kind!(
+    BRIN_INDEX,
+    "UNSUPPORTED_BRIN_INDEX_METHOD",
+    "BRIN index",
+    "The BRIN index method is not supported by YugabyteDB.",
+    Level1,
+    "gist-brin-and-spgist-index-types-are-not-supported",
+    NOT_FIXED
+);
+issue_kind!(
+    SPGIST_INDEX,
+    "UNSUPPORTED_SPGIST_INDEX_METHOD",
+    "SP-GiST index",
+    "The SP-GiST index method is not supported by YugabyteDB.",
+    Level1,
+    "gist-brin-and-spgist-index-types-are-not-supported",
+    NOT_FIXED
+);
+issue_kind!(
+    MULTI_COLUMN_GIN_INDEX,
+    "MULTI_COLUMN_GIN_INDEX",
+    "Multi-column GIN index",
+    "YugabyteDB's GIN indexes take one column.",
+    Level1,
+    "gin-indexes-on-multiple-columns-are-not-supported",
+    NOT_FIXED
+);
 issue_kind!(STORAGE_PARAMETERS, "STORAGE_PARAMETERS", "Storage parameters", "Storage parameters (WITH (fillfactor = ...)) are ignored or refused by YugabyteDB; drop them from the DDL.", Level1, "storage-parameters-on-indexes-or-constraints-in-the-source-postgresql", NOT_FIXED);
-issue_kind!(CONSTRAINT_TRIGGER, "CONSTRAINT_TRIGGER", "Constraint trigger", "Constraint triggers are not supported by YugabyteDB.", Level1, "constraint-trigger-is-not-supported", NOT_FIXED);
-issue_kind!(REFERENCING_CLAUSE_IN_TRIGGER, "REFERENCING_CLAUSE_IN_TRIGGER", "Trigger with transition tables", "Triggers with REFERENCING OLD/NEW TABLE are not supported by YugabyteDB.", Level1, "referencing-clause-for-triggers", NOT_FIXED);
+issue_kind!(
+    CONSTRAINT_TRIGGER,
+    "CONSTRAINT_TRIGGER",
+    "Constraint trigger",
+    "Constraint triggers are not supported by YugabyteDB.",
+    Level1,
+    "constraint-trigger-is-not-supported",
+    NOT_FIXED
+);
+issue_kind!(
+    REFERENCING_CLAUSE_IN_TRIGGER,
+    "REFERENCING_CLAUSE_IN_TRIGGER",
+    "Trigger with transition tables",
+    "Triggers with REFERENCING OLD/NEW TABLE are not supported by YugabyteDB.",
+    Level1,
+    "referencing-clause-for-triggers",
+    NOT_FIXED
+);
 issue_kind!(BEFORE_ROW_TRIGGER_ON_PARTITIONED_TABLE, "BEFORE_ROW_TRIGGER_ON_PARTITIONED_TABLE", "BEFORE ROW trigger on a partitioned table", "BEFORE ROW triggers on partitioned tables are not in YugabyteDB before 2.25; create them on each partition.", Level1, "before-row-triggers-on-partitioned-tables", FIXED_IN_2_25);
-issue_kind!(EXPRESSION_PARTITION_WITH_PK_UK, "EXPRESSION_PARTITION_WITH_PK_UK", "Expression partitioning with a key", "A table partitioned by an expression cannot have a primary or unique key in YugabyteDB.", Level1, "tables-partitioned-with-expressions-cannot-contain-primary-unique-keys", NOT_FIXED);
-issue_kind!(MULTI_COLUMN_LIST_PARTITION, "MULTI_COLUMN_LIST_PARTITION", "Multi-column list partitioning", "List partitioning on more than one column is not supported by YugabyteDB.", Level1, "multi-column-partition-by-list-is-not-supported", NOT_FIXED);
-issue_kind!(FOREIGN_KEY_REFERENCED_PARTITIONED_TABLE, "FOREIGN_KEY_REFERENCED_PARTITIONED_TABLE", "Foreign key to a partitioned table", "Foreign keys that reference a partitioned table are not in YugabyteDB before 2.25.", Level1, "foreign-key-referenced-partitioned-table", FIXED_IN_2_25);
-issue_kind!(SECURITY_INVOKER_VIEWS, "SECURITY_INVOKER_VIEWS", "Security invoker view", "Views with security_invoker (PostgreSQL 15) are not in YugabyteDB before 2.25.", Level1, "security-invoker-views", FIXED_IN_2_25);
-issue_kind!(VIEW_WITH_CHECK_OPTION, "VIEW_WITH_CHECK_OPTION", "View WITH CHECK OPTION", "Views WITH CHECK OPTION are not supported by YugabyteDB.", Level1, "view-with-check-option", NOT_FIXED);
-issue_kind!(NON_DETERMINISTIC_COLLATION, "NON_DETERMINISTIC_COLLATION", "Non-deterministic collation", "Non-deterministic collations are not supported by YugabyteDB.", Level1, "non-deterministic-collations", NOT_FIXED);
+issue_kind!(
+    EXPRESSION_PARTITION_WITH_PK_UK,
+    "EXPRESSION_PARTITION_WITH_PK_UK",
+    "Expression partitioning with a key",
+    "A table partitioned by an expression cannot have a primary or unique key in YugabyteDB.",
+    Level1,
+    "tables-partitioned-with-expressions-cannot-contain-primary-unique-keys",
+    NOT_FIXED
+);
+issue_kind!(
+    FOREIGN_KEY_REFERENCED_PARTITIONED_TABLE,
+    "FOREIGN_KEY_REFERENCED_PARTITIONED_TABLE",
+    "Foreign key to a partitioned table",
+    "Foreign keys that reference a partitioned table are not in YugabyteDB before 2.25.",
+    Level1,
+    "foreign-key-referenced-partitioned-table",
+    FIXED_IN_2_25
+);
+issue_kind!(
+    SECURITY_INVOKER_VIEWS,
+    "SECURITY_INVOKER_VIEWS",
+    "Security invoker view",
+    "Views with security_invoker (PostgreSQL 15) are not in YugabyteDB before 2.25.",
+    Level1,
+    "security-invoker-views",
+    FIXED_IN_2_25
+);
+issue_kind!(
+    VIEW_WITH_CHECK_OPTION,
+    "VIEW_WITH_CHECK_OPTION",
+    "View WITH CHECK OPTION",
+    "Views WITH CHECK OPTION are not supported by YugabyteDB.",
+    Level1,
+    "view-with-check-option",
+    NOT_FIXED
+);
+issue_kind!(
+    NON_DETERMINISTIC_COLLATION,
+    "NON_DETERMINISTIC_COLLATION",
+    "Non-deterministic collation",
+    "Non-deterministic collations are not supported by YugabyteDB.",
+    Level1,
+    "non-deterministic-collations",
+    NOT_FIXED
+);
 issue_kind!(SQL_BODY_IN_FUNCTION, "SQL_BODY_IN_FUNCTION", "SQL-standard function body", "Function bodies written as BEGIN ATOMIC or RETURN (PostgreSQL 14) are not in YugabyteDB before 2.25.", Level1, "sql-body-in-function", FIXED_IN_2_25);
-issue_kind!(UNIQUE_NULLS_NOT_DISTINCT, "UNIQUE_NULLS_NOT_DISTINCT", "UNIQUE NULLS NOT DISTINCT", "UNIQUE NULLS NOT DISTINCT (PostgreSQL 15) is not in YugabyteDB before 2.25.", Level1, "unique-nulls-not-distinct", FIXED_IN_2_25);
-issue_kind!(COMPRESSION_CLAUSE_IN_TABLE, "COMPRESSION_CLAUSE_IN_TABLE", "Column compression method", "Column compression methods (COMPRESSION lz4, PostgreSQL 14) are ignored by YugabyteDB.", Level1, "compression-clause-in-table", NOT_FIXED);
-issue_kind!(ALTER_TABLE_CLUSTER_ON, "ALTER_TABLE_CLUSTER_ON", "CLUSTER ON", "ALTER TABLE ... CLUSTER ON is not supported by YugabyteDB.", Level1, "alter-table-cluster-on", NOT_FIXED);
-issue_kind!(ALTER_TABLE_DISABLE_RULE, "ALTER_TABLE_DISABLE_RULE", "Disabled rule", "ALTER TABLE ... DISABLE RULE is not supported by YugabyteDB.", Level1, "alter-table-disable-rule", NOT_FIXED);
-issue_kind!(ALTER_TABLE_SET_COLUMN_ATTRIBUTE, "ALTER_TABLE_SET_COLUMN_ATTRIBUTE", "Column attribute options", "ALTER TABLE ... ALTER COLUMN ... SET (n_distinct = ...) is not supported by YugabyteDB.", Level1, "alter-table-alter-column-set-attribute", NOT_FIXED);
+issue_kind!(
+    UNIQUE_NULLS_NOT_DISTINCT,
+    "UNIQUE_NULLS_NOT_DISTINCT",
+    "UNIQUE NULLS NOT DISTINCT",
+    "UNIQUE NULLS NOT DISTINCT (PostgreSQL 15) is not in YugabyteDB before 2.25.",
+    Level1,
+    "unique-nulls-not-distinct",
+    FIXED_IN_2_25
+);
+issue_kind!(
+    COMPRESSION_CLAUSE_IN_TABLE,
+    "COMPRESSION_CLAUSE_IN_TABLE",
+    "Column compression method",
+    "Column compression methods (COMPRESSION lz4, PostgreSQL 14) are ignored by YugabyteDB.",
+    Level1,
+    "compression-clause-in-table",
+    NOT_FIXED
+);
+issue_kind!(
+    ALTER_TABLE_CLUSTER_ON,
+    "ALTER_TABLE_CLUSTER_ON",
+    "CLUSTER ON",
+    "ALTER TABLE ... CLUSTER ON is not supported by YugabyteDB.",
+    Level1,
+    "alter-table-cluster-on",
+    NOT_FIXED
+);
+issue_kind!(
+    ALTER_TABLE_DISABLE_RULE,
+    "ALTER_TABLE_DISABLE_RULE",
+    "Disabled rule",
+    "ALTER TABLE ... DISABLE RULE is not supported by YugabyteDB.",
+    Level1,
+    "alter-table-disable-rule",
+    NOT_FIXED
+);
+issue_kind!(
+    ALTER_TABLE_SET_COLUMN_ATTRIBUTE,
+    "ALTER_TABLE_SET_COLUMN_ATTRIBUTE",
+    "Column attribute options",
+    "ALTER TABLE ... ALTER COLUMN ... SET (n_distinct = ...) is not supported by YugabyteDB.",
+    Level1,
+    "alter-table-alter-column-set-attribute",
+    NOT_FIXED
+);
 issue_kind!(DATABASE_OPTIONS_PG15, "DATABASE_OPTIONS_PG15", "ICU locale provider", "Databases created with the ICU locale provider (PostgreSQL 15 options) are not supported by YugabyteDB.", Level2, "database-options", NOT_FIXED);
 issue_kind!(DATABASE_OPTIONS_PG17, "DATABASE_OPTIONS_PG17", "Builtin locale provider", "Databases created with the builtin locale provider (PostgreSQL 17) are not supported by YugabyteDB.", Level2, "database-options", NOT_FIXED);
-issue_kind!(POLICY_WITH_ROLES, "POLICY_WITH_ROLES", "Policy for roles", "The roles this policy names must be created on YugabyteDB before the schema is imported.", Level1, "policies-on-users-in-source-require-manual-user-creation", NOT_FIXED);
+issue_kind!(
+    POLICY_WITH_ROLES,
+    "POLICY_WITH_ROLES",
+    "Policy for roles",
+    "The roles this policy names must be created on YugabyteDB before the schema is imported.",
+    Level1,
+    "policies-on-users-in-source-require-manual-user-creation",
+    NOT_FIXED
+);
 issue_kind!(FOREIGN_TABLE, "FOREIGN_TABLE", "Foreign table", "The foreign server and user mapping of this foreign table must be created on YugabyteDB by hand.", Level1, "foreign-table-in-the-source-database-requires-server-and-user-mapping", NOT_FIXED);
 issue_kind!(ALTER_TABLE_ADD_PK_ON_PARTITIONED_TABLE, "ALTER_TABLE_ADD_PK_ON_PARTITIONED_TABLE", "Primary key on a partitioned table", "A primary key added to a partitioned table with ALTER TABLE is not supported; it must be in CREATE TABLE.", Level1, "adding-primary-key-to-a-partitioned-table-results-in-an-error", NOT_FIXED);
 
 /// Extensions YugabyteDB ships (its bundled PostgreSQL contrib modules and third-party ones).
 /// Any other extension in a source database is an UNSUPPORTED_EXTENSION.
 pub const YUGABYTEDB_EXTENSIONS: &[&str] = &[
-    "adminpack", "amcheck", "autoinc", "bloom", "btree_gin", "btree_gist", "citext", "cube", "dblink",
-    "dict_int", "dict_xsyn", "earthdistance", "file_fdw", "fuzzystrmatch", "hll", "hstore", "hypopg",
-    "insert_username", "intagg", "intarray", "isn", "lo", "ltree", "moddatetime", "orafce", "pg_buffercache",
-    "pg_cron", "pg_freespacemap", "pg_hint_plan", "pg_partman", "pg_prewarm", "pg_stat_monitor",
-    "pg_stat_statements", "pg_trgm", "pg_visibility", "pgaudit", "pgcrypto", "pgrowlocks", "pgstattuple",
-    "plpgsql", "postgres_fdw", "refint", "seg", "sslinfo", "tablefunc", "tcn", "tsm_system_rows",
-    "tsm_system_time", "unaccent", "uuid-ossp", "vector", "yb_pg_metrics",
+    "adminpack",
+    "amcheck",
+    "autoinc",
+    "bloom",
+    "btree_gin",
+    "btree_gist",
+    "citext",
+    "cube",
+    "dblink",
+    "dict_int",
+    "dict_xsyn",
+    "earthdistance",
+    "file_fdw",
+    "fuzzystrmatch",
+    "hll",
+    "hstore",
+    "hypopg",
+    "insert_username",
+    "intagg",
+    "intarray",
+    "isn",
+    "lo",
+    "ltree",
+    "moddatetime",
+    "orafce",
+    "pg_buffercache",
+    "pg_cron",
+    "pg_freespacemap",
+    "pg_hint_plan",
+    "pg_partman",
+    "pg_prewarm",
+    "pg_stat_monitor",
+    "pg_stat_statements",
+    "pg_trgm",
+    "pg_visibility",
+    "pgaudit",
+    "pgcrypto",
+    "pgrowlocks",
+    "pgstattuple",
+    "plpgsql",
+    "postgres_fdw",
+    "refint",
+    "seg",
+    "sslinfo",
+    "tablefunc",
+    "tcn",
+    "tsm_system_rows",
+    "tsm_system_time",
+    "unaccent",
+    "uuid-ossp",
+    "vector",
+    "yb_pg_metrics",
 ];
 
 pub(super) fn find(c: &Catalog<'_>, out: &mut Vec<Issue>) {
@@ -66,7 +286,10 @@ fn tables(c: &Catalog<'_>, out: &mut Vec<Issue>) {
         match rel.kind {
             'r' | 'p' => {
                 if let Some(parent) = rel.parent.filter(|_| !rel.is_partition) {
-                    let sql = format!("CREATE TABLE {name} (...) INHERITS ({})", c.relation_name(parent));
+                    let sql = format!(
+                        "CREATE TABLE {name} (...) INHERITS ({})",
+                        c.relation_name(parent)
+                    );
                     out.push(INHERITANCE.issue(UnsupportedFeatures, "TABLE", name.clone(), sql));
                 }
                 if rel.unlogged {
@@ -74,27 +297,48 @@ fn tables(c: &Catalog<'_>, out: &mut Vec<Issue>) {
                 }
                 if !rel.options.is_empty() && !rel.is_partition {
                     let sql = format!("ALTER TABLE {name} SET ({})", rel.options.join(", "));
-                    out.push(STORAGE_PARAMETERS.issue(UnsupportedFeatures, "TABLE", name.clone(), sql));
-                }
-                if rel.partition_strategy == Some('l') && rel.partition_columns.len() > 1 {
-                    out.push(MULTI_COLUMN_LIST_PARTITION.issue(UnsupportedFeatures, "TABLE", name.clone(), ""));
+                    out.push(STORAGE_PARAMETERS.issue(
+                        UnsupportedFeatures,
+                        "TABLE",
+                        name.clone(),
+                        sql,
+                    ));
                 }
             }
-            'f' => out.push(FOREIGN_TABLE.issue(MigrationCaveats, "FOREIGN_TABLE", name.clone(), "")),
+            'f' => {
+                out.push(FOREIGN_TABLE.issue(MigrationCaveats, "FOREIGN_TABLE", name.clone(), ""))
+            }
             _ => {}
         }
     }
     for col in &c.snap.columns {
-        let Some(rel) = c.relations.get(&col.rel).filter(|r| !r.is_partition) else { continue };
+        let Some(rel) = c.relations.get(&col.rel).filter(|r| !r.is_partition) else {
+            continue;
+        };
         let name = format!("{}.{}", rel.qualified(), col.name);
         if col.generated_stored {
-            out.push(STORED_GENERATED_COLUMNS.issue(UnsupportedFeatures, "TABLE", rel.qualified(), ""));
+            out.push(STORED_GENERATED_COLUMNS.issue(
+                UnsupportedFeatures,
+                "TABLE",
+                rel.qualified(),
+                "",
+            ));
         }
         if col.compression {
-            out.push(COMPRESSION_CLAUSE_IN_TABLE.issue(UnsupportedFeatures, "TABLE", rel.qualified(), ""));
+            out.push(COMPRESSION_CLAUSE_IN_TABLE.issue(
+                UnsupportedFeatures,
+                "TABLE",
+                rel.qualified(),
+                "",
+            ));
         }
         if col.has_options {
-            out.push(ALTER_TABLE_SET_COLUMN_ATTRIBUTE.issue(UnsupportedFeatures, "COLUMN", name, ""));
+            out.push(ALTER_TABLE_SET_COLUMN_ATTRIBUTE.issue(
+                UnsupportedFeatures,
+                "COLUMN",
+                name,
+                "",
+            ));
         }
     }
 }
@@ -102,24 +346,60 @@ fn tables(c: &Catalog<'_>, out: &mut Vec<Issue>) {
 fn constraints(c: &Catalog<'_>, out: &mut Vec<Issue>) {
     use Category::*;
     for k in &c.snap.constraints {
-        let Some(rel) = c.relations.get(&k.rel).filter(|r| !r.is_partition) else { continue };
+        let Some(rel) = c.relations.get(&k.rel).filter(|r| !r.is_partition) else {
+            continue;
+        };
         let object = format!("{}.{}", rel.qualified(), k.name);
-        let sql = format!("ALTER TABLE {} ADD CONSTRAINT {} {}", rel.qualified(), k.name, k.definition);
+        let sql = format!(
+            "ALTER TABLE {} ADD CONSTRAINT {} {}",
+            rel.qualified(),
+            k.name,
+            k.definition
+        );
         if k.deferrable && matches!(k.kind, 'p' | 'u' | 'x') {
-            out.push(DEFERRABLE_CONSTRAINTS.issue(UnsupportedFeatures, "CONSTRAINT", object.clone(), sql.clone()));
+            out.push(DEFERRABLE_CONSTRAINTS.issue(
+                UnsupportedFeatures,
+                "CONSTRAINT",
+                object.clone(),
+                sql.clone(),
+            ));
         }
         if k.kind == 'x' {
-            out.push(EXCLUSION_CONSTRAINTS.issue(UnsupportedFeatures, "CONSTRAINT", object.clone(), sql.clone()));
+            out.push(EXCLUSION_CONSTRAINTS.issue(
+                UnsupportedFeatures,
+                "CONSTRAINT",
+                object.clone(),
+                sql.clone(),
+            ));
         }
-        if k.kind == 'f' && c.relations.get(&k.referenced_rel.unwrap_or(0)).is_some_and(|r| r.kind == 'p') {
-            out.push(FOREIGN_KEY_REFERENCED_PARTITIONED_TABLE.issue(UnsupportedFeatures, "CONSTRAINT", object.clone(), sql.clone()));
+        if k.kind == 'f'
+            && c.relations
+                .get(&k.referenced_rel.unwrap_or(0))
+                .is_some_and(|r| r.kind == 'p')
+        {
+            out.push(FOREIGN_KEY_REFERENCED_PARTITIONED_TABLE.issue(
+                UnsupportedFeatures,
+                "CONSTRAINT",
+                object.clone(),
+                sql.clone(),
+            ));
         }
         if matches!(k.kind, 'p' | 'u') && rel.kind == 'p' {
             if rel.partition_has_expressions {
-                out.push(EXPRESSION_PARTITION_WITH_PK_UK.issue(UnsupportedFeatures, "TABLE", rel.qualified(), sql.clone()));
+                out.push(EXPRESSION_PARTITION_WITH_PK_UK.issue(
+                    UnsupportedFeatures,
+                    "TABLE",
+                    rel.qualified(),
+                    sql.clone(),
+                ));
             }
             if k.kind == 'p' {
-                out.push(ALTER_TABLE_ADD_PK_ON_PARTITIONED_TABLE.issue(MigrationCaveats, "TABLE", rel.qualified(), sql));
+                out.push(ALTER_TABLE_ADD_PK_ON_PARTITIONED_TABLE.issue(
+                    MigrationCaveats,
+                    "TABLE",
+                    rel.qualified(),
+                    sql,
+                ));
             }
         }
     }
@@ -128,7 +408,9 @@ fn constraints(c: &Catalog<'_>, out: &mut Vec<Issue>) {
 fn indexes(c: &Catalog<'_>, out: &mut Vec<Issue>) {
     use Category::*;
     for index in &c.snap.indexes {
-        let Some(rel) = c.relations.get(&index.rel).filter(|r| !r.is_partition) else { continue };
+        let Some(rel) = c.relations.get(&index.rel).filter(|r| !r.is_partition) else {
+            continue;
+        };
         let object = format!("{}.{}", rel.schema, index.name);
         let sql = index.definition.as_str();
         let method_kind = match index.method.as_str() {
@@ -137,7 +419,9 @@ fn indexes(c: &Catalog<'_>, out: &mut Vec<Issue>) {
             "spgist" => Some(SPGIST_INDEX),
             _ => None,
         };
-        let mut add = |kind: IssueKind| out.push(kind.issue(UnsupportedFeatures, "INDEX", object.clone(), sql));
+        let mut add = |kind: IssueKind| {
+            out.push(kind.issue(UnsupportedFeatures, "INDEX", object.clone(), sql))
+        };
         if let Some(kind) = method_kind {
             add(kind);
         }
@@ -161,80 +445,194 @@ fn triggers_policies_rules(c: &Catalog<'_>, out: &mut Vec<Issue>) {
     const ROW: i32 = 1;
     const BEFORE: i32 = 2;
     for t in &c.snap.triggers {
-        let Some(rel) = c.relations.get(&t.rel) else { continue };
+        let Some(rel) = c.relations.get(&t.rel) else {
+            continue;
+        };
         let object = format!("{}.{}", rel.qualified(), t.name);
         if t.constraint_trigger {
-            out.push(CONSTRAINT_TRIGGER.issue(UnsupportedFeatures, "TRIGGER", object.clone(), t.definition.clone()));
+            out.push(CONSTRAINT_TRIGGER.issue(
+                UnsupportedFeatures,
+                "TRIGGER",
+                object.clone(),
+                t.definition.clone(),
+            ));
         }
         if t.transition_tables {
-            out.push(REFERENCING_CLAUSE_IN_TRIGGER.issue(UnsupportedFeatures, "TRIGGER", object.clone(), t.definition.clone()));
+            out.push(REFERENCING_CLAUSE_IN_TRIGGER.issue(
+                UnsupportedFeatures,
+                "TRIGGER",
+                object.clone(),
+                t.definition.clone(),
+            ));
         }
         if rel.kind == 'p' && t.tgtype & ROW != 0 && t.tgtype & BEFORE != 0 {
-            out.push(BEFORE_ROW_TRIGGER_ON_PARTITIONED_TABLE.issue(UnsupportedFeatures, "TRIGGER", object, t.definition.clone()));
+            out.push(BEFORE_ROW_TRIGGER_ON_PARTITIONED_TABLE.issue(
+                UnsupportedFeatures,
+                "TRIGGER",
+                object,
+                t.definition.clone(),
+            ));
         }
     }
     for p in &c.snap.policies {
         if p.roles.iter().any(|r| r != "public") {
             let object = format!("{}.{}", c.relation_name(p.rel), p.name);
-            let sql = format!("CREATE POLICY {} ON {} TO {}", p.name, c.relation_name(p.rel), p.roles.join(", "));
+            let sql = format!(
+                "CREATE POLICY {} ON {} TO {}",
+                p.name,
+                c.relation_name(p.rel),
+                p.roles.join(", ")
+            );
             out.push(POLICY_WITH_ROLES.issue(MigrationCaveats, "POLICY", object, sql));
         }
     }
     for r in c.snap.rules.iter().filter(|r| r.disabled) {
-        let sql = format!("ALTER TABLE {} DISABLE RULE {}", c.relation_name(r.rel), r.name);
-        out.push(ALTER_TABLE_DISABLE_RULE.issue(UnsupportedFeatures, "TABLE", c.relation_name(r.rel), sql));
+        let sql = format!(
+            "ALTER TABLE {} DISABLE RULE {}",
+            c.relation_name(r.rel),
+            r.name
+        );
+        out.push(ALTER_TABLE_DISABLE_RULE.issue(
+            UnsupportedFeatures,
+            "TABLE",
+            c.relation_name(r.rel),
+            sql,
+        ));
     }
 }
 
 fn views_and_routines(c: &Catalog<'_>, out: &mut Vec<Issue>) {
     use Category::*;
-    for rel in c.snap.relations.iter().filter(|r| matches!(r.kind, 'v' | 'm')) {
+    for rel in c
+        .snap
+        .relations
+        .iter()
+        .filter(|r| matches!(r.kind, 'v' | 'm'))
+    {
         let name = rel.qualified();
         let object_type = if rel.kind == 'v' { "VIEW" } else { "MVIEW" };
-        if rel.options.iter().any(|o| o == "security_invoker=true" || o == "security_invoker=on") {
-            out.push(SECURITY_INVOKER_VIEWS.issue(UnsupportedFeatures, object_type, name.clone(), ""));
+        if rel
+            .options
+            .iter()
+            .any(|o| o == "security_invoker=true" || o == "security_invoker=on")
+        {
+            out.push(SECURITY_INVOKER_VIEWS.issue(
+                UnsupportedFeatures,
+                object_type,
+                name.clone(),
+                "",
+            ));
         }
         if rel.options.iter().any(|o| o.starts_with("check_option=")) {
-            out.push(VIEW_WITH_CHECK_OPTION.issue(UnsupportedFeatures, object_type, name.clone(), ""));
+            out.push(VIEW_WITH_CHECK_OPTION.issue(
+                UnsupportedFeatures,
+                object_type,
+                name.clone(),
+                "",
+            ));
         }
         if let Some(def) = &rel.view_definition {
-            let kind = if rel.kind == 'v' { SqlOriginKind::View } else { SqlOriginKind::MaterializedView };
-            let create = if rel.kind == 'v' { "VIEW" } else { "MATERIALIZED VIEW" };
+            let kind = if rel.kind == 'v' {
+                SqlOriginKind::View
+            } else {
+                SqlOriginKind::MaterializedView
+            };
+            let create = if rel.kind == 'v' {
+                "VIEW"
+            } else {
+                "MATERIALIZED VIEW"
+            };
             let sql = format!("CREATE {create} {name} AS {def}");
-            out.extend(sql_issues(&sql, &SqlOrigin { kind, object_name: name }));
+            out.extend(sql_issues(
+                &sql,
+                &SqlOrigin {
+                    kind,
+                    object_name: name,
+                },
+            ));
         }
     }
     for r in &c.snap.routines {
-        let object_type = if r.is_procedure { "PROCEDURE" } else { "FUNCTION" };
+        let object_type = if r.is_procedure {
+            "PROCEDURE"
+        } else {
+            "FUNCTION"
+        };
         if r.sql_body {
-            out.push(SQL_BODY_IN_FUNCTION.issue(UnsupportedFeatures, object_type, r.qualified(), r.definition.clone()));
+            out.push(SQL_BODY_IN_FUNCTION.issue(
+                UnsupportedFeatures,
+                object_type,
+                r.qualified(),
+                r.definition.clone(),
+            ));
         }
         if !r.definition.is_empty() {
-            let kind = if r.is_procedure { SqlOriginKind::Procedure } else { SqlOriginKind::Function };
-            out.extend(sql_issues(&r.definition, &SqlOrigin { kind, object_name: r.qualified() }));
+            let kind = if r.is_procedure {
+                SqlOriginKind::Procedure
+            } else {
+                SqlOriginKind::Function
+            };
+            out.extend(sql_issues(
+                &r.definition,
+                &SqlOrigin {
+                    kind,
+                    object_name: r.qualified(),
+                },
+            ));
         }
     }
     for query in &c.snap.workload {
-        out.extend(sql_issues(query, &SqlOrigin { kind: SqlOriginKind::Query, object_name: String::new() }));
+        out.extend(sql_issues(
+            query,
+            &SqlOrigin {
+                kind: SqlOriginKind::Query,
+                object_name: String::new(),
+            },
+        ));
     }
 }
 
 fn database(c: &Catalog<'_>, out: &mut Vec<Issue>) {
     use Category::*;
-    for ext in c.snap.extensions.iter().filter(|e| !YUGABYTEDB_EXTENSIONS.contains(&e.as_str())) {
-        out.push(UNSUPPORTED_EXTENSION.issue(UnsupportedFeatures, "EXTENSION", ext.clone(), format!("CREATE EXTENSION {ext}")));
+    for ext in c
+        .snap
+        .extensions
+        .iter()
+        .filter(|e| !YUGABYTEDB_EXTENSIONS.contains(&e.as_str()))
+    {
+        out.push(UNSUPPORTED_EXTENSION.issue(
+            UnsupportedFeatures,
+            "EXTENSION",
+            ext.clone(),
+            format!("CREATE EXTENSION {ext}"),
+        ));
     }
     for (name, deterministic) in &c.snap.collations {
         if !deterministic {
-            out.push(NON_DETERMINISTIC_COLLATION.issue(UnsupportedFeatures, "COLLATION", name.clone(), ""));
+            out.push(NON_DETERMINISTIC_COLLATION.issue(
+                UnsupportedFeatures,
+                "COLLATION",
+                name.clone(),
+                "",
+            ));
         }
     }
     for conv in &c.snap.conversions {
         out.push(CREATE_CONVERSION.issue(UnsupportedFeatures, "CONVERSION", conv.clone(), ""));
     }
     match c.snap.locale_provider {
-        'i' => out.push(DATABASE_OPTIONS_PG15.issue(UnsupportedFeatures, "DATABASE", c.snap.database.clone(), "")),
-        'b' => out.push(DATABASE_OPTIONS_PG17.issue(UnsupportedFeatures, "DATABASE", c.snap.database.clone(), "")),
+        'i' => out.push(DATABASE_OPTIONS_PG15.issue(
+            UnsupportedFeatures,
+            "DATABASE",
+            c.snap.database.clone(),
+            "",
+        )),
+        'b' => out.push(DATABASE_OPTIONS_PG17.issue(
+            UnsupportedFeatures,
+            "DATABASE",
+            c.snap.database.clone(),
+            "",
+        )),
         _ => {}
     }
 }

@@ -27,7 +27,10 @@ impl<'a> Catalog<'a> {
     }
 
     pub fn relation_name(&self, oid: i64) -> String {
-        self.relations.get(&oid).map(|r| r.qualified()).unwrap_or_else(|| format!("oid {oid}"))
+        self.relations
+            .get(&oid)
+            .map(|r| r.qualified())
+            .unwrap_or_else(|| format!("oid {oid}"))
     }
 
     pub fn column(&self, rel: i64, num: i16) -> Option<&'a Column> {
@@ -44,4 +47,3 @@ pub fn catalog_issues(snap: &SourceSnapshot) -> Vec<Issue> {
     performance::find(&catalog, &mut issues);
     issues
 }
-

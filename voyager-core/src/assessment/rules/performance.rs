@@ -7,16 +7,64 @@ use crate::assessment::collect::Index;
 use crate::assessment::issue::{issue_kind, Category, Issue, IssueKind, NOT_FIXED};
 
 issue_kind!(HOTSPOTS_ON_TIMESTAMP_INDEX, "HOTSPOTS_ON_TIMESTAMP_INDEX", "Index led by a timestamp", "A range index led by a timestamp column sends every new row to one tablet: a hotspot. Consider a hash-sharded index or another leading column.", Level1, "hotspots-with-range-sharded-timestamp-date-indexes", NOT_FIXED);
-issue_kind!(HOTSPOTS_ON_DATE_INDEX, "HOTSPOTS_ON_DATE_INDEX", "Index led by a date", "A range index led by a date column sends every new row to one tablet: a hotspot.", Level1, "hotspots-with-range-sharded-timestamp-date-indexes", NOT_FIXED);
-issue_kind!(HOTSPOTS_ON_TIMESTAMP_PK_UK, "HOTSPOTS_ON_TIMESTAMP_PK_UK", "Key led by a timestamp", "A primary or unique key led by a timestamp column is a write hotspot when range-sharded.", Level1, "hotspots-with-range-sharded-timestamp-date-indexes", NOT_FIXED);
-issue_kind!(HOTSPOTS_ON_DATE_PK_UK, "HOTSPOTS_ON_DATE_PK_UK", "Key led by a date", "A primary or unique key led by a date column is a write hotspot when range-sharded.", Level1, "hotspots-with-range-sharded-timestamp-date-indexes", NOT_FIXED);
-issue_kind!(INDEX_ON_LOW_CARDINALITY_COLUMN, "INDEX_ON_LOW_CARDINALITY_COLUMN", "Index on a low-cardinality column", "The indexed column has 10 or fewer distinct values: the index concentrates on few tablets.", Level1, "index-on-low-cardinality-column", NOT_FIXED);
+issue_kind!(
+    HOTSPOTS_ON_DATE_INDEX,
+    "HOTSPOTS_ON_DATE_INDEX",
+    "Index led by a date",
+    "A range index led by a date column sends every new row to one tablet: a hotspot.",
+    Level1,
+    "hotspots-with-range-sharded-timestamp-date-indexes",
+    NOT_FIXED
+);
+issue_kind!(
+    HOTSPOTS_ON_TIMESTAMP_PK_UK,
+    "HOTSPOTS_ON_TIMESTAMP_PK_UK",
+    "Key led by a timestamp",
+    "A primary or unique key led by a timestamp column is a write hotspot when range-sharded.",
+    Level1,
+    "hotspots-with-range-sharded-timestamp-date-indexes",
+    NOT_FIXED
+);
+issue_kind!(
+    HOTSPOTS_ON_DATE_PK_UK,
+    "HOTSPOTS_ON_DATE_PK_UK",
+    "Key led by a date",
+    "A primary or unique key led by a date column is a write hotspot when range-sharded.",
+    Level1,
+    "hotspots-with-range-sharded-timestamp-date-indexes",
+    NOT_FIXED
+);
+issue_kind!(
+    INDEX_ON_LOW_CARDINALITY_COLUMN,
+    "INDEX_ON_LOW_CARDINALITY_COLUMN",
+    "Index on a low-cardinality column",
+    "The indexed column has 10 or fewer distinct values: the index concentrates on few tablets.",
+    Level1,
+    "index-on-low-cardinality-column",
+    NOT_FIXED
+);
 issue_kind!(INDEX_ON_NULLS, "INDEX_ON_COLUMN_WITH_HIGH_PERCENTAGE_OF_NULL_VALUES", "Index on a mostly NULL column", "Over 40% of the indexed column is NULL: those entries land on one tablet. Consider a partial index (WHERE col IS NOT NULL).", Level1, "index-on-column-with-a-high-percentage-of-null-values", NOT_FIXED);
-issue_kind!(INDEX_ON_ONE_VALUE, "INDEX_ON_COLUMN_WITH_HIGH_PERCENTAGE_OF_PARTICULAR_VALUE", "Index on a column dominated by one value", "Over 60% of the indexed column holds one value: those entries land on one tablet.", Level1, "index-on-column-with-high-percentage-of-a-particular-value", NOT_FIXED);
+issue_kind!(
+    INDEX_ON_ONE_VALUE,
+    "INDEX_ON_COLUMN_WITH_HIGH_PERCENTAGE_OF_PARTICULAR_VALUE",
+    "Index on a column dominated by one value",
+    "Over 60% of the indexed column holds one value: those entries land on one tablet.",
+    Level1,
+    "index-on-column-with-high-percentage-of-a-particular-value",
+    NOT_FIXED
+);
 issue_kind!(FOREIGN_KEY_DATATYPE_MISMATCH, "FOREIGN_KEY_DATATYPE_MISMATCH", "Foreign key with mismatched types", "The foreign key's column and the referenced column have different types, which makes every check a conversion.", Level1, "foreign-key-datatype-mismatch", NOT_FIXED);
 issue_kind!(MISSING_FOREIGN_KEY_INDEX, "MISSING_FOREIGN_KEY_INDEX", "Foreign key without an index", "No index starts with the foreign key's columns: deletes and updates of the referenced rows scan the table.", Level1, "missing-foreign-key-index", NOT_FIXED);
 issue_kind!(MISSING_PRIMARY_KEY_WHEN_UNIQUE_NOT_NULL, "MISSING_PRIMARY_KEY_WHEN_UNIQUE_NOT_NULL", "No primary key, but a NOT NULL unique key", "The table has no primary key but a unique key on NOT NULL columns: make that the primary key, so YugabyteDB does not add a hidden one.", Level1, "missing-primary-key", NOT_FIXED);
-issue_kind!(REDUNDANT_INDEXES, "REDUNDANT_INDEXES", "Redundant index", "Another index starts with the same columns: this one costs writes and space for nothing.", Level1, "redundant-indexes", NOT_FIXED);
+issue_kind!(
+    REDUNDANT_INDEXES,
+    "REDUNDANT_INDEXES",
+    "Redundant index",
+    "Another index starts with the same columns: this one costs writes and space for nothing.",
+    Level1,
+    "redundant-indexes",
+    NOT_FIXED
+);
 
 pub(super) fn find(c: &Catalog<'_>, out: &mut Vec<Issue>) {
     let perf = Category::PerformanceOptimizations;
@@ -27,11 +75,19 @@ pub(super) fn find(c: &Catalog<'_>, out: &mut Vec<Issue>) {
         .filter(|i| c.relations.get(&i.rel).is_some_and(|r| !r.is_partition))
         .collect();
     for index in &indexes {
-        let Some(rel) = c.relations.get(&index.rel) else { continue };
+        let Some(rel) = c.relations.get(&index.rel) else {
+            continue;
+        };
         let object = format!("{}.{}", rel.schema, index.name);
-        let mut add = |kind: IssueKind| out.push(kind.issue(perf, "INDEX", object.clone(), index.definition.clone()));
-        let Some(&first) = index.key_columns.first() else { continue };
-        let Some(col) = c.column(index.rel, first).filter(|_| first > 0) else { continue };
+        let mut add = |kind: IssueKind| {
+            out.push(kind.issue(perf, "INDEX", object.clone(), index.definition.clone()))
+        };
+        let Some(&first) = index.key_columns.first() else {
+            continue;
+        };
+        let Some(col) = c.column(index.rel, first).filter(|_| first > 0) else {
+            continue;
+        };
         if index.method == "btree" && !col.is_array {
             let key = index.primary || index.unique;
             match (col.base_type.as_str(), key) {
@@ -46,8 +102,11 @@ pub(super) fn find(c: &Catalog<'_>, out: &mut Vec<Issue>) {
             continue;
         }
         if let Some(stats) = c.snap.stats.get(&(index.rel, col.name.clone())) {
-            let distinct =
-                if stats.n_distinct < 0.0 { -stats.n_distinct * rel.row_estimate } else { stats.n_distinct };
+            let distinct = if stats.n_distinct < 0.0 {
+                -stats.n_distinct * rel.row_estimate
+            } else {
+                stats.n_distinct
+            };
             if distinct >= 1.0 && distinct <= 10.0 {
                 add(INDEX_ON_LOW_CARDINALITY_COLUMN);
             } else if stats.null_frac > 0.4 {
@@ -65,9 +124,16 @@ pub(super) fn find(c: &Catalog<'_>, out: &mut Vec<Issue>) {
 fn foreign_keys(c: &Catalog<'_>, indexes: &[&Index], out: &mut Vec<Issue>) {
     let perf = Category::PerformanceOptimizations;
     for k in c.snap.constraints.iter().filter(|k| k.kind == 'f') {
-        let Some(rel) = c.relations.get(&k.rel).filter(|r| !r.is_partition) else { continue };
+        let Some(rel) = c.relations.get(&k.rel).filter(|r| !r.is_partition) else {
+            continue;
+        };
         let object = format!("{}.{}", rel.qualified(), k.name);
-        let sql = format!("ALTER TABLE {} ADD CONSTRAINT {} {}", rel.qualified(), k.name, k.definition);
+        let sql = format!(
+            "ALTER TABLE {} ADD CONSTRAINT {} {}",
+            rel.qualified(),
+            k.name,
+            k.definition
+        );
         let referenced = k.referenced_rel.unwrap_or(0);
         let mismatch = k.columns.iter().zip(&k.referenced_columns).any(|(a, b)| {
             match (c.column(k.rel, *a), c.column(referenced, *b)) {
@@ -76,7 +142,12 @@ fn foreign_keys(c: &Catalog<'_>, indexes: &[&Index], out: &mut Vec<Issue>) {
             }
         });
         if mismatch {
-            out.push(FOREIGN_KEY_DATATYPE_MISMATCH.issue(perf, "CONSTRAINT", object.clone(), sql.clone()));
+            out.push(FOREIGN_KEY_DATATYPE_MISMATCH.issue(
+                perf,
+                "CONSTRAINT",
+                object.clone(),
+                sql.clone(),
+            ));
         }
         let covered = indexes.iter().any(|i| {
             i.rel == k.rel && i.key_columns.len() >= k.columns.len() && {
@@ -91,13 +162,26 @@ fn foreign_keys(c: &Catalog<'_>, indexes: &[&Index], out: &mut Vec<Issue>) {
 }
 
 fn primary_keys(c: &Catalog<'_>, out: &mut Vec<Issue>) {
-    for rel in c.snap.relations.iter().filter(|r| matches!(r.kind, 'r' | 'p') && !r.is_partition) {
-        let has_pk = c.snap.constraints.iter().any(|k| k.rel == rel.oid && k.kind == 'p');
+    for rel in c
+        .snap
+        .relations
+        .iter()
+        .filter(|r| matches!(r.kind, 'r' | 'p') && !r.is_partition)
+    {
+        let has_pk = c
+            .snap
+            .constraints
+            .iter()
+            .any(|k| k.rel == rel.oid && k.kind == 'p');
         if has_pk {
             continue;
         }
         let unique_not_null = c.snap.constraints.iter().any(|k| {
-            k.rel == rel.oid && k.kind == 'u' && k.columns.iter().all(|n| c.column(rel.oid, *n).is_some_and(|col| col.not_null))
+            k.rel == rel.oid
+                && k.kind == 'u'
+                && k.columns
+                    .iter()
+                    .all(|n| c.column(rel.oid, *n).is_some_and(|col| col.not_null))
         });
         if unique_not_null {
             out.push(MISSING_PRIMARY_KEY_WHEN_UNIQUE_NOT_NULL.issue(
@@ -111,7 +195,10 @@ fn primary_keys(c: &Catalog<'_>, out: &mut Vec<Issue>) {
 }
 
 fn redundant(c: &Catalog<'_>, indexes: &[&Index], out: &mut Vec<Issue>) {
-    for a in indexes.iter().filter(|i| i.method == "btree" && !i.unique && !i.has_expressions) {
+    for a in indexes
+        .iter()
+        .filter(|i| i.method == "btree" && !i.unique && !i.has_expressions)
+    {
         let redundant = indexes.iter().any(|b| {
             b.oid != a.oid
                 && b.rel == a.rel
@@ -124,7 +211,11 @@ fn redundant(c: &Catalog<'_>, indexes: &[&Index], out: &mut Vec<Issue>) {
                 && (b.key_columns.len() > a.key_columns.len() || b.unique || b.name < a.name)
         });
         if redundant {
-            let schema = c.relations.get(&a.rel).map(|r| r.schema.clone()).unwrap_or_default();
+            let schema = c
+                .relations
+                .get(&a.rel)
+                .map(|r| r.schema.clone())
+                .unwrap_or_default();
             out.push(REDUNDANT_INDEXES.issue(
                 Category::PerformanceOptimizations,
                 "INDEX",

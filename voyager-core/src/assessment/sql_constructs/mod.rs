@@ -30,7 +30,6 @@ pub struct SqlOrigin {
 /// Texts longer than this are not parsed (no view or function of a real schema is this long).
 const MAX_SQL_LEN: usize = 1 << 20;
 
-
 issue_kind!(
     ADVISORY_LOCKS,
     "ADVISORY_LOCKS",
@@ -47,7 +46,7 @@ issue_kind!(
     "The system column ctid does not exist in YugabyteDB.",
     Level2,
     "system-columns-is-not-yet-supported",
-        NOT_FIXED
+    NOT_FIXED
 );
 issue_kind!(
     SYSTEM_COLUMN_XMIN,
@@ -56,7 +55,7 @@ issue_kind!(
     "The system column xmin does not exist in YugabyteDB.",
     Level2,
     "system-columns-is-not-yet-supported",
-        NOT_FIXED
+    NOT_FIXED
 );
 issue_kind!(
     SYSTEM_COLUMN_XMAX,
@@ -65,7 +64,7 @@ issue_kind!(
     "The system column xmax does not exist in YugabyteDB.",
     Level2,
     "system-columns-is-not-yet-supported",
-        NOT_FIXED
+    NOT_FIXED
 );
 issue_kind!(
     SYSTEM_COLUMN_CMIN,
@@ -74,7 +73,7 @@ issue_kind!(
     "The system column cmin does not exist in YugabyteDB.",
     Level2,
     "system-columns-is-not-yet-supported",
-        NOT_FIXED
+    NOT_FIXED
 );
 issue_kind!(
     SYSTEM_COLUMN_CMAX,
@@ -83,7 +82,7 @@ issue_kind!(
     "The system column cmax does not exist in YugabyteDB.",
     Level2,
     "system-columns-is-not-yet-supported",
-        NOT_FIXED
+    NOT_FIXED
 );
 issue_kind!(
     XML_FUNCTIONS,
@@ -92,7 +91,7 @@ issue_kind!(
     "XML functions need the xml data type, which YugabyteDB does not support.",
     Level2,
     "xml-functions-is-not-yet-supported",
-        NOT_FIXED
+    NOT_FIXED
 );
 issue_kind!(
     REGEX_FUNCTIONS,
@@ -101,7 +100,7 @@ issue_kind!(
     "regexp_count, regexp_instr and regexp_like (PostgreSQL 15) are not in YugabyteDB before 2.25.",
     Level2,
     "postgresql-12-and-later-features",
-        FIXED_IN_2_25
+    FIXED_IN_2_25
 );
 issue_kind!(
     ANY_VALUE_AGGREGATE_FUNCTION,
@@ -110,7 +109,7 @@ issue_kind!(
     "The any_value aggregate (PostgreSQL 16) is not in YugabyteDB.",
     Level2,
     "postgresql-12-and-later-features",
-        NOT_FIXED
+    NOT_FIXED
 );
 issue_kind!(
     RANGE_AGGREGATE_FUNCTION,
@@ -119,7 +118,7 @@ issue_kind!(
     "range_agg and range_intersect_agg (PostgreSQL 14) are not in YugabyteDB before 2.25.",
     Level2,
     "postgresql-12-and-later-features",
-        FIXED_IN_2_25
+    FIXED_IN_2_25
 );
 issue_kind!(JSON_CONSTRUCTOR_FUNCTION, "JSON_CONSTRUCTOR_FUNCTION", "SQL/JSON constructors", "JSON_OBJECT, JSON_ARRAY, JSON_OBJECTAGG and JSON_ARRAYAGG (PostgreSQL 16) are not in YugabyteDB.", Level2, "postgresql-12-and-later-features", NOT_FIXED);
 issue_kind!(
@@ -129,7 +128,7 @@ issue_kind!(
     "JSON_QUERY, JSON_VALUE, JSON_EXISTS and JSON_TABLE (PostgreSQL 17) are not in YugabyteDB.",
     Level2,
     "postgresql-12-and-later-features",
-        NOT_FIXED
+    NOT_FIXED
 );
 issue_kind!(
     JSON_TYPE_PREDICATE,
@@ -138,7 +137,7 @@ issue_kind!(
     "The IS JSON predicate (PostgreSQL 16) is not in YugabyteDB.",
     Level2,
     "postgresql-12-and-later-features",
-        NOT_FIXED
+    NOT_FIXED
 );
 issue_kind!(JSONB_SUBSCRIPTING, "JSONB_SUBSCRIPTING", "jsonb subscripting", "Subscripting a jsonb value with a key (data['key'], PostgreSQL 14) is not in YugabyteDB before 2.25.", Level2, "postgresql-12-and-later-features", FIXED_IN_2_25);
 issue_kind!(
@@ -148,7 +147,7 @@ issue_kind!(
     "Large object functions (lo_create, lo_import, ...) are not supported by YugabyteDB.",
     Level2,
     "large-objects-and-its-functions-are-currently-not-supported",
-        NOT_FIXED
+    NOT_FIXED
 );
 issue_kind!(
     FETCH_WITH_TIES,
@@ -157,7 +156,7 @@ issue_kind!(
     "FETCH FIRST ... WITH TIES (PostgreSQL 13) is not in YugabyteDB.",
     Level2,
     "postgresql-12-and-later-features",
-        NOT_FIXED
+    NOT_FIXED
 );
 issue_kind!(
     CTE_WITH_MATERIALIZED_CLAUSE,
@@ -166,7 +165,7 @@ issue_kind!(
     "WITH ... AS [NOT] MATERIALIZED is not in YugabyteDB before 2.25.",
     Level2,
     "postgresql-12-and-later-features",
-        FIXED_IN_2_25
+    FIXED_IN_2_25
 );
 issue_kind!(
     MERGE_STATEMENT,
@@ -175,7 +174,7 @@ issue_kind!(
     "MERGE (PostgreSQL 15) is not in YugabyteDB.",
     Level2,
     "merge-command",
-        NOT_FIXED
+    NOT_FIXED
 );
 issue_kind!(
     LISTEN_NOTIFY,
@@ -184,7 +183,7 @@ issue_kind!(
     "LISTEN, NOTIFY and pg_notify are not supported by YugabyteDB.",
     Level2,
     "events-listen-notify",
-        NOT_FIXED
+    NOT_FIXED
 );
 issue_kind!(
     NON_DECIMAL_INTEGER_LITERAL,
@@ -193,7 +192,7 @@ issue_kind!(
     "Hexadecimal, octal and binary integer literals (0x1F, PostgreSQL 16) are not in YugabyteDB.",
     Level2,
     "postgresql-12-and-later-features",
-        NOT_FIXED
+    NOT_FIXED
 );
 issue_kind!(
     COPY_FROM_WHERE,
@@ -202,7 +201,7 @@ issue_kind!(
     "COPY FROM with a WHERE clause is not in YugabyteDB before 2.25.",
     Level2,
     "postgresql-12-and-later-features",
-        FIXED_IN_2_25
+    FIXED_IN_2_25
 );
 issue_kind!(
     COPY_ON_ERROR,
@@ -211,7 +210,7 @@ issue_kind!(
     "The COPY option ON_ERROR (PostgreSQL 17) is not in YugabyteDB.",
     Level2,
     "postgresql-12-and-later-features",
-        NOT_FIXED
+    NOT_FIXED
 );
 issue_kind!(
     TWO_PHASE_COMMIT,
@@ -220,7 +219,7 @@ issue_kind!(
     "PREPARE TRANSACTION, COMMIT PREPARED and ROLLBACK PREPARED are not supported by YugabyteDB.",
     Level3,
     "two-phase-commit",
-        NOT_FIXED
+    NOT_FIXED
 );
 issue_kind!(
     SAVEPOINT_USAGE,
@@ -229,7 +228,7 @@ issue_kind!(
     "Savepoints work on YugabyteDB but break live migration with fall-forward or fall-back.",
     Level1,
     "savepoint",
-        NOT_FIXED
+    NOT_FIXED
 );
 
 /// Every issue type this module can find.
@@ -373,8 +372,8 @@ fn scan_routine(sql: &str, found: &mut Found) {
     if let Some(tree) = plpgsql {
         let mut queries = Vec::new();
         collect_plpgsql_queries(&tree, &mut queries);
-        for query in queries {
-            scan_embedded(&query, found);
+        for (query, mode) in queries {
+            scan_embedded(&query, mode, found);
         }
         return;
     }
@@ -394,12 +393,18 @@ fn scan_routine(sql: &str, found: &mut Found) {
     }
 }
 
-/// The SQL strings inside a PL/pgSQL parse tree (every PLpgSQL_expr's query).
-fn collect_plpgsql_queries(value: &Value, out: &mut Vec<String>) {
+/// The SQL inside a PL/pgSQL parse tree: every PLpgSQL_expr's query with the raw-parse mode
+/// PL/pgSQL parses it in (a statement, an expression, or an assignment `x := ...`).
+fn collect_plpgsql_queries(value: &Value, out: &mut Vec<(String, i64)>) {
     match value {
         Value::Object(map) => {
-            if let Some(Value::String(q)) = map.get("PLpgSQL_expr").and_then(|e| e.get("query")) {
-                out.push(q.clone());
+            if let Some(expr) = map.get("PLpgSQL_expr") {
+                if let Some(q) = expr.get("query").and_then(Value::as_str) {
+                    out.push((
+                        q.to_string(),
+                        expr.get("parseMode").and_then(Value::as_i64).unwrap_or(0),
+                    ));
+                }
             }
             for v in map.values() {
                 collect_plpgsql_queries(v, out);
@@ -436,13 +441,21 @@ fn collect_as_bodies(tree: &Value, out: &mut Vec<String>) {
     });
 }
 
-/// SQL embedded in PL/pgSQL: a statement, or an expression. A string constant run by EXECUTE
-/// is SQL too.
-fn scan_embedded(query: &str, found: &mut Found) {
-    if scan_sql(query, found) {
-        return;
-    }
-    let Ok(parsed) = pg_query::parse(query, pg_query::ParserOptions::PLPGSQL_EXPR) else {
+/// SQL embedded in PL/pgSQL, parsed in the mode PL/pgSQL gives it (a statement, an expression,
+/// an assignment `x := ...`). A string constant run by EXECUTE is SQL too.
+fn scan_embedded(query: &str, mode: i64, found: &mut Found) {
+    let options = match mode {
+        3 => pg_query::ParserOptions::PLPGSQL_ASSIGN1,
+        4 => pg_query::ParserOptions::PLPGSQL_ASSIGN2,
+        5 => pg_query::ParserOptions::PLPGSQL_ASSIGN3,
+        _ => {
+            if scan_sql(query, found) {
+                return;
+            }
+            pg_query::ParserOptions::PLPGSQL_EXPR
+        }
+    };
+    let Ok(parsed) = pg_query::parse(query, options) else {
         return;
     };
     let Ok(tree) = serde_json::to_value(&parsed.protobuf) else {
