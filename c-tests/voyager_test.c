@@ -197,6 +197,31 @@ static void test_init(const char *dir) {
     CHECK(voyager_init("{\"source\":\"postgresql://[oops\",\"control_plane\":\"local\",\"migration_dir\":\"/tmp/nope\"}", &out) == VOYAGER_INVALID_ARGUMENT, "bad connection string");
 }
 
+static int progress_calls;
+static void on_progress(const char *json, void *user_data) {
+    if (json && strstr(json, "\"step\"") && user_data == (void *)&progress_calls) progress_calls++;
+}
+
+static void test_assess(const char *dir) {
+    const char *source = env_or_die("VOYAGER_SOURCE_URL");
+    char request[8192], *out = NULL;
+    snprintf(request, sizeof request, "{\"source\":\"%s\",\"export_dir\":\"%s/assess-e\"}", source, dir);
+    CHECK(voyager_assess(request, on_progress, &progress_calls, &out) == VOYAGER_OK, "assess");
+    CHECK(contains(out, "\"MigrationComplexity\":\"LOW\"") && contains(out, "\"DbName\":\"db1\""), "assess report");
+    CHECK(contains(out, "migration_assessment_report.json"), "assess outcome names the report");
+    CHECK(progress_calls == 4, "progress called for each step");
+    voyager_string_free(out);
+    out = NULL;
+    snprintf(request, sizeof request, "{\"source\":\"%s\",\"export_dir\":\"%s/assess-f\",\"source_db_schema\":\"shop\"}", source, dir);
+    CHECK(voyager_assess(request, NULL, NULL, &out) == VOYAGER_OK && contains(out, "\"SchemaNames\":[\"shop\"]"), "assess without progress");
+    voyager_string_free(out);
+    out = (char *)0x1;
+    CHECK(voyager_assess("{}", NULL, NULL, &out) == VOYAGER_INVALID_ARGUMENT && out == (char *)0x1, "assess needs a source");
+    snprintf(request, sizeof request, "{\"source\":\"%s\",\"export_dir\":\"%s/x\",\"target_db_version\":\"latest\"}", source, dir);
+    CHECK(voyager_assess(request, NULL, NULL, &out) == VOYAGER_INVALID_ARGUMENT && contains(voyager_last_error_message(), "X.Y.Z.W"), "bad version");
+    CHECK(voyager_assess(NULL, NULL, NULL, &out) == VOYAGER_INVALID_ARGUMENT, "assess NULL");
+}
+
 int main(void) {
     char dir[] = "/tmp/voyager-c-test.XXXXXX";
     if (!mkdtemp(dir)) { perror("mkdtemp"); return 2; }
@@ -204,6 +229,7 @@ int main(void) {
     test_connection();
     test_config(dir);
     test_init(dir);
+    test_assess(dir);
     char cmd[256];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);

@@ -66,6 +66,13 @@ typedef enum {
  */
 typedef struct voyager_config voyager_config;
 
+/*
+ Called with a progress report as JSON (`{"step", "done", "total"}`), and the `user_data`
+ given with it. The string is valid only during the call. It may be called from another
+ thread than the caller's.
+ */
+typedef void (*voyager_progress_fn)(const char *progress_json, void *user_data);
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -175,6 +182,24 @@ voyager_status voyager_connection_redact(const char *text, char **redacted_out);
  `answers_json` must be NULL or a NUL-terminated string; `outcome_json_out` NULL or valid.
  */
 voyager_status voyager_init(const char *answers_json, char **outcome_json_out);
+
+/*
+ Assess one PostgreSQL database and write its report into the export dir.
+
+ `request_json` is an object with either `config_file` (a migration dir from init), or
+ `source` and `export_dir`; optional `source_password`, `source_db_schema` (comma-separated),
+ `target_db_version` (X.Y.Z.W). `progress` (may be NULL) is called with each step as JSON.
+ On success `*result_json_out` is {"outcome": {...}, "report": {...}} (the report in
+ yb-voyager's field names), to free with `voyager_string_free`.
+
+ # Safety
+ `request_json` must be NULL or a NUL-terminated string; `result_json_out` NULL or valid;
+ `progress`, when not NULL, must be safe to call from any thread with `user_data`.
+ */
+voyager_status voyager_assess(const char *request_json,
+                              voyager_progress_fn progress,
+                              void *user_data,
+                              char **result_json_out);
 
 /*
  The message of the last failed call on this thread, or NULL when the last call succeeded.

@@ -48,6 +48,13 @@ pub struct AssessOutcome {
     pub duration_ms: u64,
 }
 
+/// The outcome and the full report, as the bindings and `--json` return them.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AssessResult {
+    pub outcome: AssessOutcome,
+    pub report: AssessmentReport,
+}
+
 /// The resolved inputs of one assessment.
 pub struct Plan {
     pub source: ConnectionString,
@@ -173,18 +180,12 @@ fn split_schemas(text: &str) -> Vec<String> {
 }
 
 /// Assess as the request says, writing the report into the export dir.
-pub async fn run(
-    request: AssessRequest,
-    progress: Option<ProgressFn>,
-) -> Result<(AssessOutcome, AssessmentReport)> {
+pub async fn run(request: AssessRequest, progress: Option<ProgressFn>) -> Result<AssessResult> {
     let plan = request.plan(&LibpqEnv::from_process())?;
     run_plan(plan, progress).await
 }
 
-pub async fn run_plan(
-    plan: Plan,
-    progress: Option<ProgressFn>,
-) -> Result<(AssessOutcome, AssessmentReport)> {
+pub async fn run_plan(plan: Plan, progress: Option<ProgressFn>) -> Result<AssessResult> {
     let client = plan.source.connect(CONNECT_TIMEOUT).await?;
     let options = AssessOptions {
         schemas: plan.schemas.clone(),
@@ -214,7 +215,7 @@ pub async fn run_plan(
         ),
         duration_ms: report.summary.duration_ms,
     };
-    Ok((outcome, report))
+    Ok(AssessResult { outcome, report })
 }
 
 /// The export dir's metainfo; a bare export dir (assess-migration --source --export-dir) gets a

@@ -13,9 +13,6 @@ pub fn init(answers: crate::init::InitAnswers) -> Result<crate::init::InitOutcom
 pub fn assess(
     request: crate::assess_migration::AssessRequest,
     progress: Option<crate::assessment::ProgressFn>,
-) -> Result<(
-    crate::assess_migration::AssessOutcome,
-    crate::assessment::AssessmentReport,
-)> {
+) -> Result<crate::assess_migration::AssessResult> {
     block_on(crate::assess_migration::run(request, progress))?
 }

@@ -1,8 +1,9 @@
 //! The journeys, with every answer given up front as JSON.
 
-use std::ffi::c_char;
+use std::ffi::{c_char, c_void};
 
 use crate::boundary::json_call;
+use crate::progress::{forward, voyager_progress_fn};
 use crate::status::voyager_status;
 
 /// Run init: check the source, choose the control plane, create the migration dir.
@@ -28,5 +29,31 @@ pub unsafe extern "C" fn voyager_init(
             outcome_json_out,
             voyager_core::blocking::init,
         )
+    }
+}
+
+/// Assess one PostgreSQL database and write its report into the export dir.
+///
+/// `request_json` is an object with either `config_file` (a migration dir from init), or
+/// `source` and `export_dir`; optional `source_password`, `source_db_schema` (comma-separated),
+/// `target_db_version` (X.Y.Z.W). `progress` (may be NULL) is called with each step as JSON.
+/// On success `*result_json_out` is {"outcome": {...}, "report": {...}} (the report in
+/// yb-voyager's field names), to free with `voyager_string_free`.
+///
+/// # Safety
+/// `request_json` must be NULL or a NUL-terminated string; `result_json_out` NULL or valid;
+/// `progress`, when not NULL, must be safe to call from any thread with `user_data`.
+#[no_mangle]
+pub unsafe extern "C" fn voyager_assess(
+    request_json: *const c_char,
+    progress: voyager_progress_fn,
+    user_data: *mut c_void,
+    result_json_out: *mut *mut c_char,
+) -> voyager_status {
+    let progress = forward(progress, user_data);
+    unsafe {
+        json_call(request_json, "request_json", result_json_out, |request| {
+            voyager_core::blocking::assess(request, progress)
+        })
     }
 }

@@ -14,9 +14,11 @@ mod boundary;
 mod config;
 mod connection;
 mod journeys;
+mod progress;
 mod status;
 
 pub use config::*;
 pub use connection::*;
 pub use journeys::*;
+pub use progress::voyager_progress_fn;
 pub use status::*;

@@ -138,6 +138,51 @@ fn ensure_async_runtime() -> PyResult<()> {
     Ok(())
 }
 
+/// A core progress function that calls a Python callable (with the GIL) with a dict.
+fn python_progress(callback: Option<Py<PyAny>>) -> Option<voyager_core::assessment::ProgressFn> {
+    let callback = callback?;
+    Some(std::sync::Arc::new(
+        move |progress: &voyager_core::assessment::AssessProgress| {
+            Python::attach(|py| {
+                let text = serde_json::to_string(progress).unwrap_or_default();
+                if let Err(e) = callback.call1(py, (text,)) {
+                    e.print(py);
+                }
+            });
+        },
+    ))
+}
+
+/// Assess one database (JSON of AssessRequest); returns {"outcome", "report"} as JSON.
+/// `progress`, if given, is called with each step as JSON text.
+#[pyfunction]
+#[pyo3(signature = (request_json, progress=None))]
+fn assess(py: Python<'_>, request_json: &str, progress: Option<Py<PyAny>>) -> PyResult<String> {
+    let request = from_json(request_json, "assess request")?;
+    let progress = python_progress(progress);
+    let result = blocking(py, || voyager_core::blocking::assess(request, progress))?;
+    to_json(&result)
+}
+
+/// The awaitable form of `assess`.
+#[pyfunction]
+#[pyo3(signature = (request_json, progress=None))]
+fn assess_async<'py>(
+    py: Python<'py>,
+    request_json: &str,
+    progress: Option<Py<PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let request = from_json(request_json, "assess request")?;
+    let progress = python_progress(progress);
+    ensure_async_runtime()?;
+    pyo3_async_runtimes::tokio::future_into_py(py, async move {
+        let result = voyager_core::assess_migration::run(request, progress)
+            .await
+            .map_err(to_py)?;
+        to_json(&result)
+    })
+}
+
 /// Parse a connection string; returns its ConnectionInfo (never the password) as JSON.
 #[pyfunction]
 fn parse_connection_string(text: &str) -> PyResult<String> {
@@ -242,6 +287,8 @@ fn _voyager(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Config>()?;
     m.add_function(wrap_pyfunction!(init, m)?)?;
     m.add_function(wrap_pyfunction!(init_async, m)?)?;
+    m.add_function(wrap_pyfunction!(assess, m)?)?;
+    m.add_function(wrap_pyfunction!(assess_async, m)?)?;
     m.add_function(wrap_pyfunction!(parse_connection_string, m)?)?;
     m.add_function(wrap_pyfunction!(redact, m)?)?;
     Ok(())

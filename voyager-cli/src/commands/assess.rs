@@ -70,14 +70,11 @@ pub fn run(args: AssessArgs, out: &Output) -> Result<()> {
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    let (outcome, report) = result?;
+    let result = result?;
     if out.is_json() {
-        out.result(
-            &serde_json::json!({ "outcome": outcome, "report": report }),
-            String::new,
-        );
+        out.result(&result, String::new);
     } else {
-        out.result(&outcome, || human(&outcome));
+        out.result(&result.outcome, || human(&result.outcome));
     }
     Ok(())
 }

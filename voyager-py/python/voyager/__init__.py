@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
-from typing import Any, Dict, Iterator, List, Optional
+from typing import Any, Callable, Dict, Iterator, List, Optional
 
 from . import _voyager
 from ._voyager import (
@@ -44,6 +44,11 @@ __all__ = [
     "NotFoundError",
     "StorageError",
     "VoyagerError",
+    "AssessProgress",
+    "AssessResult",
+    "AssessSummary",
+    "assess",
+    "assess_async",
     "init",
     "init_async",
     "parse_connection_string",
@@ -146,6 +151,124 @@ async def init_async(
         )
     )
     return InitOutcome.from_dict(json.loads(text))
+
+
+@dataclass(frozen=True)
+class AssessProgress:
+    """A step of an assessment."""
+
+    step: str
+    done: int
+    total: int
+
+
+@dataclass(frozen=True)
+class AssessSummary:
+    """The summary of an assessment report (complexity, issue counts, sizing, effort)."""
+
+    database: str
+    complexity: str
+    complexity_explanation: str
+    level1: int
+    level2: int
+    level3: int
+    blocking: List[str]
+    blocking_total: int
+    sharded_tables: int
+    colocated_tables: int
+    num_nodes: float
+    vcpus_per_instance: float
+    memory_per_instance: float
+    estimated_import_minutes: float
+    total_size_bytes: int
+    effort_hours: float
+
+
+@dataclass(frozen=True)
+class AssessResult:
+    """What :func:`assess` did: where the report went, its summary, and the full report (a dict
+    with yb-voyager's field names)."""
+
+    migration_uuid: str
+    export_dir: str
+    report_json: str
+    report_html: str
+    source: str
+    summary: AssessSummary
+    duration_ms: int
+    report: Dict[str, Any]
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "AssessResult":
+        o = d["outcome"]
+        return cls(
+            migration_uuid=o["migration_uuid"],
+            export_dir=o["export_dir"],
+            report_json=o["report"]["json"],
+            report_html=o["report"]["html"],
+            source=o["source"],
+            summary=AssessSummary(**o["summary"]),
+            duration_ms=o["duration_ms"],
+            report=d["report"],
+        )
+
+    @property
+    def issues(self) -> List[Dict[str, Any]]:
+        """The report's AssessmentIssues."""
+        issues: List[Dict[str, Any]] = self.report["AssessmentIssues"]
+        return issues
+
+
+def _progress(callback: Optional[Callable[[AssessProgress], object]]) -> Optional[Callable[[str], object]]:
+    if callback is None:
+        return None
+    return lambda text: callback(AssessProgress(**json.loads(text)))
+
+
+def assess(
+    *,
+    config_file: Optional[str] = None,
+    source: Optional[str] = None,
+    source_password: Optional[str] = None,
+    export_dir: Optional[str] = None,
+    source_db_schema: Optional[str] = None,
+    target_db_version: Optional[str] = None,
+    progress: Optional[Callable[[AssessProgress], object]] = None,
+) -> AssessResult:
+    """Assess one database: from a migration dir's ``config_file``, or from ``source`` into
+    ``export_dir``. Writes the JSON and HTML reports there and returns them."""
+    request = _answers(
+        config_file=config_file,
+        source=source,
+        source_password=source_password,
+        export_dir=export_dir,
+        source_db_schema=source_db_schema,
+        target_db_version=target_db_version,
+    )
+    return AssessResult.from_dict(json.loads(_voyager.assess(request, _progress(progress))))
+
+
+async def assess_async(
+    *,
+    config_file: Optional[str] = None,
+    source: Optional[str] = None,
+    source_password: Optional[str] = None,
+    export_dir: Optional[str] = None,
+    source_db_schema: Optional[str] = None,
+    target_db_version: Optional[str] = None,
+    progress: Optional[Callable[[AssessProgress], object]] = None,
+) -> AssessResult:
+    """The awaitable form of :func:`assess`."""
+    request = _answers(
+        config_file=config_file,
+        source=source,
+        source_password=source_password,
+        export_dir=export_dir,
+        source_db_schema=source_db_schema,
+        target_db_version=target_db_version,
+    )
+    text = await _voyager.assess_async(request, _progress(progress))
+    return AssessResult.from_dict(json.loads(text))
 
 
 def parse_connection_string(text: str) -> ConnectionInfo:

@@ -1,4 +1,4 @@
-from typing import Awaitable, List, Optional, final
+from typing import Awaitable, Callable, List, Optional, final
 
 __all__ = [
     "__version__",
@@ -14,6 +14,8 @@ __all__ = [
     "NotFoundError",
     "StorageError",
     "VoyagerError",
+    "assess",
+    "assess_async",
     "init",
     "init_async",
     "parse_connection_string",
@@ -36,6 +38,8 @@ class InternalError(VoyagerError): ...
 
 def init(answers_json: str) -> str: ...
 def init_async(answers_json: str) -> Awaitable[str]: ...
+def assess(request_json: str, progress: Optional[Callable[[str], object]] = None) -> str: ...
+def assess_async(request_json: str, progress: Optional[Callable[[str], object]] = None) -> Awaitable[str]: ...
 def parse_connection_string(text: str) -> str: ...
 def redact(text: str) -> str: ...
 
