@@ -19,12 +19,7 @@ use output::Output;
 /// assess-migration` assesses it and stores the assessment in the control plane, and `voyager
 /// start-migration` continues from there, on this machine or another.
 #[derive(Parser)]
-#[command(
-    name = "voyager",
-    version,
-    propagate_version = true,
-    arg_required_else_help = true
-)]
+#[command(name = "voyager", version, propagate_version = true, arg_required_else_help = true)]
 struct Cli {
     /// Print the result as JSON on stdout (messages go to stderr).
     #[arg(long, global = true)]
@@ -73,8 +68,8 @@ fn main() -> ExitCode {
 }
 
 fn init_logging(level: &str) {
-    let filter = tracing_subscriber::EnvFilter::try_new(level)
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let filter =
+        tracing_subscriber::EnvFilter::try_new(level).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

@@ -24,10 +24,8 @@ impl Output {
             return None;
         }
         let bar = indicatif::ProgressBar::new(1);
-        let style = indicatif::ProgressStyle::with_template(
-            "{prefix} [{bar:30}] {pos}/{len} {msg} ({elapsed})",
-        )
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+        let style = indicatif::ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} {msg} ({elapsed})")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
         bar.set_style(style.progress_chars("=> "));
         bar.set_prefix(prefix.to_string());
         bar.enable_steady_tick(std::time::Duration::from_millis(200));

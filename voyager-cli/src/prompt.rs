@@ -15,8 +15,7 @@ pub fn interactive() -> bool {
 /// Ask `question` on the terminal and return the answer as text.
 pub fn ask(question: &Question) -> Result<String> {
     let theme = ColorfulTheme::default();
-    let failed =
-        |e: dialoguer::Error| Error::cancelled(format!("no answer to \"{}\": {e}", question.text));
+    let failed = |e: dialoguer::Error| Error::cancelled(format!("no answer to \"{}\": {e}", question.text));
     match question.kind {
         QuestionKind::Choice => {
             let labels: Vec<&str> = question.choices.iter().map(|c| c.label.as_str()).collect();

@@ -11,6 +11,7 @@ use uuid::Uuid;
 use crate::assessment::{self, AssessOptions, AssessmentReport, ProgressFn, ReportPaths};
 use crate::config::Config;
 use crate::connection::{ConnectionString, LibpqEnv, SslMode};
+use crate::control_plane::{ControlPlane, SourceDetails, StoreOutcome};
 use crate::migration_dir::{self, MetaInfo};
 use crate::summary::AssessmentSummaryView;
 use crate::{fs_atomic, Error, Result};
@@ -34,6 +35,9 @@ pub struct AssessRequest {
     pub source_db_schema: Option<String>,
     /// The YugabyteDB version to assess for (X.Y.Z.W).
     pub target_db_version: Option<String>,
+    /// The control plane to store the assessment in (default: the config's
+    /// assess-migration.assessment-control-plane, else the local one; none for --source runs).
+    pub assessment_control_plane: Option<String>,
 }
 
 /// What assess-migration did.
@@ -46,6 +50,21 @@ pub struct AssessOutcome {
     pub source: String,
     pub summary: AssessmentSummaryView,
     pub duration_ms: u64,
+    /// Whether the assessment reached the control plane (None when there is none to reach).
+    pub control_plane: Option<ControlPlaneWrite>,
+}
+
+/// What happened when the assessment was stored in the control plane.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ControlPlaneWrite {
+    /// The control plane, redacted.
+    pub control_plane: String,
+    pub stored: bool,
+    /// The run number it was stored as (or already had).
+    pub run: Option<i32>,
+    /// Why it was not stored; the report is in the export dir and `voyager control-plane push`
+    /// stores it later.
+    pub error: Option<String>,
 }
 
 /// The outcome and the full report, as the bindings and `--json` return them.
@@ -61,12 +80,13 @@ pub struct Plan {
     pub export_dir: PathBuf,
     pub schemas: Option<Vec<String>>,
     pub target_db_version: String,
+    pub control_plane: Option<String>,
 }
 
 impl AssessRequest {
     /// Resolve the request into a plan: which source, which export dir, which schemas.
     pub fn plan(&self, env: &LibpqEnv) -> Result<Plan> {
-        let (mut source, export_dir, schemas, version) = match (&self.config_file, &self.source) {
+        let (mut source, export_dir, schemas, version, control_plane) = match (&self.config_file, &self.source) {
             (Some(_), Some(_)) => {
                 return Err(Error::invalid_argument(
                     "give either --config-file or --source with --export-dir, not both",
@@ -82,7 +102,7 @@ impl AssessRequest {
                 let dir = self.export_dir.as_deref().ok_or_else(|| {
                     Error::invalid_argument("--source needs --export-dir: where the report is to be written")
                 })?;
-                (ConnectionString::parse(text)?.resolve(env), PathBuf::from(dir), None, None)
+                (ConnectionString::parse(text)?.resolve(env), PathBuf::from(dir), None, None, None)
             }
         };
         if let Some(p) = self
@@ -92,15 +112,9 @@ impl AssessRequest {
         {
             source.set_password(Some(p));
         }
-        let schemas = self
-            .source_db_schema
-            .as_deref()
-            .map(split_schemas)
-            .or(schemas);
+        let schemas = self.source_db_schema.as_deref().map(split_schemas).or(schemas);
         if schemas.as_ref().is_some_and(|s| s.is_empty()) {
-            return Err(Error::invalid_argument(
-                "--source-db-schema names no schema",
-            ));
+            return Err(Error::invalid_argument("--source-db-schema names no schema"));
         }
         let target_db_version = self
             .target_db_version
@@ -108,11 +122,16 @@ impl AssessRequest {
             .or(version)
             .unwrap_or_else(|| assessment::DEFAULT_TARGET_DB_VERSION.to_string());
         assessment::version::YbVersion::parse(&target_db_version)?;
+        let control_plane = self.assessment_control_plane.clone().or(control_plane);
+        if let Some(cp) = &control_plane {
+            ConnectionString::parse(cp).map_err(|e| e.context("--assessment-control-plane"))?;
+        }
         Ok(Plan {
             source,
             export_dir,
             schemas,
             target_db_version,
+            control_plane,
         })
     }
 }
@@ -121,6 +140,7 @@ type FromConfig = (
     ConnectionString,
     PathBuf,
     Option<Vec<String>>,
+    Option<String>,
     Option<String>,
 );
 
@@ -163,11 +183,15 @@ fn from_config(file: &Path, env: &LibpqEnv) -> Result<FromConfig> {
         Some(d) => base.join(d),
         None => base.join(migration_dir::EXPORT_DIR_NAME),
     };
+    let control_plane = config
+        .get_str("assess-migration.assessment-control-plane")
+        .unwrap_or_else(|| crate::init::LOCAL_CONTROL_PLANE.to_string());
     Ok((
         source,
         export_dir,
         s.db_schema.as_deref().map(split_schemas),
         config.get_str("assess-migration.target-db-version"),
+        Some(control_plane),
     ))
 }
 
@@ -202,18 +226,21 @@ pub async fn run_plan(plan: Plan, progress: Option<ProgressFn>) -> Result<Assess
     };
     let mut meta = metainfo_or_new(&plan.export_dir)?;
     let paths = report.write(&plan.export_dir)?;
-    meta.steps
-        .insert("assess-migration".into(), chrono::Utc::now());
+    meta.steps.insert("assess-migration".into(), chrono::Utc::now());
     fs_atomic::write_json(&plan.export_dir.join("metainfo/migration.json"), &meta)?;
+    let report_json = serde_json::to_value(&report).unwrap_or_default();
+    let control_plane = match &plan.control_plane {
+        Some(cp) => Some(store(cp, meta.migration_uuid, &plan, &report_json).await),
+        None => None,
+    };
     let outcome = AssessOutcome {
         migration_uuid: meta.migration_uuid,
         export_dir: plan.export_dir.clone(),
         report: paths,
         source: plan.source.redacted(),
-        summary: AssessmentSummaryView::from_report(
-            &serde_json::to_value(&report).unwrap_or_default(),
-        ),
+        summary: AssessmentSummaryView::from_report(&report_json),
         duration_ms: report.summary.duration_ms,
+        control_plane,
     };
     Ok(AssessResult { outcome, report })
 }
@@ -225,5 +252,87 @@ fn metainfo_or_new(export_dir: &Path) -> Result<MetaInfo> {
         Ok(meta) => Ok(meta),
         Err(e) if e.kind() == crate::ErrorKind::NotFound => Ok(MetaInfo::new(Uuid::new_v4())),
         Err(e) => Err(e),
+    }
+}
+
+/// The source as the control plane records it: everything but the password.
+fn source_details(plan: &Plan, report: &serde_json::Value) -> SourceDetails {
+    let schemas = report
+        .pointer("/SchemaSummary/SchemaNames")
+        .and_then(|v| serde_json::from_value::<Vec<String>>(v.clone()).ok())
+        .or_else(|| plan.schemas.clone())
+        .unwrap_or_default();
+    SourceDetails {
+        db_type: "postgresql".into(),
+        host: plan.source.host().to_string(),
+        port: plan.source.port(),
+        database: plan.source.dbname().to_string(),
+        schemas,
+        user: Some(plan.source.user().to_string()),
+        ssl_mode: Some(plan.source.sslmode().as_str().to_string()),
+    }
+}
+
+/// Store a report in the control plane. A failure is reported, not raised: the report is safe
+/// in the export dir and `voyager control-plane push` stores it later.
+async fn store(control_plane: &str, uuid: Uuid, plan: &Plan, report: &serde_json::Value) -> ControlPlaneWrite {
+    let shown = ConnectionString::parse(control_plane)
+        .map(|c| c.redacted())
+        .unwrap_or_default();
+    let migration_dir = plan
+        .export_dir
+        .parent()
+        .unwrap_or(&plan.export_dir)
+        .display()
+        .to_string();
+    let result = async {
+        let cp = ControlPlane::connect(control_plane).await?;
+        cp.store_assessment(uuid, &source_details(plan, report), report, &migration_dir)
+            .await
+    }
+    .await;
+    match result {
+        Ok(StoreOutcome::Stored { run }) | Ok(StoreOutcome::AlreadyStored { run }) => ControlPlaneWrite {
+            control_plane: shown,
+            stored: true,
+            run: Some(run),
+            error: None,
+        },
+        Err(e) => ControlPlaneWrite {
+            control_plane: shown,
+            stored: false,
+            run: None,
+            error: Some(e.message().to_string()),
+        },
+    }
+}
+
+/// `control-plane push`: store the report already in the export dir (the control plane was
+/// unreachable during the assessment). Storing it again stores nothing new.
+pub async fn push(request: AssessRequest) -> Result<ControlPlaneWrite> {
+    let plan = request.plan(&LibpqEnv::from_process())?;
+    let control_plane = plan.control_plane.clone().ok_or_else(|| {
+        Error::invalid_argument(
+            "no control plane to push to: give --assessment-control-plane or a --config-file that names one",
+        )
+    })?;
+    let meta = migration_dir::read_metainfo(&plan.export_dir)?;
+    let path = plan.export_dir.join(assessment::report::REPORT_JSON_RELATIVE);
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            Error::not_found(format!(
+                "no assessment to push: {} is missing; run `voyager assess-migration` first",
+                path.display()
+            ))
+        } else {
+            Error::io("read", &path, &e)
+        }
+    })?;
+    let report: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| Error::config(format!("{} is not a report: {e}", path.display())))?;
+    let written = store(&control_plane, meta.migration_uuid, &plan, &report).await;
+    match &written.error {
+        Some(e) => Err(Error::control_plane(e.clone())),
+        None => Ok(written),
     }
 }

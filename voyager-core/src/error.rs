@@ -108,10 +108,7 @@ impl Error {
     }
     /// An I/O failure on `path`, saying what we were doing.
     pub fn io(action: &str, path: &std::path::Path, err: &std::io::Error) -> Self {
-        Self::new(
-            ErrorKind::Io,
-            format!("could not {action} {}: {err}", path.display()),
-        )
+        Self::new(ErrorKind::Io, format!("could not {action} {}: {err}", path.display()))
     }
 }
 

@@ -22,8 +22,7 @@ pub fn write(path: &Path, contents: &[u8]) -> Result<()> {
     tmp.as_file()
         .sync_all()
         .map_err(|e| Error::io("flush", tmp.path(), &e))?;
-    tmp.persist(path)
-        .map_err(|e| Error::io("replace", path, &e.error))?;
+    tmp.persist(path).map_err(|e| Error::io("replace", path, &e.error))?;
     Ok(())
 }
 
@@ -57,9 +56,6 @@ mod tests {
     fn unwritable_directory_is_an_io_error() {
         let err = write(Path::new("/proc/voyager-cannot-write-here/x"), b"x").unwrap_err();
         assert_eq!(err.kind(), crate::ErrorKind::Io);
-        assert!(
-            err.message().contains("/proc/voyager-cannot-write-here"),
-            "{err}"
-        );
+        assert!(err.message().contains("/proc/voyager-cannot-write-here"), "{err}");
     }
 }

@@ -128,11 +128,7 @@ impl InitJourney {
                 self.control_plane_checked = false;
             }
             "migration_dir" => self.answers.migration_dir = Some(value),
-            other => {
-                return Err(Error::internal(format!(
-                    "init question '{other}' has no answer slot"
-                )))
-            }
+            other => return Err(Error::internal(format!("init question '{other}' has no answer slot"))),
         }
         Ok(())
     }
@@ -230,10 +226,7 @@ impl InitJourney {
                 return Err(e.context("the shared control plane did not answer"));
             }
             self.control_plane_checked = true;
-            return Ok(self.say(format!(
-                "Connected to the control plane {}.",
-                conn.redacted()
-            )));
+            return Ok(self.say(format!("Connected to the control plane {}.", conn.redacted())));
         }
         let Some(dir) = self.answers.migration_dir.clone() else {
             return Ok(Step::Ask {
@@ -272,10 +265,7 @@ impl InitJourney {
                 ))
             })?;
         let server_version: String = row.get(0);
-        Ok(VerifiedSource {
-            conn,
-            server_version,
-        })
+        Ok(VerifiedSource { conn, server_version })
     }
 
     /// Whether any password reaches the source connection: in the string, as an answer, from
@@ -297,15 +287,13 @@ impl InitJourney {
     }
 
     fn create(&mut self, dir: PathBuf) -> Result<InitOutcome> {
-        let source = self.source.as_ref().ok_or_else(|| {
-            Error::internal("init created a migration dir before verifying the source")
-        })?;
+        let source = self
+            .source
+            .as_ref()
+            .ok_or_else(|| Error::internal("init created a migration dir before verifying the source"))?;
         let shared = self.answers.control_plane.as_deref() == Some("shared");
         let control_plane = if shared {
-            self.answers
-                .assessment_control_plane
-                .clone()
-                .unwrap_or_default()
+            self.answers.assessment_control_plane.clone().unwrap_or_default()
         } else {
             LOCAL_CONTROL_PLANE.to_string()
         };
@@ -316,10 +304,7 @@ impl InitJourney {
 
         migration_dir::create_atomically(&final_root, self.answers.force, |staging| {
             let mut config = Config::new(staging.config_file())?;
-            config.set(
-                "export-dir",
-                final_dir.export_dir().display().to_string().into(),
-            )?;
+            config.set("export-dir", final_dir.export_dir().display().to_string().into())?;
             config.set("log-level", "info".into())?;
             config.set_db_section("source", &source_section(conn))?;
             if shared {
@@ -331,8 +316,7 @@ impl InitJourney {
             config.save()?;
             for sub in ["assessment/reports", "logs"] {
                 let path = staging.export_dir().join(sub);
-                std::fs::create_dir_all(&path)
-                    .map_err(|e| Error::io("create directory", &path, &e))?;
+                std::fs::create_dir_all(&path).map_err(|e| Error::io("create directory", &path, &e))?;
             }
             let mut meta = MetaInfo::new(migration_uuid);
             meta.steps.insert("init".into(), chrono::Utc::now());
@@ -340,10 +324,7 @@ impl InitJourney {
         })?;
 
         let config_file = final_dir.config_file();
-        let next_step = format!(
-            "voyager assess-migration --config-file {}",
-            config_file.display()
-        );
+        let next_step = format!("voyager assess-migration --config-file {}", config_file.display());
         self.messages.push(format!(
             "Created the migration dir {} for migration {migration_uuid}. Next, assess the source: {next_step}",
             final_root.display()
@@ -447,10 +428,7 @@ mod tests {
             j.answer("control_plane", "cloud").unwrap_err().kind(),
             ErrorKind::InvalidArgument
         );
-        assert_eq!(
-            j.answer("nope", "x").unwrap_err().kind(),
-            ErrorKind::InvalidArgument
-        );
+        assert_eq!(j.answer("nope", "x").unwrap_err().kind(), ErrorKind::InvalidArgument);
         assert_eq!(
             j.answer("source", "postgresql://[oops").unwrap_err().kind(),
             ErrorKind::InvalidArgument

@@ -92,10 +92,7 @@ impl Question {
         let answer = answer.trim();
         match self.kind {
             QuestionKind::Choice => {
-                let found = self
-                    .choices
-                    .iter()
-                    .find(|c| c.value.eq_ignore_ascii_case(answer));
+                let found = self.choices.iter().find(|c| c.value.eq_ignore_ascii_case(answer));
                 match found {
                     Some(c) => Ok(c.value.clone()),
                     None => Err(Error::invalid_argument(format!(
@@ -175,12 +172,8 @@ mod tests {
 
     #[test]
     fn missing_answer_names_flag_and_env() {
-        let q = Question::text(
-            "source_password",
-            "Source password:",
-            "--source-db-password",
-        )
-        .with_env("SOURCE_DB_PASSWORD");
+        let q = Question::text("source_password", "Source password:", "--source-db-password")
+            .with_env("SOURCE_DB_PASSWORD");
         let err = q.missing();
         assert_eq!(err.kind(), ErrorKind::MissingAnswer);
         assert!(err.message().contains("--source-db-password"));

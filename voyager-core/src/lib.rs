@@ -8,6 +8,7 @@ pub mod assessment;
 pub mod blocking;
 pub mod config;
 pub mod connection;
+pub mod control_plane;
 pub mod error;
 pub mod fs_atomic;
 pub mod init;

@@ -139,9 +139,9 @@ pub fn create_atomically(
     let existing = MigrationDir::new(&root);
     let replace = check_target(&existing, force)?;
 
-    let parent = root.parent().ok_or_else(|| {
-        Error::invalid_argument(format!("{} cannot be a migration dir", root.display()))
-    })?;
+    let parent = root
+        .parent()
+        .ok_or_else(|| Error::invalid_argument(format!("{} cannot be a migration dir", root.display())))?;
     std::fs::create_dir_all(parent).map_err(|e| Error::io("create directory", parent, &e))?;
     let staging = tempfile::Builder::new()
         .prefix(".voyager-staging-")
@@ -154,8 +154,7 @@ pub fn create_atomically(
     } else {
         if root.is_dir() {
             // An empty directory: rename(2) replaces it, but only if it is still empty.
-            std::fs::remove_dir(&root)
-                .map_err(|e| Error::io("replace the empty directory", &root, &e))?;
+            std::fs::remove_dir(&root).map_err(|e| Error::io("replace the empty directory", &root, &e))?;
         }
         let staged = staging.keep();
         if let Err(e) = std::fs::rename(&staged, &root) {
@@ -271,10 +270,7 @@ mod tests {
             let err = create_atomically(&busy, force, fill_with(Uuid::new_v4())).unwrap_err();
             assert_eq!(err.kind(), ErrorKind::AlreadyExists);
         }
-        assert_eq!(
-            std::fs::read_to_string(busy.join("notes.txt")).unwrap(),
-            "mine"
-        );
+        assert_eq!(std::fs::read_to_string(busy.join("notes.txt")).unwrap(), "mine");
     }
 
     #[test]

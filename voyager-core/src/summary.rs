@@ -64,10 +64,7 @@ impl AssessmentSummaryView {
                 .unwrap_or(0)
         };
         let num = |v: &Value, key: &str| v.get(key).and_then(Value::as_f64).unwrap_or(0.0);
-        let ours = report
-            .get("LibvoyagerSummary")
-            .cloned()
-            .unwrap_or(Value::Null);
+        let ours = report.get("LibvoyagerSummary").cloned().unwrap_or(Value::Null);
         AssessmentSummaryView {
             database: report
                 .pointer("/SchemaSummary/DbName")
@@ -175,10 +172,7 @@ mod tests {
         });
         let s = AssessmentSummaryView::from_report(&report);
         assert_eq!((s.level1, s.level2, s.level3), (2, 0, 1));
-        assert_eq!(
-            s.blocking,
-            vec!["UNSUPPORTED_DATATYPE_XML on hr.docs.body".to_string()]
-        );
+        assert_eq!(s.blocking, vec!["UNSUPPORTED_DATATYPE_XML on hr.docs.body".to_string()]);
         assert_eq!((s.colocated_tables, s.sharded_tables), (2, 1));
         let text = s.render_text();
         assert!(text.contains("complexity MEDIUM"));

@@ -10,9 +10,7 @@ use voyager_core::assessment::{assess_database, AssessOptions, AssessmentReport,
 
 async fn assess_with(db: &TestDb, options: AssessOptions) -> AssessmentReport {
     let client = db.admin().await;
-    assess_database(&client, &options)
-        .await
-        .expect("assessment runs")
+    assess_database(&client, &options).await.expect("assessment runs")
 }
 
 async fn assess(name: &str, setup: &str) -> (TestDb, AssessmentReport) {
@@ -30,10 +28,7 @@ fn found(report: &AssessmentReport) -> BTreeSet<(String, String)> {
 }
 
 fn set(items: &[(&str, &str)]) -> BTreeSet<(String, String)> {
-    items
-        .iter()
-        .map(|(a, b)| (a.to_string(), b.to_string()))
-        .collect()
+    items.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
 }
 
 fn without_performance(report: &AssessmentReport) -> BTreeSet<(String, String)> {
@@ -72,10 +67,7 @@ async fn datatypes() {
         ("UNSUPPORTED_DATATYPE_LIVE_MIGRATION_POLYGON", "public.t.pg"),
         ("UNSUPPORTED_DATATYPE_LIVE_MIGRATION_CIRCLE", "public.t.c"),
         ("UNSUPPORTED_DATATYPE_LIVE_MIGRATION_TIMETZ", "public.t.tz"),
-        (
-            "UNSUPPORTED_DATATYPE_LIVE_MIGRATION_WITH_FF_FB_TSQUERY",
-            "public.t.q",
-        ),
+        ("UNSUPPORTED_DATATYPE_LIVE_MIGRATION_WITH_FF_FB_TSQUERY", "public.t.q"),
         (
             "UNSUPPORTED_DATATYPE_LIVE_MIGRATION_WITH_FF_FB_USER_DEFINED",
             "public.t.md",
@@ -116,22 +108,10 @@ async fn constraints_and_keys() {
     .await;
     let expected = set(&[
         ("DEFERRABLE_CONSTRAINTS", "public.parent.code_key"),
-        (
-            "EXCLUSION_CONSTRAINTS",
-            "public.booking.booking_during_excl",
-        ),
-        (
-            "UNSUPPORTED_GIST_INDEX_METHOD",
-            "public.booking_during_excl",
-        ),
-        (
-            "FOREIGN_KEY_DATATYPE_MISMATCH",
-            "public.child.child_parent_id_fkey",
-        ),
-        (
-            "MISSING_FOREIGN_KEY_INDEX",
-            "public.child.child_parent_id_fkey",
-        ),
+        ("EXCLUSION_CONSTRAINTS", "public.booking.booking_during_excl"),
+        ("UNSUPPORTED_GIST_INDEX_METHOD", "public.booking_during_excl"),
+        ("FOREIGN_KEY_DATATYPE_MISMATCH", "public.child.child_parent_id_fkey"),
+        ("MISSING_FOREIGN_KEY_INDEX", "public.child.child_parent_id_fkey"),
         ("MISSING_PRIMARY_KEY_WHEN_UNIQUE_NOT_NULL", "public.nopk"),
         ("PK_UK_ON_INET_DATATYPE", "public.addr_pkey"),
         ("INDEX_ON_JSONB_DATATYPE", "public.addr_doc"),
@@ -197,10 +177,7 @@ async fn partitions_and_inheritance() {
             "FOREIGN_KEY_REFERENCED_PARTITIONED_TABLE",
             "public.ref.ref_m_id_m_at_fkey",
         ),
-        (
-            "BEFORE_ROW_TRIGGER_ON_PARTITIONED_TABLE",
-            "public.m.m_before",
-        ),
+        ("BEFORE_ROW_TRIGGER_ON_PARTITIONED_TABLE", "public.m.m_before"),
         ("INHERITANCE", "public.derived"),
     ]);
     assert_eq!(found(&report), expected);
@@ -394,10 +371,7 @@ async fn performance_from_statistics() {
     .await;
     let expected = set(&[
         ("INDEX_ON_LOW_CARDINALITY_COLUMN", "public.p_status"),
-        (
-            "INDEX_ON_COLUMN_WITH_HIGH_PERCENTAGE_OF_NULL_VALUES",
-            "public.p_maybe",
-        ),
+        ("INDEX_ON_COLUMN_WITH_HIGH_PERCENTAGE_OF_NULL_VALUES", "public.p_maybe"),
         (
             "INDEX_ON_COLUMN_WITH_HIGH_PERCENTAGE_OF_PARTICULAR_VALUE",
             "public.p_skew",
@@ -435,10 +409,7 @@ async fn a_clean_realistic_schema_has_no_blocking_issue() {
         without_performance(&report)
     );
     assert_eq!(report.migration_complexity, "LOW");
-    assert_eq!(
-        report.schema_summary.schema_names,
-        vec!["public".to_string()]
-    );
+    assert_eq!(report.schema_summary.schema_names, vec!["public".to_string()]);
     let tables = report
         .schema_summary
         .database_objects

@@ -86,10 +86,7 @@ async fn hostile_names_are_reported_as_they_are() {
         names.contains(&"Mixed Case.a\"quoted\" tëst ü.x; DROP TABLE t; --"),
         "{names:?}"
     );
-    assert!(
-        names.contains(&"Mixed Case.<script>alert(1)</script>.d"),
-        "{names:?}"
-    );
+    assert!(names.contains(&"Mixed Case.<script>alert(1)</script>.d"), "{names:?}");
     let html = voyager_core::assessment::html::render_html(&report);
     assert!(!html.contains("<script>alert(1)"), "HTML escapes names");
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
@@ -99,17 +96,12 @@ async fn hostile_names_are_reported_as_they_are() {
         ..Default::default()
     };
     let r = assess_database(&db.admin().await, &only).await.unwrap();
-    assert_eq!(
-        r.schema_summary.schema_names,
-        vec!["Mixed Case".to_string()]
-    );
+    assert_eq!(r.schema_summary.schema_names, vec!["Mixed Case".to_string()]);
     let missing = AssessOptions {
         schemas: Some(vec!["nope'; --".into()]),
         ..Default::default()
     };
-    let err = assess_database(&db.admin().await, &missing)
-        .await
-        .unwrap_err();
+    let err = assess_database(&db.admin().await, &missing).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidArgument);
     assert!(err.message().contains("no schema 'nope'; --'"), "{err}");
     db.drop().await;
@@ -132,19 +124,13 @@ async fn an_empty_database() {
 async fn a_database_that_goes_away_gives_a_clear_error_and_writes_nothing() {
     let db = TestDb::create("ve_vanish", "CREATE TABLE t (id int PRIMARY KEY);").await;
     let client = db.admin().await;
-    let pid: i32 = client
-        .query_one("SELECT pg_backend_pid()", &[])
-        .await
-        .unwrap()
-        .get(0);
+    let pid: i32 = client.query_one("SELECT pg_backend_pid()", &[]).await.unwrap().get(0);
     source_admin()
         .await
         .execute("SELECT pg_terminate_backend($1)", &[&pid])
         .await
         .unwrap();
-    let err = assess_database(&client, &AssessOptions::default())
-        .await
-        .unwrap_err();
+    let err = assess_database(&client, &AssessOptions::default()).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Connection, "{err}");
     assert!(
         err.message().contains("went away") || err.message().contains("lost"),
@@ -159,9 +145,7 @@ async fn a_database_that_goes_away_gives_a_clear_error_and_writes_nothing() {
     };
     let plan: Plan = request.plan(&LibpqEnv::empty()).unwrap();
     db.drop().await;
-    let err = voyager_core::assess_migration::run_plan(plan, None)
-        .await
-        .unwrap_err();
+    let err = voyager_core::assess_migration::run_plan(plan, None).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Connection);
     assert!(err.message().contains("does not exist"), "{err}");
     assert!(!tmp.path().join("e").exists(), "nothing written");
@@ -194,9 +178,7 @@ async fn the_query_count_does_not_grow_with_the_schema() {
             .execute("SELECT pg_stat_statements_reset(0, $1, 0)", &[&oid])
             .await
             .unwrap();
-        let report = assess_database(&client, &AssessOptions::default())
-            .await
-            .unwrap();
+        let report = assess_database(&client, &AssessOptions::default()).await.unwrap();
         assert_eq!(
             report
                 .assessment_issues

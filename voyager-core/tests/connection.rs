@@ -15,11 +15,7 @@ fn conn(text: &str, env: &LibpqEnv) -> ConnectionString {
 
 async fn current_db(c: &ConnectionString) -> voyager_core::Result<String> {
     let client = c.connect(TIMEOUT).await?;
-    Ok(client
-        .query_one("SELECT current_database()", &[])
-        .await
-        .unwrap()
-        .get(0))
+    Ok(client.query_one("SELECT current_database()", &[]).await.unwrap().get(0))
 }
 
 #[tokio::test]
@@ -36,11 +32,7 @@ async fn connects_in_both_syntaxes() {
 
 #[tokio::test]
 async fn password_from_pgpassword_and_pgpass() {
-    let base = format!(
-        "postgresql://amakala@{}:{}/db3",
-        source_host(),
-        source_port()
-    );
+    let base = format!("postgresql://amakala@{}:{}/db3", source_host(), source_port());
     let env = LibpqEnv::empty().with_var("PGPASSWORD", "password");
     assert_eq!(current_db(&conn(&base, &env)).await.unwrap(), "db3");
 
@@ -86,10 +78,7 @@ async fn failures_say_what_and_where_without_the_password() {
             "does not exist",
         ),
         (
-            format!(
-                "postgresql://amakala:Wr0ng-pass@{host}:{}/db1",
-                closed_port()
-            ),
+            format!("postgresql://amakala:Wr0ng-pass@{host}:{}/db1", closed_port()),
             "connection refused",
         ),
         (
@@ -142,10 +131,7 @@ async fn every_sslmode_against_the_ssl_server() {
     let ssl_in_use = |c: ConnectionString| async move {
         let client = c.connect(TIMEOUT).await?;
         let row = client
-            .query_one(
-                "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
-                &[],
-            )
+            .query_one("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", &[])
             .await
             .unwrap();
         Ok::<bool, voyager_core::Error>(row.get(0))
@@ -153,9 +139,7 @@ async fn every_sslmode_against_the_ssl_server() {
     assert!(!ssl_in_use(conn(&url("127.0.0.1", "disable", false), &env))
         .await
         .unwrap());
-    assert!(!ssl_in_use(conn(&url("127.0.0.1", "allow", false), &env))
-        .await
-        .unwrap());
+    assert!(!ssl_in_use(conn(&url("127.0.0.1", "allow", false), &env)).await.unwrap());
     assert!(ssl_in_use(conn(&url("127.0.0.1", "prefer", false), &env))
         .await
         .unwrap());
@@ -165,22 +149,16 @@ async fn every_sslmode_against_the_ssl_server() {
     assert!(ssl_in_use(conn(&url("127.0.0.1", "verify-ca", true), &env))
         .await
         .unwrap());
-    assert!(
-        ssl_in_use(conn(&url("localhost", "verify-full", true), &env))
-            .await
-            .unwrap()
-    );
-    assert!(
-        ssl_in_use(conn(&url("127.0.0.1", "verify-full", true), &env))
-            .await
-            .unwrap()
-    );
+    assert!(ssl_in_use(conn(&url("localhost", "verify-full", true), &env))
+        .await
+        .unwrap());
+    assert!(ssl_in_use(conn(&url("127.0.0.1", "verify-full", true), &env))
+        .await
+        .unwrap());
     // verify-ca ignores the name; verify-full does not (the name is not in the certificate).
-    assert!(
-        ssl_in_use(conn(&url("not-in-cert.invalid", "verify-ca", true), &env))
-            .await
-            .unwrap()
-    );
+    assert!(ssl_in_use(conn(&url("not-in-cert.invalid", "verify-ca", true), &env))
+        .await
+        .unwrap());
     let err = ssl_in_use(conn(&url("not-in-cert.invalid", "verify-full", true), &env))
         .await
         .unwrap_err();
@@ -225,10 +203,7 @@ async fn every_sslmode_against_the_ssl_server() {
 #[tokio::test]
 async fn control_plane_server_refuses_ssl_require() {
     let url = format!("{}?sslmode=require", cp_url());
-    let err = conn(&url, &LibpqEnv::empty())
-        .connect(TIMEOUT)
-        .await
-        .unwrap_err();
+    let err = conn(&url, &LibpqEnv::empty()).connect(TIMEOUT).await.unwrap_err();
     assert!(err.message().contains("does not support SSL"), "{err}");
     assert!(!err.message().contains(":yugabyte@"), "{err}");
 }

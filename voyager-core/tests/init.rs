@@ -24,30 +24,20 @@ fn answers(dir: &std::path::Path) -> InitAnswers {
 async fn local_control_plane() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("db1-migration");
-    let outcome = run_with_env(answers(&dir), LibpqEnv::empty())
-        .await
-        .unwrap();
+    let outcome = run_with_env(answers(&dir), LibpqEnv::empty()).await.unwrap();
     assert_eq!(outcome.control_plane, "local");
-    assert_eq!(
-        outcome.assessment_control_plane,
-        "postgresql://yugabyte@localhost:5433"
-    );
+    assert_eq!(outcome.assessment_control_plane, "postgresql://yugabyte@localhost:5433");
     assert!(outcome.next_step.contains("assess-migration --config-file"));
     let config = Config::load(&outcome.config_file).unwrap();
     assert_eq!(config.get_str("source.db-name").unwrap(), "db1");
     assert_eq!(config.get_str("source.db-user").unwrap(), "amakala");
-    assert_eq!(
-        config.get_str("source.db-port").unwrap(),
-        source_port().to_string()
-    );
+    assert_eq!(config.get_str("source.db-port").unwrap(), source_port().to_string());
     assert_eq!(
         config.get_str("export-dir").unwrap(),
         dir.join("export-dir").display().to_string()
     );
     assert!(
-        config
-            .get("assess-migration.assessment-control-plane")
-            .is_none(),
+        config.get("assess-migration.assessment-control-plane").is_none(),
         "local needs nothing set"
     );
     let meta = MigrationDir::new(&dir).read_metainfo().unwrap();
@@ -74,9 +64,7 @@ async fn shared_control_plane_is_checked_and_kept_as_given() {
     );
     let config = Config::load(&outcome.config_file).unwrap();
     assert_eq!(
-        config
-            .get_str("assess-migration.assessment-control-plane")
-            .unwrap(),
+        config.get_str("assess-migration.assessment-control-plane").unwrap(),
         cp_url()
     );
 
@@ -103,11 +91,7 @@ async fn journey_asks_in_order_and_takes_answers() {
             Step::Ask { question } => {
                 asked.push(question.id.clone());
                 let answer = match question.id.as_str() {
-                    "source" => format!(
-                        "postgresql://amakala@{}:{}/db2",
-                        source_host(),
-                        source_port()
-                    ),
+                    "source" => format!("postgresql://amakala@{}:{}/db2", source_host(), source_port()),
                     "source_password" => "password".to_string(),
                     "control_plane" => {
                         assert!(question.text.contains("To assess multiple databases"));
@@ -188,61 +172,37 @@ async fn bad_inputs_are_refused_and_leave_nothing() {
     a.source = Some(format!("postgresql://amakala@{host}:{port}/db1"));
     let err = run_with_env(a, LibpqEnv::empty()).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::MissingAnswer);
-    assert!(
-        err.message().contains("--source-db-password")
-            && err.message().contains("SOURCE_DB_PASSWORD")
-    );
+    assert!(err.message().contains("--source-db-password") && err.message().contains("SOURCE_DB_PASSWORD"));
     // ... which SOURCE_DB_PASSWORD answers.
     let mut a = answers(&tmp.path().join("np"));
     a.source = Some(format!("postgresql://amakala@{host}:{port}/db1"));
-    run_with_env(
-        a,
-        LibpqEnv::empty().with_var("SOURCE_DB_PASSWORD", "password"),
-    )
-    .await
-    .unwrap();
+    run_with_env(a, LibpqEnv::empty().with_var("SOURCE_DB_PASSWORD", "password"))
+        .await
+        .unwrap();
 
     // Missing answers name their flags; --yes takes defaults where there are some.
     let err = run_with_env(InitAnswers::default(), LibpqEnv::empty())
         .await
         .unwrap_err();
-    assert!(
-        err.message().contains("--source-db-connection-string"),
-        "{err}"
-    );
+    assert!(err.message().contains("--source-db-connection-string"), "{err}");
     let mut a = answers(&tmp.path().join("d"));
     a.control_plane = None;
-    let err = run_with_env(a.clone(), LibpqEnv::empty())
-        .await
-        .unwrap_err();
+    let err = run_with_env(a.clone(), LibpqEnv::empty()).await.unwrap_err();
     assert!(err.message().contains("--control-plane"), "{err}");
     a.yes = true;
-    assert_eq!(
-        run_with_env(a, LibpqEnv::empty())
-            .await
-            .unwrap()
-            .control_plane,
-        "local"
-    );
+    assert_eq!(run_with_env(a, LibpqEnv::empty()).await.unwrap().control_plane, "local");
 }
 
 #[tokio::test]
 async fn an_existing_migration_is_kept_unless_forced() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("m");
-    let first = run_with_env(answers(&dir), LibpqEnv::empty())
-        .await
-        .unwrap();
-    let err = run_with_env(answers(&dir), LibpqEnv::empty())
-        .await
-        .unwrap_err();
+    let first = run_with_env(answers(&dir), LibpqEnv::empty()).await.unwrap();
+    let err = run_with_env(answers(&dir), LibpqEnv::empty()).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::AlreadyExists);
     assert!(err.message().contains(&first.migration_uuid.to_string()));
     assert_eq!(
-        MigrationDir::new(&dir)
-            .read_metainfo()
-            .unwrap()
-            .migration_uuid,
+        MigrationDir::new(&dir).read_metainfo().unwrap().migration_uuid,
         first.migration_uuid
     );
     let mut forced = answers(&dir);
@@ -250,22 +210,16 @@ async fn an_existing_migration_is_kept_unless_forced() {
     let second = run_with_env(forced, LibpqEnv::empty()).await.unwrap();
     assert_ne!(second.migration_uuid, first.migration_uuid);
     assert_eq!(
-        MigrationDir::new(&dir)
-            .read_metainfo()
-            .unwrap()
-            .migration_uuid,
+        MigrationDir::new(&dir).read_metainfo().unwrap().migration_uuid,
         second.migration_uuid
     );
 }
 
 #[tokio::test]
 async fn an_unwritable_place_is_an_io_error() {
-    let err = run_with_env(
-        answers(std::path::Path::new("/proc/voyager-m")),
-        LibpqEnv::empty(),
-    )
-    .await
-    .unwrap_err();
+    let err = run_with_env(answers(std::path::Path::new("/proc/voyager-m")), LibpqEnv::empty())
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Io, "{err}");
 }
 
@@ -284,8 +238,5 @@ async fn the_password_is_nowhere_init_wrote() {
     let printed = serde_json::to_string(&outcome).unwrap();
     assert!(!printed.contains(SECRET_PASSWORD));
     assert!(!all_text_below(&dir).contains(SECRET_PASSWORD));
-    assert!(
-        all_text_below(&dir).contains(SECRET_ROLE),
-        "the user is kept"
-    );
+    assert!(all_text_below(&dir).contains(SECRET_ROLE), "the user is kept");
 }

@@ -34,9 +34,7 @@ pub(crate) fn guard(body: impl FnOnce() -> Result<()>) -> voyager_status {
 /// `ptr` must be NULL or a NUL-terminated string valid for the call.
 pub(crate) unsafe fn arg_str<'a>(ptr: *const c_char, name: &str) -> Result<&'a str> {
     if ptr.is_null() {
-        return Err(Error::invalid_argument(format!(
-            "argument '{name}' is NULL"
-        )));
+        return Err(Error::invalid_argument(format!("argument '{name}' is NULL")));
     }
     unsafe { CStr::from_ptr(ptr) }
         .to_str()
@@ -48,8 +46,7 @@ pub(crate) unsafe fn arg_str<'a>(ptr: *const c_char, name: &str) -> Result<&'a s
 /// # Safety
 /// `ptr` must be NULL or a live handle of type `T` made by this library.
 pub(crate) unsafe fn arg_ref<'a, T>(ptr: *const T, name: &str) -> Result<&'a T> {
-    unsafe { ptr.as_ref() }
-        .ok_or_else(|| Error::invalid_argument(format!("argument '{name}' is NULL")))
+    unsafe { ptr.as_ref() }.ok_or_else(|| Error::invalid_argument(format!("argument '{name}' is NULL")))
 }
 
 /// A borrowed mutable handle argument.
@@ -58,16 +55,13 @@ pub(crate) unsafe fn arg_ref<'a, T>(ptr: *const T, name: &str) -> Result<&'a T> 
 /// `ptr` must be NULL or a live handle of type `T` made by this library, not used elsewhere
 /// during the call.
 pub(crate) unsafe fn arg_mut<'a, T>(ptr: *mut T, name: &str) -> Result<&'a mut T> {
-    unsafe { ptr.as_mut() }
-        .ok_or_else(|| Error::invalid_argument(format!("argument '{name}' is NULL")))
+    unsafe { ptr.as_mut() }.ok_or_else(|| Error::invalid_argument(format!("argument '{name}' is NULL")))
 }
 
 /// Check an out-parameter before any work, so a NULL one fails fast and nothing is lost.
 pub(crate) fn out_param<T>(ptr: *mut T, name: &str) -> Result<()> {
     if ptr.is_null() {
-        Err(Error::invalid_argument(format!(
-            "out-parameter '{name}' is NULL"
-        )))
+        Err(Error::invalid_argument(format!("out-parameter '{name}' is NULL")))
     } else {
         Ok(())
     }
@@ -85,15 +79,13 @@ pub(crate) unsafe fn write_string(out: *mut *mut c_char, text: String) -> Result
 
 /// Parse a JSON argument into `T`.
 pub(crate) fn from_json<T: serde::de::DeserializeOwned>(text: &str, name: &str) -> Result<T> {
-    serde_json::from_str(text).map_err(|e| {
-        Error::invalid_argument(format!("argument '{name}' is not valid JSON for it: {e}"))
-    })
+    serde_json::from_str(text)
+        .map_err(|e| Error::invalid_argument(format!("argument '{name}' is not valid JSON for it: {e}")))
 }
 
 /// Serialise a result to JSON text.
 pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
-    serde_json::to_string(value)
-        .map_err(|e| Error::internal(format!("could not serialise a result: {e}")))
+    serde_json::to_string(value).map_err(|e| Error::internal(format!("could not serialise a result: {e}")))
 }
 
 /// The common shape "JSON in, one core call, JSON out".

@@ -5,9 +5,7 @@ use std::ffi::c_char;
 use voyager_core::config::Config;
 use voyager_core::Error;
 
-use crate::boundary::{
-    arg_mut, arg_ref, arg_str, from_json, guard, out_param, to_json, write_string,
-};
+use crate::boundary::{arg_mut, arg_ref, arg_str, from_json, guard, out_param, to_json, write_string};
 use crate::status::voyager_status;
 
 /// A config file in memory (opaque). Free with `voyager_config_free`.
@@ -103,10 +101,7 @@ pub unsafe extern "C" fn voyager_config_set(
 /// # Safety
 /// `config` must be NULL or a live handle; `key` NULL or NUL-terminated.
 #[no_mangle]
-pub unsafe extern "C" fn voyager_config_remove(
-    config: *mut voyager_config,
-    key: *const c_char,
-) -> voyager_status {
+pub unsafe extern "C" fn voyager_config_remove(config: *mut voyager_config, key: *const c_char) -> voyager_status {
     guard(|| {
         let config = unsafe { arg_mut(config, "config") }?;
         let key = unsafe { arg_str(key, "key") }?;

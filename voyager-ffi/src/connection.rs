@@ -16,10 +16,7 @@ use crate::status::voyager_status;
 /// # Safety
 /// `conn` must be NULL or a NUL-terminated string; `json_out` NULL or valid.
 #[no_mangle]
-pub unsafe extern "C" fn voyager_connection_parse(
-    conn: *const c_char,
-    json_out: *mut *mut c_char,
-) -> voyager_status {
+pub unsafe extern "C" fn voyager_connection_parse(conn: *const c_char, json_out: *mut *mut c_char) -> voyager_status {
     guard(|| {
         out_param(json_out, "json_out")?;
         let info = ConnectionString::parse(unsafe { arg_str(conn, "conn") }?)?.info();

@@ -6,8 +6,7 @@ use std::sync::Arc;
 /// Called with a progress report as JSON (`{"step", "done", "total"}`), and the `user_data`
 /// given with it. The string is valid only during the call. It may be called from another
 /// thread than the caller's.
-pub type voyager_progress_fn =
-    Option<unsafe extern "C" fn(progress_json: *const c_char, user_data: *mut c_void)>;
+pub type voyager_progress_fn = Option<unsafe extern "C" fn(progress_json: *const c_char, user_data: *mut c_void)>;
 
 /// The user data pointer, carried across threads as the caller promised it may be.
 #[derive(Clone, Copy)]

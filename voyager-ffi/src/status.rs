@@ -71,11 +71,7 @@ pub(crate) fn clear_error() {
 /// thread; copy it to keep it. It never holds a password.
 #[no_mangle]
 pub extern "C" fn voyager_last_error_message() -> *const c_char {
-    LAST_ERROR.with(|slot| {
-        slot.borrow()
-            .as_ref()
-            .map_or(std::ptr::null(), |s| s.as_ptr())
-    })
+    LAST_ERROR.with(|slot| slot.borrow().as_ref().map_or(std::ptr::null(), |s| s.as_ptr()))
 }
 
 /// Free a string returned by libvoyager. NULL does nothing.

@@ -7,12 +7,7 @@ use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
 use voyager_core::{Error, ErrorKind};
 
-create_exception!(
-    _voyager,
-    VoyagerError,
-    PyException,
-    "Every libvoyager failure."
-);
+create_exception!(_voyager, VoyagerError, PyException, "Every libvoyager failure.");
 create_exception!(
     _voyager,
     InvalidArgumentError,
@@ -61,18 +56,8 @@ create_exception!(
     VoyagerError,
     "A journey needs an answer that was not given."
 );
-create_exception!(
-    _voyager,
-    CancelledError,
-    VoyagerError,
-    "The work was interrupted."
-);
-create_exception!(
-    _voyager,
-    InternalError,
-    VoyagerError,
-    "A bug in libvoyager."
-);
+create_exception!(_voyager, CancelledError, VoyagerError, "The work was interrupted.");
+create_exception!(_voyager, InternalError, VoyagerError, "A bug in libvoyager.");
 
 /// The one mapping of core error kinds onto the exception classes.
 fn to_py(err: Error) -> PyErr {
@@ -96,18 +81,11 @@ fn from_json<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> PyResult
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> PyResult<String> {
-    serde_json::to_string(value).map_err(|e| {
-        to_py(Error::internal(format!(
-            "could not serialise a result: {e}"
-        )))
-    })
+    serde_json::to_string(value).map_err(|e| to_py(Error::internal(format!("could not serialise a result: {e}"))))
 }
 
 /// Run a blocking core call with the GIL released.
-fn blocking<T: Send>(
-    py: Python<'_>,
-    call: impl FnOnce() -> voyager_core::Result<T> + Send,
-) -> PyResult<T> {
+fn blocking<T: Send>(py: Python<'_>, call: impl FnOnce() -> voyager_core::Result<T> + Send) -> PyResult<T> {
     py.detach(call).map_err(to_py)
 }
 
@@ -167,11 +145,7 @@ fn assess(py: Python<'_>, request_json: &str, progress: Option<Py<PyAny>>) -> Py
 /// The awaitable form of `assess`.
 #[pyfunction]
 #[pyo3(signature = (request_json, progress=None))]
-fn assess_async<'py>(
-    py: Python<'py>,
-    request_json: &str,
-    progress: Option<Py<PyAny>>,
-) -> PyResult<Bound<'py, PyAny>> {
+fn assess_async<'py>(py: Python<'py>, request_json: &str, progress: Option<Py<PyAny>>) -> PyResult<Bound<'py, PyAny>> {
     let request = from_json(request_json, "assess request")?;
     let progress = python_progress(progress);
     ensure_async_runtime()?;
@@ -268,15 +242,9 @@ fn _voyager(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     m.add("__version__", voyager_core::VOYAGER_VERSION)?;
     m.add("VoyagerError", py.get_type::<VoyagerError>())?;
-    m.add(
-        "InvalidArgumentError",
-        py.get_type::<InvalidArgumentError>(),
-    )?;
+    m.add("InvalidArgumentError", py.get_type::<InvalidArgumentError>())?;
     m.add("ConfigError", py.get_type::<ConfigError>())?;
-    m.add(
-        "ConnectionFailedError",
-        py.get_type::<ConnectionFailedError>(),
-    )?;
+    m.add("ConnectionFailedError", py.get_type::<ConnectionFailedError>())?;
     m.add("NotFoundError", py.get_type::<NotFoundError>())?;
     m.add("ControlPlaneError", py.get_type::<ControlPlaneError>())?;
     m.add("StorageError", py.get_type::<StorageError>())?;

@@ -20,11 +20,7 @@ pub struct AssessArgs {
     config_file: Option<String>,
 
     /// Source PostgreSQL connection string (with --export-dir, instead of --config-file).
-    #[arg(
-        long = "source-db-connection-string",
-        visible_alias = "source",
-        value_name = "CONN"
-    )]
+    #[arg(long = "source-db-connection-string", visible_alias = "source", value_name = "CONN")]
     source: Option<String>,
 
     /// Where to write the report (with --source).
@@ -32,12 +28,7 @@ pub struct AssessArgs {
     export_dir: Option<String>,
 
     /// Source password, when the connection string, PGPASSWORD and ~/.pgpass lack it.
-    #[arg(
-        long,
-        env = "SOURCE_DB_PASSWORD",
-        hide_env_values = true,
-        value_name = "PASSWORD"
-    )]
+    #[arg(long, env = "SOURCE_DB_PASSWORD", hide_env_values = true, value_name = "PASSWORD")]
     source_db_password: Option<String>,
 
     /// Schemas to assess, comma-separated [default: every user schema].

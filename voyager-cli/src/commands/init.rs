@@ -22,21 +22,12 @@ pub struct InitArgs {
     migration_dir: Option<String>,
 
     /// Source PostgreSQL connection string, as libpq takes it (URI or key=value).
-    #[arg(
-        long = "source-db-connection-string",
-        visible_alias = "source",
-        value_name = "CONN"
-    )]
+    #[arg(long = "source-db-connection-string", visible_alias = "source", value_name = "CONN")]
     source: Option<String>,
 
     /// Source password, when the connection string, PGPASSWORD and ~/.pgpass lack it. Prefer the
     /// environment variable: a flag is visible to other users of the machine.
-    #[arg(
-        long,
-        env = "SOURCE_DB_PASSWORD",
-        hide_env_values = true,
-        value_name = "PASSWORD"
-    )]
+    #[arg(long, env = "SOURCE_DB_PASSWORD", hide_env_values = true, value_name = "PASSWORD")]
     source_db_password: Option<String>,
 
     /// Where assessments are kept: a shared YugabyteDB instance, or the local UI's default one.
@@ -84,11 +75,7 @@ pub fn run(args: InitArgs, out: &Output) -> Result<()> {
         force: args.force,
         yes: args.yes,
     };
-    let outcome = drive(
-        InitJourney::new(answers, LibpqEnv::from_process()),
-        args.yes,
-        out,
-    )?;
+    let outcome = drive(InitJourney::new(answers, LibpqEnv::from_process()), args.yes, out)?;
     out.result(&outcome, || human(&outcome));
     Ok(())
 }

@@ -208,11 +208,7 @@ pub async fn collect(client: &Client, schemas: Option<&[String]>) -> Result<Sour
                 return Err(Error::invalid_argument(format!(
                     "database {} has no schema {}: it has {}",
                     snap.database,
-                    missing
-                        .iter()
-                        .map(|s| format!("'{s}'"))
-                        .collect::<Vec<_>>()
-                        .join(", "),
+                    missing.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", "),
                     all.join(", ")
                 )));
             }
@@ -235,19 +231,7 @@ pub async fn collect(client: &Client, schemas: Option<&[String]>) -> Result<Sour
         triggers_sql(v),
         routines_sql(v),
     );
-    let (
-        relations,
-        columns,
-        constraints,
-        indexes,
-        triggers,
-        policies,
-        rules,
-        routines,
-        misc,
-        stats,
-        provider,
-    ) = tokio::join!(
+    let (relations, columns, constraints, indexes, triggers, policies, rules, routines, misc, stats, provider) = tokio::join!(
         client.query(&rel_sql, p),
         client.query(&col_sql, p),
         client.query(CONSTRAINTS_SQL, p),
@@ -273,10 +257,7 @@ pub async fn collect(client: &Client, schemas: Option<&[String]>) -> Result<Sour
         .iter()
         .map(constraint)
         .collect();
-    snap.indexes = rows(indexes, "indexes", &mut snap.skipped)?
-        .iter()
-        .map(index)
-        .collect();
+    snap.indexes = rows(indexes, "indexes", &mut snap.skipped)?.iter().map(index).collect();
     snap.triggers = rows(triggers, "triggers", &mut snap.skipped)?
         .iter()
         .map(trigger)
@@ -301,11 +282,7 @@ pub async fn collect(client: &Client, schemas: Option<&[String]>) -> Result<Sour
         .iter()
         .map(routine)
         .collect();
-    for row in rows(
-        misc,
-        "extensions, collations and conversions",
-        &mut snap.skipped,
-    )? {
+    for row in rows(misc, "extensions, collations and conversions", &mut snap.skipped)? {
         let kind: String = row.get(0);
         let name: String = row.get(1);
         match kind.as_str() {
@@ -321,19 +298,14 @@ pub async fn collect(client: &Client, schemas: Option<&[String]>) -> Result<Sour
             ColumnStats {
                 null_frac: row.get::<_, f32>(2) as f64,
                 n_distinct: row.get::<_, f32>(3) as f64,
-                max_common_freq: freqs.unwrap_or_default().into_iter().fold(0.0f32, f32::max)
-                    as f64,
+                max_common_freq: freqs.unwrap_or_default().into_iter().fold(0.0f32, f32::max) as f64,
             },
         );
     }
-    snap.locale_provider = rows(
-        provider,
-        "the database's locale provider",
-        &mut snap.skipped,
-    )?
-    .first()
-    .and_then(|r| r.get::<_, String>(0).chars().next())
-    .unwrap_or('c');
+    snap.locale_provider = rows(provider, "the database's locale provider", &mut snap.skipped)?
+        .first()
+        .and_then(|r| r.get::<_, String>(0).chars().next())
+        .unwrap_or('c');
     if snap.extensions.iter().any(|e| e == "pg_stat_statements") {
         snap.queries += 1;
         match client
@@ -347,15 +319,12 @@ pub async fn collect(client: &Client, schemas: Option<&[String]>) -> Result<Sour
             .await
         {
             Ok(rows) => snap.workload = rows.iter().map(|r| r.get(0)).collect(),
-            Err(e) => skip_or_fail(
-                e,
-                "workload queries (pg_stat_statements)",
-                &mut snap.skipped,
-            )?,
+            Err(e) => skip_or_fail(e, "workload queries (pg_stat_statements)", &mut snap.skipped)?,
         }
     } else {
         snap.skipped.push(
-            "workload queries: pg_stat_statements is not installed in this database, so queries were not assessed".into(),
+            "workload queries: pg_stat_statements is not installed in this database, so queries were not assessed"
+                .into(),
         );
     }
     let unreadable = snap
@@ -390,10 +359,7 @@ fn rows(
 
 fn skip_or_fail(e: tokio_postgres::Error, what: &str, skipped: &mut Vec<String>) -> Result<()> {
     if e.code() == Some(&SqlState::INSUFFICIENT_PRIVILEGE) {
-        let why = e
-            .as_db_error()
-            .map(|d| d.message().to_string())
-            .unwrap_or_default();
+        let why = e.as_db_error().map(|d| d.message().to_string()).unwrap_or_default();
         skipped.push(format!("{what}: not readable by this user ({why})"));
         Ok(())
     } else {
@@ -518,11 +484,7 @@ fn constraint(r: &Row) -> Constraint {
 }
 
 fn indexes_sql(v: i32) -> String {
-    let nnd = if v >= 150000 {
-        "i.indnullsnotdistinct"
-    } else {
-        "false"
-    };
+    let nnd = if v >= 150000 { "i.indnullsnotdistinct" } else { "false" };
     format!(
         "SELECT i.indexrelid::int8, i.indrelid::int8, ic.relname::text, am.amname::text, i.indisunique, i.indisprimary, \
                 i.indnkeyatts::int4, i.indkey::int2[], i.indoption::int2[], i.indexprs IS NOT NULL, i.indisclustered, \
@@ -547,11 +509,7 @@ fn index(r: &Row) -> Index {
         unique: r.get(4),
         primary: r.get(5),
         key_columns: keys.into_iter().take(key_count).collect(),
-        options_desc: options
-            .into_iter()
-            .take(key_count)
-            .map(|o| o & 1 == 1)
-            .collect(),
+        options_desc: options.into_iter().take(key_count).map(|o| o & 1 == 1).collect(),
         has_expressions: r.get(9),
         clustered: r.get(10),
         nulls_not_distinct: r.get(11),
@@ -564,11 +522,7 @@ fn index(r: &Row) -> Index {
 
 fn triggers_sql(v: i32) -> String {
     // Since PostgreSQL 13 a trigger on a partitioned table is cloned onto its partitions.
-    let not_clone = if v >= 130000 {
-        "t.tgparentid = 0"
-    } else {
-        "true"
-    };
+    let not_clone = if v >= 130000 { "t.tgparentid = 0" } else { "true" };
     format!(
         "SELECT t.tgrelid::int8, t.tgname::text, t.tgtype::int4, t.tgconstraint <> 0, \
                 t.tgoldtable IS NOT NULL OR t.tgnewtable IS NOT NULL, pg_get_triggerdef(t.oid) \
@@ -630,7 +584,8 @@ const MISC_SQL: &str = "SELECT 'extension', extname::text, '' FROM pg_extension 
      UNION ALL SELECT 'conversion', n.nspname || '.' || c.conname, '' \
        FROM pg_conversion c JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = ANY($1)";
 
-const STATS_SQL: &str = "SELECT c.oid::int8, s.attname::text, s.null_frac, s.n_distinct, s.most_common_freqs::float4[] \
+const STATS_SQL: &str =
+    "SELECT c.oid::int8, s.attname::text, s.null_frac, s.n_distinct, s.most_common_freqs::float4[] \
      FROM pg_stats s JOIN pg_namespace n ON n.nspname = s.schemaname \
      JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = s.tablename \
      WHERE s.schemaname = ANY($1)";

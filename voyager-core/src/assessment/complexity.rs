@@ -72,12 +72,7 @@ mod tests {
     use super::*;
 
     fn c(level1: u64, level2: u64, level3: u64) -> &'static str {
-        complexity(LevelCounts {
-            level1,
-            level2,
-            level3,
-        })
-        .0
+        complexity(LevelCounts { level1, level2, level3 }).0
     }
 
     #[test]

@@ -53,14 +53,12 @@ pub fn effort(issues: &[Issue]) -> (Vec<TypeEffort>, f64) {
     let mut by_type: std::collections::BTreeMap<&str, TypeEffort> = Default::default();
     for issue in issues {
         let each = hours_each(issue);
-        let entry = by_type
-            .entry(issue.issue_type.as_str())
-            .or_insert_with(|| TypeEffort {
-                issue_type: issue.issue_type.clone(),
-                count: 0,
-                hours_each: each,
-                hours: 0.0,
-            });
+        let entry = by_type.entry(issue.issue_type.as_str()).or_insert_with(|| TypeEffort {
+            issue_type: issue.issue_type.clone(),
+            count: 0,
+            hours_each: each,
+            hours: 0.0,
+        });
         entry.count += 1;
         entry.hours += each;
     }

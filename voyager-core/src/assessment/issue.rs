@@ -37,12 +37,8 @@ impl Category {
             Category::UnsupportedPlpgsqlObjects => {
                 "Constructs inside functions and procedures that YugabyteDB does not support."
             }
-            Category::MigrationCaveats => {
-                "Works on YugabyteDB, with a caveat (live migration, roles, foreign tables)."
-            }
-            Category::PerformanceOptimizations => {
-                "Works, but will be slow or hot on a distributed database."
-            }
+            Category::MigrationCaveats => "Works on YugabyteDB, with a caveat (live migration, roles, foreign tables).",
+            Category::PerformanceOptimizations => "Works, but will be slow or hot on a distributed database.",
         }
     }
 }
@@ -148,18 +144,17 @@ pub const FIXED_IN_2_25: &[(&str, &str)] = &[("2.25", "2.25.0.0")];
 /// `issue_kind!(NAME, "TYPE", "Title", "Description.", Level2, "docs-anchor", fixed_in);`
 macro_rules! issue_kind {
     ($name:ident, $ty:expr, $title:expr, $desc:expr, $impact:ident, $anchor:literal, $fixed:expr) => {
-        pub const $name: $crate::assessment::issue::IssueKind =
-            $crate::assessment::issue::IssueKind {
-                issue_type: $ty,
-                name: $title,
-                description: $desc,
-                impact: $crate::assessment::issue::Impact::$impact,
-                docs_link: concat!(
-                    "https://docs.yugabyte.com/preview/yugabyte-voyager/known-issues/postgresql/#",
-                    $anchor
-                ),
-                fixed_in: $fixed,
-            };
+        pub const $name: $crate::assessment::issue::IssueKind = $crate::assessment::issue::IssueKind {
+            issue_type: $ty,
+            name: $title,
+            description: $desc,
+            impact: $crate::assessment::issue::Impact::$impact,
+            docs_link: concat!(
+                "https://docs.yugabyte.com/preview/yugabyte-voyager/known-issues/postgresql/#",
+                $anchor
+            ),
+            fixed_in: $fixed,
+        };
     };
 }
 pub(crate) use issue_kind;

@@ -27,8 +27,7 @@ pub use report::{AssessmentReport, ReportPaths};
 
 use collect::SourceSnapshot;
 use report::{
-    DatabaseObject, IssueCounts, ReportSummary, SchemaSummary, SourceSizeDetails, TableIndexStat,
-    TargetRecommendations,
+    DatabaseObject, IssueCounts, ReportSummary, SchemaSummary, SourceSizeDetails, TableIndexStat, TargetRecommendations,
 };
 use version::YbVersion;
 
@@ -120,20 +119,12 @@ pub fn find_issues(snap: &SourceSnapshot, target: YbVersion) -> Vec<Issue> {
     issues
 }
 
-fn build_report(
-    snap: &SourceSnapshot,
-    issues: Vec<Issue>,
-    target: YbVersion,
-    started: Instant,
-) -> AssessmentReport {
+fn build_report(snap: &SourceSnapshot, issues: Vec<Issue>, target: YbVersion, started: Instant) -> AssessmentReport {
     let counts = complexity::LevelCounts::of(&issues);
     let (complexity_name, explanation) = complexity::complexity(counts);
     let (effort_by_type, effort_hours) = effort::effort(&issues);
     let (sizing, totals) = sizing::recommend(snap, snap.stats_age_seconds);
-    let tables = snap
-        .relations
-        .iter()
-        .filter(|r| matches!(r.kind, 'r' | 'm'));
+    let tables = snap.relations.iter().filter(|r| matches!(r.kind, 'r' | 'm'));
     let size = SourceSizeDetails {
         total_db_size: snap.database_bytes,
         total_table_size: tables.clone().map(|r| r.table_bytes).sum(),
@@ -148,9 +139,7 @@ fn build_report(
         ));
         notes.extend(snap.skipped.iter().cloned());
     }
-    notes.push(format!(
-        "Issues already fixed in YugabyteDB {target} are not reported."
-    ));
+    notes.push(format!("Issues already fixed in YugabyteDB {target} are not reported."));
     AssessmentReport {
         voyager_version: crate::VOYAGER_VERSION.to_string(),
         target_db_version: target.to_string(),
@@ -212,11 +201,7 @@ fn database_objects(snap: &SourceSnapshot, issues: &[Issue]) -> Vec<DatabaseObje
     }
     for r in &snap.routines {
         objects
-            .entry(if r.is_procedure {
-                "PROCEDURE"
-            } else {
-                "FUNCTION"
-            })
+            .entry(if r.is_procedure { "PROCEDURE" } else { "FUNCTION" })
             .or_default()
             .push(r.qualified());
     }
@@ -238,10 +223,7 @@ fn database_objects(snap: &SourceSnapshot, issues: &[Issue]) -> Vec<DatabaseObje
             };
             let invalid: HashSet<&str> = issues
                 .iter()
-                .filter(|i| {
-                    i.object_type == issue_type
-                        || (object_type == "TABLE" && i.object_type == "COLUMN")
-                })
+                .filter(|i| i.object_type == issue_type || (object_type == "TABLE" && i.object_type == "COLUMN"))
                 .map(|i| i.object_name.as_str())
                 .collect();
             DatabaseObject {
@@ -256,11 +238,7 @@ fn database_objects(snap: &SourceSnapshot, issues: &[Issue]) -> Vec<DatabaseObje
 
 fn table_index_stats(snap: &SourceSnapshot) -> Vec<TableIndexStat> {
     let age = snap.stats_age_seconds.max(1.0);
-    let names: std::collections::HashMap<i64, String> = snap
-        .relations
-        .iter()
-        .map(|r| (r.oid, r.qualified()))
-        .collect();
+    let names: std::collections::HashMap<i64, String> = snap.relations.iter().map(|r| (r.oid, r.qualified())).collect();
     let mut stats: Vec<TableIndexStat> = snap
         .relations
         .iter()
@@ -275,18 +253,14 @@ fn table_index_stats(snap: &SourceSnapshot) -> Vec<TableIndexStat> {
             reads_per_second: Some((r.reads as f64 / age) as i64),
             writes_per_second: Some((r.writes as f64 / age) as i64),
             is_index: false,
-            object_type: if r.kind == 'm' {
-                "materialized view"
-            } else {
-                "table"
-            }
-            .into(),
+            object_type: if r.kind == 'm' { "materialized view" } else { "table" }.into(),
             parent_table_name: r.parent.and_then(|p| names.get(&p).cloned()),
             size_in_bytes: Some(r.total_bytes),
         })
         .collect();
+    let by_oid: std::collections::HashMap<i64, &collect::Relation> = snap.relations.iter().map(|r| (r.oid, r)).collect();
     stats.extend(snap.indexes.iter().map(|i| {
-        let table = snap.relations.iter().find(|r| r.oid == i.rel);
+        let table = by_oid.get(&i.rel).copied();
         TableIndexStat {
             schema_name: table.map(|t| t.schema.clone()).unwrap_or_default(),
             object_name: i.name.clone(),

@@ -134,9 +134,8 @@ impl AssessmentReport {
     }
 
     pub fn from_json_str(text: &str) -> Result<Self> {
-        serde_json::from_str(text).map_err(|e| {
-            Error::invalid_argument(format!("not a libvoyager assessment report: {e}"))
-        })
+        serde_json::from_str(text)
+            .map_err(|e| Error::invalid_argument(format!("not a libvoyager assessment report: {e}")))
     }
 
     /// Write the JSON and HTML reports into `export_dir`, each atomically.

@@ -57,8 +57,7 @@ mod tests {
         assert_eq!(v.series(), "2.25");
         assert!(v > YbVersion::parse("2.25.0.0").unwrap());
         assert!(YbVersion::parse("2025.1.0.0").unwrap() > v);
-        let fixed: std::collections::BTreeMap<_, _> =
-            [("2.25".to_string(), "2.25.0.0".to_string())].into();
+        let fixed: std::collections::BTreeMap<_, _> = [("2.25".to_string(), "2.25.0.0".to_string())].into();
         assert!(v.has_fix(&fixed));
         assert!(!YbVersion::parse("2024.2.3.0").unwrap().has_fix(&fixed));
         assert!(!YbVersion::parse("2.24.9.9").unwrap().has_fix(&fixed));

@@ -44,9 +44,7 @@ impl Document {
                 }
                 match serde_norway::from_str::<serde_norway::Value>(text) {
                     Ok(serde_norway::Value::Mapping(m)) => Ok(Document::Yaml(m)),
-                    Ok(serde_norway::Value::Null) => {
-                        Ok(Document::Yaml(serde_norway::Mapping::new()))
-                    }
+                    Ok(serde_norway::Value::Null) => Ok(Document::Yaml(serde_norway::Mapping::new())),
                     Ok(_) => Err("not a YAML mapping of keys to values".into()),
                     Err(e) => Err(format!("not valid YAML: {e}")),
                 }
@@ -86,15 +84,12 @@ impl Document {
                 let (last, parents) = path.split_last().ok_or("empty key")?;
                 let mut table: &mut Table = doc.as_table_mut();
                 for part in parents {
-                    let item = table
-                        .entry(part)
-                        .or_insert_with(|| Item::Table(Table::new()));
+                    let item = table.entry(part).or_insert_with(|| Item::Table(Table::new()));
                     table = item
                         .as_table_mut()
                         .ok_or_else(|| format!("'{part}' is not a section"))?;
                 }
-                let new_value =
-                    json_to_toml(value).ok_or("a value of this type cannot be written to TOML")?;
+                let new_value = json_to_toml(value).ok_or("a value of this type cannot be written to TOML")?;
                 match table.get_mut(last).and_then(Item::as_value_mut) {
                     // Keep the comments and spacing around the old value.
                     Some(old) => {
@@ -113,9 +108,9 @@ impl Document {
                 let mut current = map;
                 for part in parents {
                     let key = serde_norway::Value::from(part.as_str());
-                    let entry = current.entry(key).or_insert_with(|| {
-                        serde_norway::Value::Mapping(serde_norway::Mapping::new())
-                    });
+                    let entry = current
+                        .entry(key)
+                        .or_insert_with(|| serde_norway::Value::Mapping(serde_norway::Mapping::new()));
                     current = entry
                         .as_mapping_mut()
                         .ok_or_else(|| format!("'{part}' is not a section"))?;
@@ -214,10 +209,7 @@ fn yaml_keys(map: &serde_norway::Mapping, prefix: &str, out: &mut Vec<String>) {
     for (key, value) in map {
         let key = match key {
             serde_norway::Value::String(s) => s.clone(),
-            other => serde_norway::to_string(other)
-                .unwrap_or_default()
-                .trim()
-                .to_string(),
+            other => serde_norway::to_string(other).unwrap_or_default().trim().to_string(),
         };
         let full = if prefix.is_empty() {
             key
@@ -241,9 +233,7 @@ fn toml_to_json(item: &Item) -> Option<Value> {
                 .collect(),
         )),
         Item::ArrayOfTables(a) => Some(Value::Array(
-            a.iter()
-                .filter_map(|t| toml_to_json(&Item::Table(t.clone())))
-                .collect(),
+            a.iter().filter_map(|t| toml_to_json(&Item::Table(t.clone()))).collect(),
         )),
     }
 }
@@ -259,11 +249,7 @@ fn toml_value_to_json(v: &toml_edit::Value) -> Value {
         T::Boolean(b) => Value::Bool(*b.value()),
         T::Datetime(d) => Value::String(d.value().to_string()),
         T::Array(a) => Value::Array(a.iter().map(toml_value_to_json).collect()),
-        T::InlineTable(t) => Value::Object(
-            t.iter()
-                .map(|(k, v)| (k.to_string(), toml_value_to_json(v)))
-                .collect(),
-        ),
+        T::InlineTable(t) => Value::Object(t.iter().map(|(k, v)| (k.to_string(), toml_value_to_json(v))).collect()),
     }
 }
 

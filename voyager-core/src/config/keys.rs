@@ -26,21 +26,11 @@ impl Allowed {
     pub(super) fn check(self, value: &Value) -> Option<Value> {
         match (self, value) {
             (Allowed::Text, Value::String(_)) => Some(value.clone()),
-            (Allowed::Port, Value::Number(n)) => n
-                .as_u64()
-                .filter(|p| (1..=65535).contains(p))
-                .map(Value::from),
-            (Allowed::Port, Value::String(s)) => s
-                .trim()
-                .parse::<u16>()
-                .ok()
-                .filter(|p| *p > 0)
-                .map(Value::from),
+            (Allowed::Port, Value::Number(n)) => n.as_u64().filter(|p| (1..=65535).contains(p)).map(Value::from),
+            (Allowed::Port, Value::String(s)) => s.trim().parse::<u16>().ok().filter(|p| *p > 0).map(Value::from),
             (Allowed::Whole, Value::Number(n)) => n.as_u64().map(Value::from),
             (Allowed::Whole, Value::String(s)) => s.trim().parse::<u64>().ok().map(Value::from),
-            (Allowed::OneOf(values), Value::String(s)) => {
-                values.contains(&s.as_str()).then(|| value.clone())
-            }
+            (Allowed::OneOf(values), Value::String(s)) => values.contains(&s.as_str()).then(|| value.clone()),
             _ => None,
         }
     }
@@ -54,14 +44,7 @@ pub(super) const SECTIONS: &[&str] = &[
     "start-migration",
 ];
 
-const SSL_MODES: &[&str] = &[
-    "disable",
-    "allow",
-    "prefer",
-    "require",
-    "verify-ca",
-    "verify-full",
-];
+const SSL_MODES: &[&str] = &["disable", "allow", "prefer", "require", "verify-ca", "verify-full"];
 const DB_TYPES: &[&str] = &["postgresql", "yugabytedb", "oracle", "mysql"];
 const LOG_LEVELS: &[&str] = &["trace", "debug", "info", "warn", "error"];
 pub const FLOWS: &[&str] = &["offline", "live", "live-fall-back", "live-fall-forward"];
@@ -79,14 +62,14 @@ pub(super) fn allowed(key: &str) -> Option<Allowed> {
             "db-type" => Allowed::OneOf(DB_TYPES),
             "db-port" => Allowed::Port,
             "ssl-mode" => Allowed::OneOf(SSL_MODES),
-            "db-host" | "db-name" | "db-schema" | "db-user" | "ssl-cert" | "ssl-key"
-            | "ssl-root-cert" | "ssl-crl" => Allowed::Text,
+            "db-host" | "db-name" | "db-schema" | "db-user" | "ssl-cert" | "ssl-key" | "ssl-root-cert" | "ssl-crl" => {
+                Allowed::Text
+            }
             _ => return None,
         },
-        (
-            Some("assess-migration"),
-            "assessment-control-plane" | "target-db-version" | "assessment-metadata-dir",
-        ) => Allowed::Text,
+        (Some("assess-migration"), "assessment-control-plane" | "target-db-version" | "assessment-metadata-dir") => {
+            Allowed::Text
+        }
         (Some("assess-migration"), "iops-capture-interval") => Allowed::Whole,
         (Some("start-migration"), "data-migration-flow") => Allowed::OneOf(FLOWS),
         _ => return None,

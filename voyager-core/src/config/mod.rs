@@ -102,8 +102,7 @@ impl Config {
     /// Parse config text; `path` is where it came from (for messages) and where it is saved.
     pub fn parse(text: &str, format: ConfigFormat, path: impl Into<PathBuf>) -> Result<Self> {
         let path = path.into();
-        let doc = Document::parse(text, format)
-            .map_err(|e| Error::config(format!("{}: {e}", path.display())))?;
+        let doc = Document::parse(text, format).map_err(|e| Error::config(format!("{}: {e}", path.display())))?;
         let config = Config { path, doc };
         config.check_all()?;
         Ok(config)

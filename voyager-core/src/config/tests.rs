@@ -61,8 +61,7 @@ fn yaml_round_trip_with_the_same_keys() {
     assert_eq!(back.format(), ConfigFormat::Yaml);
     assert_eq!(back.get("source.db-port"), Some(json!(5433)));
     assert_eq!(
-        back.get_str("assess-migration.assessment-control-plane")
-            .unwrap(),
+        back.get_str("assess-migration.assessment-control-plane").unwrap(),
         "postgresql://yugabyte:yb@cp:5433"
     );
     assert_eq!(
@@ -84,27 +83,11 @@ fn yaml_round_trip_with_the_same_keys() {
 #[test]
 fn wrong_types_name_file_key_and_what_is_allowed() {
     for (text, key, allowed) in [
-        (
-            "[source]\ndb-port = \"abc\"\n",
-            "source.db-port",
-            "integer port",
-        ),
-        (
-            "[source]\ndb-port = 70000\n",
-            "source.db-port",
-            "integer port",
-        ),
-        (
-            "[target]\nssl-mode = \"maybe\"\n",
-            "target.ssl-mode",
-            "verify-full",
-        ),
+        ("[source]\ndb-port = \"abc\"\n", "source.db-port", "integer port"),
+        ("[source]\ndb-port = 70000\n", "source.db-port", "integer port"),
+        ("[target]\nssl-mode = \"maybe\"\n", "target.ssl-mode", "verify-full"),
         ("log-level = 5\n", "log-level", "one of trace"),
-        (
-            "source = \"pg\"\n",
-            "'source' must be a section",
-            "a string",
-        ),
+        ("source = \"pg\"\n", "'source' must be a section", "a string"),
         (
             "[start-migration]\ndata-migration-flow = \"fast\"\n",
             "start-migration.data-migration-flow",
@@ -124,10 +107,7 @@ fn wrong_types_name_file_key_and_what_is_allowed() {
         c.set("source.ssl-mode", json!("nope")).unwrap_err().kind(),
         ErrorKind::Config
     );
-    assert_eq!(
-        c.set("a.b.c", json!(1)).unwrap_err().kind(),
-        ErrorKind::InvalidArgument
-    );
+    assert_eq!(c.set("a.b.c", json!(1)).unwrap_err().kind(), ErrorKind::InvalidArgument);
 }
 
 #[test]
@@ -141,20 +121,10 @@ fn passwords_are_refused_on_set_and_on_load() {
         );
     }
     assert!(!c.render().contains("Secr3t"));
-    let err = Config::parse(
-        "[source]\ndb-password = \"Secr3t\"\n",
-        ConfigFormat::Toml,
-        "c.toml",
-    )
-    .unwrap_err();
+    let err = Config::parse("[source]\ndb-password = \"Secr3t\"\n", ConfigFormat::Toml, "c.toml").unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Config);
     assert!(!err.message().contains("Secr3t"));
-    let err = Config::parse(
-        "source:\n  db-password: Secr3t\n",
-        ConfigFormat::Yaml,
-        "c.yaml",
-    )
-    .unwrap_err();
+    let err = Config::parse("source:\n  db-password: Secr3t\n", ConfigFormat::Yaml, "c.yaml").unwrap_err();
     assert!(err.message().contains("source.db-password"));
 }
 
@@ -189,11 +159,8 @@ fn unicode_and_quotes_survive() {
     for name in ["c.toml", "c.yaml"] {
         let path = dir.path().join(name);
         let mut c = Config::new(&path).unwrap();
-        c.set(
-            "source.db-name",
-            json!("Ünï \"quoted\" 'db' ; DROP TABLE x; --"),
-        )
-        .unwrap();
+        c.set("source.db-name", json!("Ünï \"quoted\" 'db' ; DROP TABLE x; --"))
+            .unwrap();
         c.save().unwrap();
         let back = Config::load(&path).unwrap();
         assert_eq!(
@@ -219,10 +186,7 @@ fn a_failed_save_leaves_the_old_file() {
     let err = c.save().unwrap_err();
     std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o700)).unwrap();
     assert_eq!(err.kind(), ErrorKind::Io);
-    assert_eq!(
-        std::fs::read_to_string(&path).unwrap(),
-        "log-level = \"info\"\n"
-    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "log-level = \"info\"\n");
 }
 
 #[test]

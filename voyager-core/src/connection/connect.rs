@@ -35,11 +35,7 @@ pub(super) async fn connect(conn: &ConnectionString, timeout: Duration) -> Resul
     }
 }
 
-async fn connect_with(
-    conn: &ConnectionString,
-    mode: PgSslMode,
-    timeout: Duration,
-) -> Result<Client> {
+async fn connect_with(conn: &ConnectionString, mode: PgSslMode, timeout: Duration) -> Result<Client> {
     let config = pg_config(conn, mode, timeout)?;
     let result = if mode == PgSslMode::Disable {
         config.connect(NoTls).await.map(|(client, connection)| {
@@ -56,9 +52,7 @@ async fn connect_with(
     result.map_err(|e| explain(conn, &e))
 }
 
-async fn drive<F: std::future::Future<Output = std::result::Result<(), tokio_postgres::Error>>>(
-    connection: F,
-) {
+async fn drive<F: std::future::Future<Output = std::result::Result<(), tokio_postgres::Error>>>(connection: F) {
     if let Err(e) = connection.await {
         tracing::debug!("connection closed: {}", redact(&e.to_string()));
     }
@@ -108,9 +102,9 @@ fn pg_config(conn: &ConnectionString, mode: PgSslMode, timeout: Duration) -> Res
     }
     if let Some(hostaddr) = conn.param("hostaddr") {
         for addr in hostaddr.split(',') {
-            let ip = addr.parse().map_err(|_| {
-                Error::invalid_argument(format!("hostaddr '{addr}' is not an IP address"))
-            })?;
+            let ip = addr
+                .parse()
+                .map_err(|_| Error::invalid_argument(format!("hostaddr '{addr}' is not an IP address")))?;
             config.hostaddr(ip);
         }
     }
@@ -146,8 +140,7 @@ fn explain(conn: &ConnectionString, err: &tokio_postgres::Error) -> Error {
     let what = if all.contains("password missing") {
         "the server asks for a password and none was given: give it at the prompt, with SOURCE_DB_PASSWORD / TARGET_DB_PASSWORD, PGPASSWORD or ~/.pgpass".to_string()
     } else if all.contains("connection refused") {
-        "connection refused (is the server running and listening on that host and port?)"
-            .to_string()
+        "connection refused (is the server running and listening on that host and port?)".to_string()
     } else if all.contains("timed out") || all.contains("timeout") {
         "timed out (is the host reachable?)".to_string()
     } else if all.contains("failed to lookup")

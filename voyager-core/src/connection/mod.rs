@@ -74,9 +74,7 @@ impl LibpqEnv {
     /// The variables of this process that libpq and libvoyager read.
     pub fn from_process() -> Self {
         let vars = std::env::vars()
-            .filter(|(k, _)| {
-                k.starts_with("PG") || k.ends_with("_DB_PASSWORD") || k == "HOME" || k == "USER"
-            })
+            .filter(|(k, _)| k.starts_with("PG") || k.ends_with("_DB_PASSWORD") || k == "HOME" || k == "USER")
             .collect();
         LibpqEnv { vars }
     }
@@ -88,10 +86,7 @@ impl LibpqEnv {
         self
     }
     pub fn var(&self, key: &str) -> Option<&str> {
-        self.vars
-            .get(key)
-            .map(String::as_str)
-            .filter(|v| !v.is_empty())
+        self.vars.get(key).map(String::as_str).filter(|v| !v.is_empty())
     }
 }
 
@@ -182,10 +177,7 @@ impl ConnectionString {
             self.hosts = host.split(',').map(str::to_string).collect();
         }
         if self.ports.is_empty() {
-            let port = env
-                .var("PGPORT")
-                .and_then(|p| p.parse().ok())
-                .unwrap_or(5432);
+            let port = env.var("PGPORT").and_then(|p| p.parse().ok()).unwrap_or(5432);
             self.ports = vec![port];
         }
         if self.user.is_none() {
@@ -238,20 +230,14 @@ impl ConnectionString {
     }
     /// The first host.
     pub fn host(&self) -> &str {
-        self.hosts
-            .first()
-            .map(String::as_str)
-            .unwrap_or("localhost")
+        self.hosts.first().map(String::as_str).unwrap_or("localhost")
     }
     /// The first port (5432 when none is set).
     pub fn port(&self) -> u16 {
         self.ports.first().copied().unwrap_or(5432)
     }
     pub fn dbname(&self) -> &str {
-        self.dbname
-            .as_deref()
-            .or(self.user.as_deref())
-            .unwrap_or("postgres")
+        self.dbname.as_deref().or(self.user.as_deref()).unwrap_or("postgres")
     }
     pub fn user(&self) -> &str {
         self.user.as_deref().unwrap_or("postgres")
@@ -286,13 +272,7 @@ impl ConnectionString {
 
     /// Where this connects, for messages: `host:port/db as user`.
     pub fn describe(&self) -> String {
-        format!(
-            "{}:{}/{} as {}",
-            self.host(),
-            self.port(),
-            self.dbname(),
-            self.user()
-        )
+        format!("{}:{}/{} as {}", self.host(), self.port(), self.dbname(), self.user())
     }
 
     /// What this connection string says, without the password.

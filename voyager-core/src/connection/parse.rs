@@ -37,9 +37,7 @@ fn decode(part: &str, what: &str) -> Result<String> {
     percent_decode_str(part)
         .decode_utf8()
         .map(|s| s.into_owned())
-        .map_err(|_| {
-            Error::invalid_argument(format!("the {what} is not valid percent-encoded UTF-8"))
-        })
+        .map_err(|_| Error::invalid_argument(format!("the {what} is not valid percent-encoded UTF-8")))
 }
 
 fn parse_uri(rest: &str) -> Result<ConnectionString> {
@@ -104,9 +102,7 @@ fn split_host_port(spec: &str) -> Result<(&str, Option<&str>)> {
         return match after {
             "" => Ok((host, None)),
             p if p.starts_with(':') => Ok((host, Some(&p[1..]))),
-            _ => Err(Error::invalid_argument(
-                "unexpected text after an IPv6 host's ']'",
-            )),
+            _ => Err(Error::invalid_argument("unexpected text after an IPv6 host's ']'")),
         };
     }
     Ok(match spec.rsplit_once(':') {
@@ -197,16 +193,26 @@ fn set(conn: &mut ConnectionString, key: &str, value: String) -> Result<()> {
     match key {
         "host" => conn.hosts = value.split(',').filter(|h| !h.is_empty()).map(str::to_string).collect(),
         "port" => {
-            conn.ports = value.split(',').filter(|p| !p.is_empty()).map(parse_port).collect::<Result<_>>()?;
+            conn.ports = value
+                .split(',')
+                .filter(|p| !p.is_empty())
+                .map(parse_port)
+                .collect::<Result<_>>()?;
         }
         "dbname" => conn.dbname = Some(value),
         "user" => conn.user = Some(value),
         "password" => conn.password = Some(value),
         "sslmode" => conn.sslmode = Some(value.parse()?),
-        "connect_timeout" | "keepalives" | "keepalives_idle" | "keepalives_interval" | "keepalives_count"
+        "connect_timeout"
+        | "keepalives"
+        | "keepalives_idle"
+        | "keepalives_interval"
+        | "keepalives_count"
         | "tcp_user_timeout" => {
             if value.parse::<u64>().is_err() {
-                return Err(Error::invalid_argument(format!("{key} '{value}' is not a whole number")));
+                return Err(Error::invalid_argument(format!(
+                    "{key} '{value}' is not a whole number"
+                )));
             }
             conn.params.push((key.into(), value));
         }
@@ -278,11 +284,7 @@ pub(super) fn to_uri(conn: &ConnectionString) -> String {
         .iter()
         .enumerate()
         .map(|(i, h)| {
-            let host = if h.contains(':') {
-                format!("[{h}]")
-            } else {
-                enc(h)
-            };
+            let host = if h.contains(':') { format!("[{h}]") } else { enc(h) };
             let port = conn.ports.get(i).or(if conn.ports.len() == 1 {
                 conn.ports.first()
             } else {
@@ -389,18 +391,12 @@ mod tests {
         let c = parse("postgresql://am%40kala:p%40ss:w@db.example.com:6432/my%20db?sslmode=verify-full&sslrootcert=/ca.pem&application_name=x").unwrap();
         assert_eq!(c.user(), "am@kala");
         assert_eq!(c.password.as_deref(), Some("p@ss:w"));
-        assert_eq!(
-            (c.host(), c.port(), c.dbname()),
-            ("db.example.com", 6432, "my db")
-        );
+        assert_eq!((c.host(), c.port(), c.dbname()), ("db.example.com", 6432, "my db"));
         assert_eq!(c.sslmode(), SslMode::VerifyFull);
         assert_eq!(c.sslrootcert(), Some("/ca.pem"));
         assert_eq!(c.param("application_name"), Some("x"));
         let shown = c.redacted();
-        assert!(
-            !shown.contains("p%40ss") && !shown.contains("p@ss"),
-            "{shown}"
-        );
+        assert!(!shown.contains("p%40ss") && !shown.contains("p@ss"), "{shown}");
         assert_eq!(parse(&shown).unwrap().dbname(), "my db");
     }
 
@@ -409,14 +405,15 @@ mod tests {
         let c = parse("postgres://u@[::1]:5433,h2:5434/db").unwrap();
         assert_eq!(c.hosts(), vec!["::1".to_string(), "h2".to_string()]);
         assert_eq!(c.ports, vec![5433, 5434]);
-        assert!(c
-            .redacted()
-            .starts_with("postgresql://u@[::1]:5433,h2:5434/db"));
+        assert!(c.redacted().starts_with("postgresql://u@[::1]:5433,h2:5434/db"));
     }
 
     #[test]
     fn key_values_with_quotes_and_unicode() {
-        let c = parse("host=localhost port = 5433 dbname='my \\'db\\' ünï' user=amakala password='a b\\'c' sslmode=require").unwrap();
+        let c = parse(
+            "host=localhost port = 5433 dbname='my \\'db\\' ünï' user=amakala password='a b\\'c' sslmode=require",
+        )
+        .unwrap();
         assert_eq!(c.dbname(), "my 'db' ünï");
         assert_eq!(c.password.as_deref(), Some("a b'c"));
         assert_eq!(c.sslmode(), SslMode::Require);
@@ -457,8 +454,7 @@ mod tests {
 
     #[test]
     fn redact_any_text() {
-        let text =
-            "failed: postgresql://u:Secr3t@h:5/db and host=h password=Secr3t2 x password = 'a b' y";
+        let text = "failed: postgresql://u:Secr3t@h:5/db and host=h password=Secr3t2 x password = 'a b' y";
         let r = redact(text);
         assert!(!r.contains("Secr3t") && !r.contains("a b'"), "{r}");
         assert!(r.contains("postgresql://u:********@h:5/db"), "{r}");

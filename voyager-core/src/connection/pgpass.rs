@@ -55,10 +55,7 @@ fn split(line: &str) -> Vec<String> {
     let mut chars = line.chars();
     while let Some(c) = chars.next() {
         match c {
-            '\\' => fields
-                .last_mut()
-                .unwrap_or(&mut String::new())
-                .extend(chars.next()),
+            '\\' => fields.last_mut().unwrap_or(&mut String::new()).extend(chars.next()),
             ':' if fields.len() < 5 => fields.push(String::new()),
             c => {
                 if let Some(f) = fields.last_mut() {
@@ -104,18 +101,11 @@ mod tests {
         let conn = ConnectionString::parse("postgresql://amakala@127.0.0.1/db1")
             .unwrap()
             .resolve(&env);
-        assert!(
-            !conn.has_password(),
-            "a world-readable password file is ignored"
-        );
+        assert!(!conn.has_password(), "a world-readable password file is ignored");
 
         let home = LibpqEnv::empty().with_var("HOME", dir.path().to_str().unwrap());
         std::fs::write(dir.path().join(".pgpass"), "*:*:*:*:fromhome\n").unwrap();
-        std::fs::set_permissions(
-            dir.path().join(".pgpass"),
-            std::fs::Permissions::from_mode(0o600),
-        )
-        .unwrap();
+        std::fs::set_permissions(dir.path().join(".pgpass"), std::fs::Permissions::from_mode(0o600)).unwrap();
         let conn = ConnectionString::parse("host=x dbname=y user=z")
             .unwrap()
             .resolve(&home);

@@ -9,9 +9,7 @@ use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, Server
 use rustls::client::WebPkiServerVerifier;
 use rustls::crypto::{verify_tls12_signature, verify_tls13_signature, CryptoProvider};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
-use rustls::{
-    CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme,
-};
+use rustls::{CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
 
 use super::{ConnectionString, SslMode};
 use crate::{Error, Result};
@@ -30,10 +28,12 @@ pub(super) fn client_config(conn: &ConnectionString) -> Result<ClientConfig> {
         }
         (SslMode::VerifyFull, Some(roots)) => webpki(roots, &provider)?,
         // libpq: require with a root certificate verifies like verify-ca.
-        (SslMode::VerifyCa | SslMode::Require, Some(roots)) => {
-            Arc::new(IgnoreHostName { inner: webpki(roots, &provider)? })
-        }
-        _ => Arc::new(NoVerification { provider: provider.clone() }),
+        (SslMode::VerifyCa | SslMode::Require, Some(roots)) => Arc::new(IgnoreHostName {
+            inner: webpki(roots, &provider)?,
+        }),
+        _ => Arc::new(NoVerification {
+            provider: provider.clone(),
+        }),
     };
     let builder = ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
@@ -44,23 +44,18 @@ pub(super) fn client_config(conn: &ConnectionString) -> Result<ClientConfig> {
         (Some(cert), Some(key)) => {
             let certs = read_certs(cert)?;
             let key = read_key(key)?;
-            builder.with_client_auth_cert(certs, key).map_err(|e| {
-                Error::invalid_argument(format!("client certificate {cert} cannot be used: {e}"))
-            })
+            builder
+                .with_client_auth_cert(certs, key)
+                .map_err(|e| Error::invalid_argument(format!("client certificate {cert} cannot be used: {e}")))
         }
         _ => Ok(builder.with_no_client_auth()),
     }
 }
 
-fn webpki(
-    roots: RootCertStore,
-    provider: &Arc<CryptoProvider>,
-) -> Result<Arc<dyn ServerCertVerifier>> {
+fn webpki(roots: RootCertStore, provider: &Arc<CryptoProvider>) -> Result<Arc<dyn ServerCertVerifier>> {
     let verifier = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
         .build()
-        .map_err(|e| {
-            Error::invalid_argument(format!("the root certificates cannot be used: {e}"))
-        })?;
+        .map_err(|e| Error::invalid_argument(format!("the root certificates cannot be used: {e}")))?;
     Ok(verifier)
 }
 
@@ -74,44 +69,33 @@ fn root_store(conn: &ConnectionString) -> Result<Option<RootCertStore>> {
             return Ok(Some(store));
         }
         Some(path) => PathBuf::from(path),
-        None => {
-            match std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".postgresql/root.crt")) {
-                Some(p) if p.is_file() => p,
-                _ => return Ok(None),
-            }
-        }
+        None => match std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".postgresql/root.crt")) {
+            Some(p) if p.is_file() => p,
+            _ => return Ok(None),
+        },
     };
     let mut store = RootCertStore::empty();
     for cert in read_certs(&path.display().to_string())? {
         store.add(cert).map_err(|e| {
-            Error::invalid_argument(format!(
-                "{} holds a certificate rustls cannot use: {e}",
-                path.display()
-            ))
+            Error::invalid_argument(format!("{} holds a certificate rustls cannot use: {e}", path.display()))
         })?;
     }
     Ok(Some(store))
 }
 
 fn read_certs(path: &str) -> Result<Vec<CertificateDer<'static>>> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| Error::io("read the certificate file", path.as_ref(), &e))?;
+    let bytes = std::fs::read(path).map_err(|e| Error::io("read the certificate file", path.as_ref(), &e))?;
     let certs: Vec<_> = rustls_pemfile::certs(&mut bytes.as_slice())
         .collect::<std::result::Result<_, _>>()
-        .map_err(|e| {
-            Error::invalid_argument(format!("{path} is not a PEM certificate file: {e}"))
-        })?;
+        .map_err(|e| Error::invalid_argument(format!("{path} is not a PEM certificate file: {e}")))?;
     if certs.is_empty() {
-        return Err(Error::invalid_argument(format!(
-            "{path} holds no PEM certificate"
-        )));
+        return Err(Error::invalid_argument(format!("{path} holds no PEM certificate")));
     }
     Ok(certs)
 }
 
 fn read_key(path: &str) -> Result<PrivateKeyDer<'static>> {
-    let bytes =
-        std::fs::read(path).map_err(|e| Error::io("read the key file", path.as_ref(), &e))?;
+    let bytes = std::fs::read(path).map_err(|e| Error::io("read the key file", path.as_ref(), &e))?;
     rustls_pemfile::private_key(&mut bytes.as_slice())
         .map_err(|e| Error::invalid_argument(format!("{path} is not a PEM key file: {e}")))?
         .ok_or_else(|| Error::invalid_argument(format!("{path} holds no private key")))
@@ -132,13 +116,10 @@ impl ServerCertVerifier for IgnoreHostName {
         ocsp_response: &[u8],
         now: UnixTime,
     ) -> std::result::Result<ServerCertVerified, rustls::Error> {
-        match self.inner.verify_server_cert(
-            end_entity,
-            intermediates,
-            server_name,
-            ocsp_response,
-            now,
-        ) {
+        match self
+            .inner
+            .verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
+        {
             Err(rustls::Error::InvalidCertificate(
                 CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
             )) => Ok(ServerCertVerified::assertion()),
@@ -189,12 +170,7 @@ impl ServerCertVerifier for NoVerification {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
+        verify_tls12_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
     }
     fn verify_tls13_signature(
         &self,
@@ -202,16 +178,9 @@ impl ServerCertVerifier for NoVerification {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
+        verify_tls13_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
     }
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.provider
-            .signature_verification_algorithms
-            .supported_schemes()
+        self.provider.signature_verification_algorithms.supported_schemes()
     }
 }

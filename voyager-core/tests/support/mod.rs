@@ -35,9 +35,7 @@ pub async fn source_admin() -> tokio_postgres::Client {
     let conn = ConnectionString::parse(&var("VOYAGER_SOURCE_ADMIN_URL"))
         .unwrap()
         .resolve(&LibpqEnv::empty());
-    conn.connect(TIMEOUT)
-        .await
-        .expect("the sandbox source server answers")
+    conn.connect(TIMEOUT).await.expect("the sandbox source server answers")
 }
 
 /// A port on which nothing listens.
@@ -97,9 +95,7 @@ impl TestDb {
             .batch_execute(&format!("CREATE DATABASE \"{name}\""))
             .await
             .unwrap();
-        let db = TestDb {
-            name: name.to_string(),
-        };
+        let db = TestDb { name: name.to_string() };
         if !setup.is_empty() {
             db.admin()
                 .await
@@ -121,18 +117,13 @@ impl TestDb {
         let conn = ConnectionString::parse(&self.admin_url())
             .unwrap()
             .resolve(&LibpqEnv::empty());
-        conn.connect(TIMEOUT)
-            .await
-            .expect("the test database answers")
+        conn.connect(TIMEOUT).await.expect("the test database answers")
     }
 
     pub async fn drop(self) {
         let admin = source_admin().await;
         let _ = admin
-            .batch_execute(&format!(
-                "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
-                self.name
-            ))
+            .batch_execute(&format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name))
             .await;
     }
 }

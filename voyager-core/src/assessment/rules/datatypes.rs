@@ -2,9 +2,7 @@
 //! btree-index columns of types YugabyteDB cannot index that way.
 
 use super::Catalog;
-use crate::assessment::issue::{
-    issue_kind, Category, Impact, Issue, IssueKind, FIXED_IN_2_25, NOT_FIXED,
-};
+use crate::assessment::issue::{issue_kind, Category, Impact, Issue, IssueKind, FIXED_IN_2_25, NOT_FIXED};
 
 macro_rules! unsupported_type {
     ($name:ident, $suffix:literal, $fixed:expr) => {
@@ -63,9 +61,15 @@ fn unsupported(type_name: &str) -> Option<IssueKind> {
 
 macro_rules! live_type {
     ($name:ident, $ty:literal) => {
-        issue_kind!($name, $ty, "Data type unsupported by live migration",
-            "Live migration cannot stream changes of columns of this data type; offline migration works.", Level1,
-            "unsupported-datatypes-by-voyager-during-live-migration", NOT_FIXED);
+        issue_kind!(
+            $name,
+            $ty,
+            "Data type unsupported by live migration",
+            "Live migration cannot stream changes of columns of this data type; offline migration works.",
+            Level1,
+            "unsupported-datatypes-by-voyager-during-live-migration",
+            NOT_FIXED
+        );
     };
 }
 live_type!(LIVE_POINT, "UNSUPPORTED_DATATYPE_LIVE_MIGRATION_POINT");
@@ -188,11 +192,7 @@ pub(super) fn find(c: &Catalog<'_>, out: &mut Vec<Issue>) {
         if rel.is_partition || !matches!(index.method.as_str(), "btree" | "hash") {
             continue;
         }
-        let on_key = c
-            .snap
-            .constraints
-            .iter()
-            .any(|k| k.index == Some(index.oid) && matches!(k.kind, 'p' | 'u'));
+        let on_key = c.key_indexes.contains(&index.oid);
         let mut seen = Vec::new();
         for &num in &index.key_columns {
             let Some(col) = c.column(index.rel, num) else {

@@ -33,7 +33,15 @@ issue_kind!(
     "create-or-alter-conversion-is-not-supported",
     NOT_FIXED
 );
-issue_kind!(EXCLUSION_CONSTRAINTS, "EXCLUSION_CONSTRAINTS", "Exclusion constraint", "Exclusion constraints are not supported by YugabyteDB; enforce the rule with a trigger or in the application.", Level1, "exclusion-constraints-is-not-supported", NOT_FIXED);
+issue_kind!(
+    EXCLUSION_CONSTRAINTS,
+    "EXCLUSION_CONSTRAINTS",
+    "Exclusion constraint",
+    "Exclusion constraints are not supported by YugabyteDB; enforce the rule with a trigger or in the application.",
+    Level1,
+    "exclusion-constraints-is-not-supported",
+    NOT_FIXED
+);
 issue_kind!(
     STORED_GENERATED_COLUMNS,
     "STORED_GENERATED_COLUMNS",
@@ -88,7 +96,15 @@ issue_kind!(
     "gin-indexes-on-multiple-columns-are-not-supported",
     NOT_FIXED
 );
-issue_kind!(STORAGE_PARAMETERS, "STORAGE_PARAMETERS", "Storage parameters", "Storage parameters (WITH (fillfactor = ...)) are ignored or refused by YugabyteDB; drop them from the DDL.", Level1, "storage-parameters-on-indexes-or-constraints-in-the-source-postgresql", NOT_FIXED);
+issue_kind!(
+    STORAGE_PARAMETERS,
+    "STORAGE_PARAMETERS",
+    "Storage parameters",
+    "Storage parameters (WITH (fillfactor = ...)) are ignored or refused by YugabyteDB; drop them from the DDL.",
+    Level1,
+    "storage-parameters-on-indexes-or-constraints-in-the-source-postgresql",
+    NOT_FIXED
+);
 issue_kind!(
     CONSTRAINT_TRIGGER,
     "CONSTRAINT_TRIGGER",
@@ -107,7 +123,15 @@ issue_kind!(
     "referencing-clause-for-triggers",
     NOT_FIXED
 );
-issue_kind!(BEFORE_ROW_TRIGGER_ON_PARTITIONED_TABLE, "BEFORE_ROW_TRIGGER_ON_PARTITIONED_TABLE", "BEFORE ROW trigger on a partitioned table", "BEFORE ROW triggers on partitioned tables are not in YugabyteDB before 2.25; create them on each partition.", Level1, "before-row-triggers-on-partitioned-tables", FIXED_IN_2_25);
+issue_kind!(
+    BEFORE_ROW_TRIGGER_ON_PARTITIONED_TABLE,
+    "BEFORE_ROW_TRIGGER_ON_PARTITIONED_TABLE",
+    "BEFORE ROW trigger on a partitioned table",
+    "BEFORE ROW triggers on partitioned tables are not in YugabyteDB before 2.25; create them on each partition.",
+    Level1,
+    "before-row-triggers-on-partitioned-tables",
+    FIXED_IN_2_25
+);
 issue_kind!(
     EXPRESSION_PARTITION_WITH_PK_UK,
     "EXPRESSION_PARTITION_WITH_PK_UK",
@@ -153,7 +177,15 @@ issue_kind!(
     "non-deterministic-collations",
     NOT_FIXED
 );
-issue_kind!(SQL_BODY_IN_FUNCTION, "SQL_BODY_IN_FUNCTION", "SQL-standard function body", "Function bodies written as BEGIN ATOMIC or RETURN (PostgreSQL 14) are not in YugabyteDB before 2.25.", Level1, "sql-body-in-function", FIXED_IN_2_25);
+issue_kind!(
+    SQL_BODY_IN_FUNCTION,
+    "SQL_BODY_IN_FUNCTION",
+    "SQL-standard function body",
+    "Function bodies written as BEGIN ATOMIC or RETURN (PostgreSQL 14) are not in YugabyteDB before 2.25.",
+    Level1,
+    "sql-body-in-function",
+    FIXED_IN_2_25
+);
 issue_kind!(
     UNIQUE_NULLS_NOT_DISTINCT,
     "UNIQUE_NULLS_NOT_DISTINCT",
@@ -199,8 +231,24 @@ issue_kind!(
     "alter-table-alter-column-set-attribute",
     NOT_FIXED
 );
-issue_kind!(DATABASE_OPTIONS_PG15, "DATABASE_OPTIONS_PG15", "ICU locale provider", "Databases created with the ICU locale provider (PostgreSQL 15 options) are not supported by YugabyteDB.", Level2, "database-options", NOT_FIXED);
-issue_kind!(DATABASE_OPTIONS_PG17, "DATABASE_OPTIONS_PG17", "Builtin locale provider", "Databases created with the builtin locale provider (PostgreSQL 17) are not supported by YugabyteDB.", Level2, "database-options", NOT_FIXED);
+issue_kind!(
+    DATABASE_OPTIONS_PG15,
+    "DATABASE_OPTIONS_PG15",
+    "ICU locale provider",
+    "Databases created with the ICU locale provider (PostgreSQL 15 options) are not supported by YugabyteDB.",
+    Level2,
+    "database-options",
+    NOT_FIXED
+);
+issue_kind!(
+    DATABASE_OPTIONS_PG17,
+    "DATABASE_OPTIONS_PG17",
+    "Builtin locale provider",
+    "Databases created with the builtin locale provider (PostgreSQL 17) are not supported by YugabyteDB.",
+    Level2,
+    "database-options",
+    NOT_FIXED
+);
 issue_kind!(
     POLICY_WITH_ROLES,
     "POLICY_WITH_ROLES",
@@ -210,8 +258,24 @@ issue_kind!(
     "policies-on-users-in-source-require-manual-user-creation",
     NOT_FIXED
 );
-issue_kind!(FOREIGN_TABLE, "FOREIGN_TABLE", "Foreign table", "The foreign server and user mapping of this foreign table must be created on YugabyteDB by hand.", Level1, "foreign-table-in-the-source-database-requires-server-and-user-mapping", NOT_FIXED);
-issue_kind!(ALTER_TABLE_ADD_PK_ON_PARTITIONED_TABLE, "ALTER_TABLE_ADD_PK_ON_PARTITIONED_TABLE", "Primary key on a partitioned table", "A primary key added to a partitioned table with ALTER TABLE is not supported; it must be in CREATE TABLE.", Level1, "adding-primary-key-to-a-partitioned-table-results-in-an-error", NOT_FIXED);
+issue_kind!(
+    FOREIGN_TABLE,
+    "FOREIGN_TABLE",
+    "Foreign table",
+    "The foreign server and user mapping of this foreign table must be created on YugabyteDB by hand.",
+    Level1,
+    "foreign-table-in-the-source-database-requires-server-and-user-mapping",
+    NOT_FIXED
+);
+issue_kind!(
+    ALTER_TABLE_ADD_PK_ON_PARTITIONED_TABLE,
+    "ALTER_TABLE_ADD_PK_ON_PARTITIONED_TABLE",
+    "Primary key on a partitioned table",
+    "A primary key added to a partitioned table with ALTER TABLE is not supported; it must be in CREATE TABLE.",
+    Level1,
+    "adding-primary-key-to-a-partitioned-table-results-in-an-error",
+    NOT_FIXED
+);
 
 /// Extensions YugabyteDB ships (its bundled PostgreSQL contrib modules and third-party ones).
 /// Any other extension in a source database is an UNSUPPORTED_EXTENSION.
@@ -286,10 +350,7 @@ fn tables(c: &Catalog<'_>, out: &mut Vec<Issue>) {
         match rel.kind {
             'r' | 'p' => {
                 if let Some(parent) = rel.parent.filter(|_| !rel.is_partition) {
-                    let sql = format!(
-                        "CREATE TABLE {name} (...) INHERITS ({})",
-                        c.relation_name(parent)
-                    );
+                    let sql = format!("CREATE TABLE {name} (...) INHERITS ({})", c.relation_name(parent));
                     out.push(INHERITANCE.issue(UnsupportedFeatures, "TABLE", name.clone(), sql));
                 }
                 if rel.unlogged {
@@ -297,17 +358,10 @@ fn tables(c: &Catalog<'_>, out: &mut Vec<Issue>) {
                 }
                 if !rel.options.is_empty() && !rel.is_partition {
                     let sql = format!("ALTER TABLE {name} SET ({})", rel.options.join(", "));
-                    out.push(STORAGE_PARAMETERS.issue(
-                        UnsupportedFeatures,
-                        "TABLE",
-                        name.clone(),
-                        sql,
-                    ));
+                    out.push(STORAGE_PARAMETERS.issue(UnsupportedFeatures, "TABLE", name.clone(), sql));
                 }
             }
-            'f' => {
-                out.push(FOREIGN_TABLE.issue(MigrationCaveats, "FOREIGN_TABLE", name.clone(), ""))
-            }
+            'f' => out.push(FOREIGN_TABLE.issue(MigrationCaveats, "FOREIGN_TABLE", name.clone(), "")),
             _ => {}
         }
     }
@@ -317,28 +371,13 @@ fn tables(c: &Catalog<'_>, out: &mut Vec<Issue>) {
         };
         let name = format!("{}.{}", rel.qualified(), col.name);
         if col.generated_stored {
-            out.push(STORED_GENERATED_COLUMNS.issue(
-                UnsupportedFeatures,
-                "TABLE",
-                rel.qualified(),
-                "",
-            ));
+            out.push(STORED_GENERATED_COLUMNS.issue(UnsupportedFeatures, "TABLE", rel.qualified(), ""));
         }
         if col.compression {
-            out.push(COMPRESSION_CLAUSE_IN_TABLE.issue(
-                UnsupportedFeatures,
-                "TABLE",
-                rel.qualified(),
-                "",
-            ));
+            out.push(COMPRESSION_CLAUSE_IN_TABLE.issue(UnsupportedFeatures, "TABLE", rel.qualified(), ""));
         }
         if col.has_options {
-            out.push(ALTER_TABLE_SET_COLUMN_ATTRIBUTE.issue(
-                UnsupportedFeatures,
-                "COLUMN",
-                name,
-                "",
-            ));
+            out.push(ALTER_TABLE_SET_COLUMN_ATTRIBUTE.issue(UnsupportedFeatures, "COLUMN", name, ""));
         }
     }
 }
@@ -357,20 +396,10 @@ fn constraints(c: &Catalog<'_>, out: &mut Vec<Issue>) {
             k.definition
         );
         if k.deferrable && matches!(k.kind, 'p' | 'u' | 'x') {
-            out.push(DEFERRABLE_CONSTRAINTS.issue(
-                UnsupportedFeatures,
-                "CONSTRAINT",
-                object.clone(),
-                sql.clone(),
-            ));
+            out.push(DEFERRABLE_CONSTRAINTS.issue(UnsupportedFeatures, "CONSTRAINT", object.clone(), sql.clone()));
         }
         if k.kind == 'x' {
-            out.push(EXCLUSION_CONSTRAINTS.issue(
-                UnsupportedFeatures,
-                "CONSTRAINT",
-                object.clone(),
-                sql.clone(),
-            ));
+            out.push(EXCLUSION_CONSTRAINTS.issue(UnsupportedFeatures, "CONSTRAINT", object.clone(), sql.clone()));
         }
         if k.kind == 'f'
             && c.relations
@@ -419,9 +448,7 @@ fn indexes(c: &Catalog<'_>, out: &mut Vec<Issue>) {
             "spgist" => Some(SPGIST_INDEX),
             _ => None,
         };
-        let mut add = |kind: IssueKind| {
-            out.push(kind.issue(UnsupportedFeatures, "INDEX", object.clone(), sql))
-        };
+        let mut add = |kind: IssueKind| out.push(kind.issue(UnsupportedFeatures, "INDEX", object.clone(), sql));
         if let Some(kind) = method_kind {
             add(kind);
         }
@@ -450,12 +477,7 @@ fn triggers_policies_rules(c: &Catalog<'_>, out: &mut Vec<Issue>) {
         };
         let object = format!("{}.{}", rel.qualified(), t.name);
         if t.constraint_trigger {
-            out.push(CONSTRAINT_TRIGGER.issue(
-                UnsupportedFeatures,
-                "TRIGGER",
-                object.clone(),
-                t.definition.clone(),
-            ));
+            out.push(CONSTRAINT_TRIGGER.issue(UnsupportedFeatures, "TRIGGER", object.clone(), t.definition.clone()));
         }
         if t.transition_tables {
             out.push(REFERENCING_CLAUSE_IN_TRIGGER.issue(
@@ -487,28 +509,14 @@ fn triggers_policies_rules(c: &Catalog<'_>, out: &mut Vec<Issue>) {
         }
     }
     for r in c.snap.rules.iter().filter(|r| r.disabled) {
-        let sql = format!(
-            "ALTER TABLE {} DISABLE RULE {}",
-            c.relation_name(r.rel),
-            r.name
-        );
-        out.push(ALTER_TABLE_DISABLE_RULE.issue(
-            UnsupportedFeatures,
-            "TABLE",
-            c.relation_name(r.rel),
-            sql,
-        ));
+        let sql = format!("ALTER TABLE {} DISABLE RULE {}", c.relation_name(r.rel), r.name);
+        out.push(ALTER_TABLE_DISABLE_RULE.issue(UnsupportedFeatures, "TABLE", c.relation_name(r.rel), sql));
     }
 }
 
 fn views_and_routines(c: &Catalog<'_>, out: &mut Vec<Issue>) {
     use Category::*;
-    for rel in c
-        .snap
-        .relations
-        .iter()
-        .filter(|r| matches!(r.kind, 'v' | 'm'))
-    {
+    for rel in c.snap.relations.iter().filter(|r| matches!(r.kind, 'v' | 'm')) {
         let name = rel.qualified();
         let object_type = if rel.kind == 'v' { "VIEW" } else { "MVIEW" };
         if rel
@@ -516,20 +524,10 @@ fn views_and_routines(c: &Catalog<'_>, out: &mut Vec<Issue>) {
             .iter()
             .any(|o| o == "security_invoker=true" || o == "security_invoker=on")
         {
-            out.push(SECURITY_INVOKER_VIEWS.issue(
-                UnsupportedFeatures,
-                object_type,
-                name.clone(),
-                "",
-            ));
+            out.push(SECURITY_INVOKER_VIEWS.issue(UnsupportedFeatures, object_type, name.clone(), ""));
         }
         if rel.options.iter().any(|o| o.starts_with("check_option=")) {
-            out.push(VIEW_WITH_CHECK_OPTION.issue(
-                UnsupportedFeatures,
-                object_type,
-                name.clone(),
-                "",
-            ));
+            out.push(VIEW_WITH_CHECK_OPTION.issue(UnsupportedFeatures, object_type, name.clone(), ""));
         }
         if let Some(def) = &rel.view_definition {
             let kind = if rel.kind == 'v' {
@@ -537,11 +535,7 @@ fn views_and_routines(c: &Catalog<'_>, out: &mut Vec<Issue>) {
             } else {
                 SqlOriginKind::MaterializedView
             };
-            let create = if rel.kind == 'v' {
-                "VIEW"
-            } else {
-                "MATERIALIZED VIEW"
-            };
+            let create = if rel.kind == 'v' { "VIEW" } else { "MATERIALIZED VIEW" };
             let sql = format!("CREATE {create} {name} AS {def}");
             out.extend(sql_issues(
                 &sql,
@@ -553,18 +547,9 @@ fn views_and_routines(c: &Catalog<'_>, out: &mut Vec<Issue>) {
         }
     }
     for r in &c.snap.routines {
-        let object_type = if r.is_procedure {
-            "PROCEDURE"
-        } else {
-            "FUNCTION"
-        };
+        let object_type = if r.is_procedure { "PROCEDURE" } else { "FUNCTION" };
         if r.sql_body {
-            out.push(SQL_BODY_IN_FUNCTION.issue(
-                UnsupportedFeatures,
-                object_type,
-                r.qualified(),
-                r.definition.clone(),
-            ));
+            out.push(SQL_BODY_IN_FUNCTION.issue(UnsupportedFeatures, object_type, r.qualified(), r.definition.clone()));
         }
         if !r.definition.is_empty() {
             let kind = if r.is_procedure {
@@ -609,30 +594,15 @@ fn database(c: &Catalog<'_>, out: &mut Vec<Issue>) {
     }
     for (name, deterministic) in &c.snap.collations {
         if !deterministic {
-            out.push(NON_DETERMINISTIC_COLLATION.issue(
-                UnsupportedFeatures,
-                "COLLATION",
-                name.clone(),
-                "",
-            ));
+            out.push(NON_DETERMINISTIC_COLLATION.issue(UnsupportedFeatures, "COLLATION", name.clone(), ""));
         }
     }
     for conv in &c.snap.conversions {
         out.push(CREATE_CONVERSION.issue(UnsupportedFeatures, "CONVERSION", conv.clone(), ""));
     }
     match c.snap.locale_provider {
-        'i' => out.push(DATABASE_OPTIONS_PG15.issue(
-            UnsupportedFeatures,
-            "DATABASE",
-            c.snap.database.clone(),
-            "",
-        )),
-        'b' => out.push(DATABASE_OPTIONS_PG17.issue(
-            UnsupportedFeatures,
-            "DATABASE",
-            c.snap.database.clone(),
-            "",
-        )),
+        'i' => out.push(DATABASE_OPTIONS_PG15.issue(UnsupportedFeatures, "DATABASE", c.snap.database.clone(), "")),
+        'b' => out.push(DATABASE_OPTIONS_PG17.issue(UnsupportedFeatures, "DATABASE", c.snap.database.clone(), "")),
         _ => {}
     }
 }

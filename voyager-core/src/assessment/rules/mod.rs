@@ -5,9 +5,9 @@ mod datatypes;
 mod features;
 mod performance;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use super::collect::{Column, Relation, SourceSnapshot};
+use super::collect::{Column, Constraint, Index, Relation, SourceSnapshot};
 use super::issue::Issue;
 
 /// Lookups the rules share.
@@ -15,6 +15,10 @@ pub(crate) struct Catalog<'a> {
     pub snap: &'a SourceSnapshot,
     pub relations: HashMap<i64, &'a Relation>,
     pub columns: HashMap<(i64, i16), &'a Column>,
+    pub indexes_by_rel: HashMap<i64, Vec<&'a Index>>,
+    pub constraints_by_rel: HashMap<i64, Vec<&'a Constraint>>,
+    /// Indexes that back a primary key or unique constraint.
+    pub key_indexes: HashSet<i64>,
 }
 
 impl<'a> Catalog<'a> {
@@ -23,6 +27,14 @@ impl<'a> Catalog<'a> {
             snap,
             relations: snap.relations.iter().map(|r| (r.oid, r)).collect(),
             columns: snap.columns.iter().map(|c| ((c.rel, c.num), c)).collect(),
+            indexes_by_rel: group(&snap.indexes, |i| i.rel),
+            constraints_by_rel: group(&snap.constraints, |k| k.rel),
+            key_indexes: snap
+                .constraints
+                .iter()
+                .filter(|k| matches!(k.kind, 'p' | 'u'))
+                .filter_map(|k| k.index)
+                .collect(),
         }
     }
 
@@ -31,6 +43,14 @@ impl<'a> Catalog<'a> {
             .get(&oid)
             .map(|r| r.qualified())
             .unwrap_or_else(|| format!("oid {oid}"))
+    }
+
+    pub fn indexes_of(&self, rel: i64) -> &[&'a Index] {
+        self.indexes_by_rel.get(&rel).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    pub fn constraints_of(&self, rel: i64) -> &[&'a Constraint] {
+        self.constraints_by_rel.get(&rel).map(Vec::as_slice).unwrap_or(&[])
     }
 
     pub fn column(&self, rel: i64, num: i16) -> Option<&'a Column> {
@@ -46,4 +66,12 @@ pub fn catalog_issues(snap: &SourceSnapshot) -> Vec<Issue> {
     features::find(&catalog, &mut issues);
     performance::find(&catalog, &mut issues);
     issues
+}
+
+fn group<T>(items: &[T], key: impl Fn(&T) -> i64) -> HashMap<i64, Vec<&T>> {
+    let mut map: HashMap<i64, Vec<&T>> = HashMap::new();
+    for item in items {
+        map.entry(key(item)).or_default().push(item);
+    }
+    map
 }

@@ -53,8 +53,24 @@ issue_kind!(
     "index-on-column-with-high-percentage-of-a-particular-value",
     NOT_FIXED
 );
-issue_kind!(FOREIGN_KEY_DATATYPE_MISMATCH, "FOREIGN_KEY_DATATYPE_MISMATCH", "Foreign key with mismatched types", "The foreign key's column and the referenced column have different types, which makes every check a conversion.", Level1, "foreign-key-datatype-mismatch", NOT_FIXED);
-issue_kind!(MISSING_FOREIGN_KEY_INDEX, "MISSING_FOREIGN_KEY_INDEX", "Foreign key without an index", "No index starts with the foreign key's columns: deletes and updates of the referenced rows scan the table.", Level1, "missing-foreign-key-index", NOT_FIXED);
+issue_kind!(
+    FOREIGN_KEY_DATATYPE_MISMATCH,
+    "FOREIGN_KEY_DATATYPE_MISMATCH",
+    "Foreign key with mismatched types",
+    "The foreign key's column and the referenced column have different types, which makes every check a conversion.",
+    Level1,
+    "foreign-key-datatype-mismatch",
+    NOT_FIXED
+);
+issue_kind!(
+    MISSING_FOREIGN_KEY_INDEX,
+    "MISSING_FOREIGN_KEY_INDEX",
+    "Foreign key without an index",
+    "No index starts with the foreign key's columns: deletes and updates of the referenced rows scan the table.",
+    Level1,
+    "missing-foreign-key-index",
+    NOT_FIXED
+);
 issue_kind!(MISSING_PRIMARY_KEY_WHEN_UNIQUE_NOT_NULL, "MISSING_PRIMARY_KEY_WHEN_UNIQUE_NOT_NULL", "No primary key, but a NOT NULL unique key", "The table has no primary key but a unique key on NOT NULL columns: make that the primary key, so YugabyteDB does not add a hidden one.", Level1, "missing-primary-key", NOT_FIXED);
 issue_kind!(
     REDUNDANT_INDEXES,
@@ -79,9 +95,7 @@ pub(super) fn find(c: &Catalog<'_>, out: &mut Vec<Issue>) {
             continue;
         };
         let object = format!("{}.{}", rel.schema, index.name);
-        let mut add = |kind: IssueKind| {
-            out.push(kind.issue(perf, "INDEX", object.clone(), index.definition.clone()))
-        };
+        let mut add = |kind: IssueKind| out.push(kind.issue(perf, "INDEX", object.clone(), index.definition.clone()));
         let Some(&first) = index.key_columns.first() else {
             continue;
         };
@@ -116,12 +130,12 @@ pub(super) fn find(c: &Catalog<'_>, out: &mut Vec<Issue>) {
             }
         }
     }
-    foreign_keys(c, &indexes, out);
+    foreign_keys(c, out);
     primary_keys(c, out);
     redundant(c, &indexes, out);
 }
 
-fn foreign_keys(c: &Catalog<'_>, indexes: &[&Index], out: &mut Vec<Issue>) {
+fn foreign_keys(c: &Catalog<'_>, out: &mut Vec<Issue>) {
     let perf = Category::PerformanceOptimizations;
     for k in c.snap.constraints.iter().filter(|k| k.kind == 'f') {
         let Some(rel) = c.relations.get(&k.rel).filter(|r| !r.is_partition) else {
@@ -142,15 +156,10 @@ fn foreign_keys(c: &Catalog<'_>, indexes: &[&Index], out: &mut Vec<Issue>) {
             }
         });
         if mismatch {
-            out.push(FOREIGN_KEY_DATATYPE_MISMATCH.issue(
-                perf,
-                "CONSTRAINT",
-                object.clone(),
-                sql.clone(),
-            ));
+            out.push(FOREIGN_KEY_DATATYPE_MISMATCH.issue(perf, "CONSTRAINT", object.clone(), sql.clone()));
         }
-        let covered = indexes.iter().any(|i| {
-            i.rel == k.rel && i.key_columns.len() >= k.columns.len() && {
+        let covered = c.indexes_of(k.rel).iter().any(|i| {
+            i.key_columns.len() >= k.columns.len() && {
                 let lead = &i.key_columns[..k.columns.len()];
                 k.columns.iter().all(|col| lead.contains(col))
             }
@@ -168,17 +177,13 @@ fn primary_keys(c: &Catalog<'_>, out: &mut Vec<Issue>) {
         .iter()
         .filter(|r| matches!(r.kind, 'r' | 'p') && !r.is_partition)
     {
-        let has_pk = c
-            .snap
-            .constraints
-            .iter()
-            .any(|k| k.rel == rel.oid && k.kind == 'p');
+        let constraints = c.constraints_of(rel.oid);
+        let has_pk = constraints.iter().any(|k| k.kind == 'p');
         if has_pk {
             continue;
         }
-        let unique_not_null = c.snap.constraints.iter().any(|k| {
-            k.rel == rel.oid
-                && k.kind == 'u'
+        let unique_not_null = constraints.iter().any(|k| {
+            k.kind == 'u'
                 && k.columns
                     .iter()
                     .all(|n| c.column(rel.oid, *n).is_some_and(|col| col.not_null))
@@ -199,9 +204,8 @@ fn redundant(c: &Catalog<'_>, indexes: &[&Index], out: &mut Vec<Issue>) {
         .iter()
         .filter(|i| i.method == "btree" && !i.unique && !i.has_expressions)
     {
-        let redundant = indexes.iter().any(|b| {
+        let redundant = c.indexes_of(a.rel).iter().any(|b| {
             b.oid != a.oid
-                && b.rel == a.rel
                 && b.method == "btree"
                 && !b.has_expressions
                 && b.key_columns.len() >= a.key_columns.len()
@@ -211,11 +215,7 @@ fn redundant(c: &Catalog<'_>, indexes: &[&Index], out: &mut Vec<Issue>) {
                 && (b.key_columns.len() > a.key_columns.len() || b.unique || b.name < a.name)
         });
         if redundant {
-            let schema = c
-                .relations
-                .get(&a.rel)
-                .map(|r| r.schema.clone())
-                .unwrap_or_default();
+            let schema = c.relations.get(&a.rel).map(|r| r.schema.clone()).unwrap_or_default();
             out.push(REDUNDANT_INDEXES.issue(
                 Category::PerformanceOptimizations,
                 "INDEX",

@@ -120,7 +120,15 @@ issue_kind!(
     "postgresql-12-and-later-features",
     FIXED_IN_2_25
 );
-issue_kind!(JSON_CONSTRUCTOR_FUNCTION, "JSON_CONSTRUCTOR_FUNCTION", "SQL/JSON constructors", "JSON_OBJECT, JSON_ARRAY, JSON_OBJECTAGG and JSON_ARRAYAGG (PostgreSQL 16) are not in YugabyteDB.", Level2, "postgresql-12-and-later-features", NOT_FIXED);
+issue_kind!(
+    JSON_CONSTRUCTOR_FUNCTION,
+    "JSON_CONSTRUCTOR_FUNCTION",
+    "SQL/JSON constructors",
+    "JSON_OBJECT, JSON_ARRAY, JSON_OBJECTAGG and JSON_ARRAYAGG (PostgreSQL 16) are not in YugabyteDB.",
+    Level2,
+    "postgresql-12-and-later-features",
+    NOT_FIXED
+);
 issue_kind!(
     JSON_QUERY_FUNCTION,
     "JSON_QUERY_FUNCTION",
@@ -139,7 +147,15 @@ issue_kind!(
     "postgresql-12-and-later-features",
     NOT_FIXED
 );
-issue_kind!(JSONB_SUBSCRIPTING, "JSONB_SUBSCRIPTING", "jsonb subscripting", "Subscripting a jsonb value with a key (data['key'], PostgreSQL 14) is not in YugabyteDB before 2.25.", Level2, "postgresql-12-and-later-features", FIXED_IN_2_25);
+issue_kind!(
+    JSONB_SUBSCRIPTING,
+    "JSONB_SUBSCRIPTING",
+    "jsonb subscripting",
+    "Subscripting a jsonb value with a key (data['key'], PostgreSQL 14) is not in YugabyteDB before 2.25.",
+    Level2,
+    "postgresql-12-and-later-features",
+    FIXED_IN_2_25
+);
 issue_kind!(
     LARGE_OBJECT_FUNCTIONS,
     "LARGE_OBJECT_FUNCTIONS",
@@ -307,11 +323,7 @@ const LARGE_OBJECT_FUNCTION_NAMES: &[&str] = &[
 /// The issues in one piece of SQL.
 pub fn sql_issues(sql: &str, origin: &SqlOrigin) -> Vec<Issue> {
     if sql.len() > MAX_SQL_LEN {
-        tracing::debug!(
-            "not parsing {} bytes of SQL from {}",
-            sql.len(),
-            origin.object_name
-        );
+        tracing::debug!("not parsing {} bytes of SQL from {}", sql.len(), origin.object_name);
         return Vec::new();
     }
     let mut found = Found::default();
@@ -419,12 +431,7 @@ fn collect_plpgsql_queries(value: &Value, out: &mut Vec<(String, i64)>) {
 fn collect_as_bodies(tree: &Value, out: &mut Vec<String>) {
     for_each_node(tree, &mut |name, node| {
         if name == "CreateFunctionStmt" {
-            for option in node
-                .get("options")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
+            for option in node.get("options").and_then(Value::as_array).into_iter().flatten() {
                 let def = option.pointer("/node/DefElem");
                 if def.and_then(|d| d.get("defname")).and_then(Value::as_str) == Some("as") {
                     let items = def
@@ -583,17 +590,12 @@ fn walk(tree: &Value, sql: &str, found: &mut Found) {
                 .and_then(Value::as_array)
                 .into_iter()
                 .flatten()
-                .any(|ind| {
-                    ind.pointer("/node/AIndices/uidx/node/AConst/val/Sval")
-                        .is_some()
-                });
+                .any(|ind| ind.pointer("/node/AIndices/uidx/node/AConst/val/Sval").is_some());
             if by_text_key {
                 found.add(JSONB_SUBSCRIPTING, sql);
             }
         }
-        "SelectStmt" if int(node, "limit_option") == LimitOption::WithTies as i64 => {
-            found.add(FETCH_WITH_TIES, sql)
-        }
+        "SelectStmt" if int(node, "limit_option") == LimitOption::WithTies as i64 => found.add(FETCH_WITH_TIES, sql),
         "CommonTableExpr" => {
             let m = int(node, "ctematerialized");
             if m == CteMaterialize::Always as i64 || m == CteMaterialize::Never as i64 {
@@ -605,10 +607,7 @@ fn walk(tree: &Value, sql: &str, found: &mut Found) {
         "AConst" => {
             if node.pointer("/val/Ival").is_some() {
                 let at = usize::try_from(int(node, "location")).unwrap_or(usize::MAX);
-                let text = sql
-                    .get(at..at.saturating_add(2))
-                    .unwrap_or("")
-                    .to_ascii_lowercase();
+                let text = sql.get(at..at.saturating_add(2)).unwrap_or("").to_ascii_lowercase();
                 if matches!(text.as_str(), "0x" | "0o" | "0b") {
                     found.add(NON_DECIMAL_INTEGER_LITERAL, sql);
                 }
@@ -620,11 +619,7 @@ fn walk(tree: &Value, sql: &str, found: &mut Found) {
             {
                 found.add(COPY_FROM_WHERE, sql);
             }
-            let options = node
-                .get("options")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten();
+            let options = node.get("options").and_then(Value::as_array).into_iter().flatten();
             if options
                 .filter_map(|o| o.pointer("/node/DefElem/defname").and_then(Value::as_str))
                 .any(|d| d == "on_error")

@@ -5,10 +5,7 @@ fn types(sql: &str, kind: SqlOriginKind) -> Vec<String> {
         kind,
         object_name: "s.o".into(),
     };
-    let mut t: Vec<String> = sql_issues(sql, &origin)
-        .into_iter()
-        .map(|i| i.issue_type)
-        .collect();
+    let mut t: Vec<String> = sql_issues(sql, &origin).into_iter().map(|i| i.issue_type).collect();
     t.sort();
     t
 }
@@ -20,21 +17,14 @@ fn q(sql: &str) -> Vec<String> {
 #[test]
 fn query_constructs_each_found() {
     assert_eq!(q("SELECT pg_advisory_lock(1)"), ["ADVISORY_LOCKS"]);
-    assert_eq!(
-        q("SELECT pg_catalog.pg_try_advisory_xact_lock($1)"),
-        ["ADVISORY_LOCKS"]
-    );
+    assert_eq!(q("SELECT pg_catalog.pg_try_advisory_xact_lock($1)"), ["ADVISORY_LOCKS"]);
     assert_eq!(
         q("SELECT ctid, xmin FROM t"),
         ["SYSTEM_COLUMN_CTID", "SYSTEM_COLUMN_XMIN"]
     );
     assert_eq!(
         q("SELECT t.xmax, t.cmin, cmax FROM t"),
-        [
-            "SYSTEM_COLUMN_CMAX",
-            "SYSTEM_COLUMN_CMIN",
-            "SYSTEM_COLUMN_XMAX"
-        ]
+        ["SYSTEM_COLUMN_CMAX", "SYSTEM_COLUMN_CMIN", "SYSTEM_COLUMN_XMAX"]
     );
     assert_eq!(q("SELECT xmlelement(name foo, 'x')"), ["XML_FUNCTIONS"]);
     assert_eq!(q("SELECT xpath('/a', doc) FROM d"), ["XML_FUNCTIONS"]);
@@ -43,26 +33,11 @@ fn query_constructs_each_found() {
         ["XML_FUNCTIONS"]
     );
     assert_eq!(q("SELECT regexp_count('aaa', 'a')"), ["REGEX_FUNCTIONS"]);
-    assert_eq!(
-        q("SELECT any_value(a) FROM t"),
-        ["ANY_VALUE_AGGREGATE_FUNCTION"]
-    );
-    assert_eq!(
-        q("SELECT range_agg(r) FROM t"),
-        ["RANGE_AGGREGATE_FUNCTION"]
-    );
-    assert_eq!(
-        q("SELECT JSON_OBJECT('a' VALUE 1)"),
-        ["JSON_CONSTRUCTOR_FUNCTION"]
-    );
-    assert_eq!(
-        q("SELECT JSON_ARRAYAGG(a) FROM t"),
-        ["JSON_CONSTRUCTOR_FUNCTION"]
-    );
-    assert_eq!(
-        q("SELECT JSON_VALUE(j, '$.a') FROM t"),
-        ["JSON_QUERY_FUNCTION"]
-    );
+    assert_eq!(q("SELECT any_value(a) FROM t"), ["ANY_VALUE_AGGREGATE_FUNCTION"]);
+    assert_eq!(q("SELECT range_agg(r) FROM t"), ["RANGE_AGGREGATE_FUNCTION"]);
+    assert_eq!(q("SELECT JSON_OBJECT('a' VALUE 1)"), ["JSON_CONSTRUCTOR_FUNCTION"]);
+    assert_eq!(q("SELECT JSON_ARRAYAGG(a) FROM t"), ["JSON_CONSTRUCTOR_FUNCTION"]);
+    assert_eq!(q("SELECT JSON_VALUE(j, '$.a') FROM t"), ["JSON_QUERY_FUNCTION"]);
     assert_eq!(
         q("SELECT * FROM JSON_TABLE(j, '$' COLUMNS (a int PATH '$.a')) jt"),
         ["JSON_QUERY_FUNCTION"]
@@ -89,10 +64,7 @@ fn query_constructs_each_found() {
     assert_eq!(q("LISTEN ch"), ["LISTEN_NOTIFY"]);
     assert_eq!(q("NOTIFY ch, 'x'"), ["LISTEN_NOTIFY"]);
     assert_eq!(q("SELECT pg_notify('ch', 'x')"), ["LISTEN_NOTIFY"]);
-    assert_eq!(
-        q("SELECT 0x1F, 0o17, 0b101"),
-        ["NON_DECIMAL_INTEGER_LITERAL"]
-    );
+    assert_eq!(q("SELECT 0x1F, 0o17, 0b101"), ["NON_DECIMAL_INTEGER_LITERAL"]);
     assert_eq!(q("COPY t FROM STDIN WHERE a > 1"), ["COPY_FROM_WHERE"]);
     assert_eq!(q("COPY t FROM STDIN (ON_ERROR ignore)"), ["COPY_ON_ERROR"]);
     assert_eq!(q("PREPARE TRANSACTION 'tx1'"), ["TWO_PHASE_COMMIT"]);
@@ -119,10 +91,7 @@ fn nothing_in_ordinary_sql() {
 
 #[test]
 fn nested_in_subqueries_and_ctes() {
-    assert_eq!(
-        q("SELECT * FROM (SELECT ctid FROM t) s"),
-        ["SYSTEM_COLUMN_CTID"]
-    );
+    assert_eq!(q("SELECT * FROM (SELECT ctid FROM t) s"), ["SYSTEM_COLUMN_CTID"]);
     assert_eq!(
         q("WITH c AS (SELECT pg_advisory_lock(1)) SELECT 1 WHERE EXISTS (SELECT * FROM c)"),
         ["ADVISORY_LOCKS"]
@@ -138,10 +107,7 @@ fn categories_and_objects_follow_the_origin() {
     let issues = sql_issues("SELECT xmin FROM t", &view);
     assert_eq!(issues[0].category, Category::UnsupportedFeatures);
     assert_eq!(
-        (
-            issues[0].object_type.as_str(),
-            issues[0].object_name.as_str()
-        ),
+        (issues[0].object_type.as_str(), issues[0].object_name.as_str()),
         ("VIEW", "s.v")
     );
     let query = SqlOrigin {
@@ -192,10 +158,7 @@ $function$"#;
     assert!(issues
         .iter()
         .all(|i| i.category == Category::UnsupportedPlpgsqlObjects && i.object_type == "FUNCTION"));
-    let lock = issues
-        .iter()
-        .find(|i| i.issue_type == "ADVISORY_LOCKS")
-        .unwrap();
+    let lock = issues.iter().find(|i| i.issue_type == "ADVISORY_LOCKS").unwrap();
     assert!(
         lock.sql_statement.contains("pg_advisory_xact_lock"),
         "{}",
@@ -205,17 +168,10 @@ $function$"#;
 
 #[test]
 fn sql_language_bodies() {
-    let quoted =
-        "CREATE FUNCTION s.g() RETURNS bigint LANGUAGE sql AS $$ SELECT lo_creat(-1)::bigint $$";
-    assert_eq!(
-        types(quoted, SqlOriginKind::Function),
-        ["LARGE_OBJECT_FUNCTIONS"]
-    );
+    let quoted = "CREATE FUNCTION s.g() RETURNS bigint LANGUAGE sql AS $$ SELECT lo_creat(-1)::bigint $$";
+    assert_eq!(types(quoted, SqlOriginKind::Function), ["LARGE_OBJECT_FUNCTIONS"]);
     let atomic = "CREATE FUNCTION s.h() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT xmin::text::int FROM t; END";
-    assert_eq!(
-        types(atomic, SqlOriginKind::Procedure),
-        ["SYSTEM_COLUMN_XMIN"]
-    );
+    assert_eq!(types(atomic, SqlOriginKind::Procedure), ["SYSTEM_COLUMN_XMIN"]);
 }
 
 #[test]
