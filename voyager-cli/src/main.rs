@@ -48,6 +48,10 @@ enum Command {
     /// effort; writes the report into the export dir.
     #[command(name = "assess-migration")]
     AssessMigration(commands::assess::AssessArgs),
+    /// The shared control plane: its status, the migrations it holds, and pushing an
+    /// assessment to it.
+    #[command(name = "control-plane")]
+    ControlPlane(commands::control_plane::ControlPlaneArgs),
 }
 
 fn main() -> ExitCode {
@@ -57,6 +61,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Init(args) => commands::init::run(args, &out),
         Command::AssessMigration(args) => commands::assess::run(args, &out),
+        Command::ControlPlane(args) => commands::control_plane::run(args, &out),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -16,3 +16,28 @@ pub fn assess(
 ) -> Result<crate::assess_migration::AssessResult> {
     block_on(crate::assess_migration::run(request, progress))?
 }
+
+/// The control plane's status. See [`crate::control_plane::status`].
+pub fn control_plane_status(control_plane: &str) -> Result<crate::control_plane::ControlPlaneStatus> {
+    block_on(crate::control_plane::status(control_plane))?
+}
+
+/// Every migration with its latest assessment. See [`crate::control_plane::list`].
+pub fn control_plane_list(
+    control_plane: &str,
+    filter: &crate::control_plane::ListFilter,
+) -> Result<Vec<crate::control_plane::MigrationSummary>> {
+    block_on(crate::control_plane::list(control_plane, filter))?
+}
+
+/// A migration's latest assessment and history. See [`crate::control_plane::show`].
+pub fn control_plane_show(control_plane: &str, uuid: &str) -> Result<crate::control_plane::MigrationDetails> {
+    block_on(crate::control_plane::show(control_plane, uuid))?
+}
+
+/// Store an export dir's report in the control plane. See [`crate::assess_migration::push`].
+pub fn control_plane_push(
+    request: crate::assess_migration::AssessRequest,
+) -> Result<crate::assess_migration::ControlPlaneWrite> {
+    block_on(crate::assess_migration::push(request))?
+}

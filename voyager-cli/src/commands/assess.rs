@@ -38,6 +38,10 @@ pub struct AssessArgs {
     /// The YugabyteDB version to assess for; issues fixed in it are left out.
     #[arg(long, value_name = "X.Y.Z.W")]
     target_db_version: Option<String>,
+
+    /// The control plane to store the assessment in [default: the config file's, else the local one].
+    #[arg(long, value_name = "CONN")]
+    assessment_control_plane: Option<String>,
 }
 
 pub fn run(args: AssessArgs, out: &Output) -> Result<()> {
@@ -48,6 +52,7 @@ pub fn run(args: AssessArgs, out: &Output) -> Result<()> {
         export_dir: args.export_dir,
         source_db_schema: args.source_db_schema,
         target_db_version: args.target_db_version,
+        assessment_control_plane: args.assessment_control_plane,
     };
     let bar = out.progress_bar("assessing");
     let progress = bar.clone().map(|bar| {
@@ -71,8 +76,17 @@ pub fn run(args: AssessArgs, out: &Output) -> Result<()> {
 }
 
 fn human(o: &AssessOutcome) -> String {
+    let stored = match &o.control_plane {
+        Some(w) if w.stored => format!("\nStored in the control plane {} (run {}).", w.control_plane, w.run.unwrap_or_default()),
+        Some(w) => format!(
+            "\nwarning: not stored in the control plane {}: {}\nThe report is safe in the export dir; store it later with `voyager control-plane push`.",
+            w.control_plane,
+            w.error.as_deref().unwrap_or("unknown error")
+        ),
+        None => String::new(),
+    };
     format!(
-        "{}\n\nMigration {}: report written to\n  {}\n  {}",
+        "{}\n\nMigration {}: report written to\n  {}\n  {}{stored}",
         o.summary.render_text(),
         o.migration_uuid,
         o.report.json.display(),

@@ -1,4 +1,5 @@
 //! One module per command.
 
 pub mod assess;
+pub mod control_plane;
 pub mod init;

@@ -176,6 +176,11 @@ pub struct SourceSnapshot {
     pub queries: usize,
 }
 
+/// Sizes come from the planner's page counts (pg_class.relpages, as of the last VACUUM or
+/// ANALYZE): reading every relation's file sizes would cost more than the rest of the
+/// assessment together on a large schema.
+const BLOCK: &str = "current_setting('block_size')::int8";
+
 /// Objects created by an extension are the extension's, not the user's.
 const NOT_FROM_EXTENSION: &str = "NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.classid = 'pg_class'::regclass AND d.deptype = 'e')";
 
@@ -258,6 +263,7 @@ pub async fn collect(client: &Client, schemas: Option<&[String]>) -> Result<Sour
         .map(constraint)
         .collect();
     snap.indexes = rows(indexes, "indexes", &mut snap.skipped)?.iter().map(index).collect();
+    render_index_definitions(&mut snap);
     snap.triggers = rows(triggers, "triggers", &mut snap.skipped)?
         .iter()
         .map(trigger)
@@ -385,8 +391,8 @@ fn relations_sql() -> String {
     format!(
         "SELECT c.oid::int8, n.nspname::text, c.relname::text, c.relkind::text, c.relpersistence::text, c.relispartition, \
                 i.inhparent::int8, greatest(c.reltuples, 0)::float8, \
-                CASE WHEN c.relkind IN ('r','p','m') THEN pg_total_relation_size(c.oid) ELSE 0 END::int8, \
-                CASE WHEN c.relkind IN ('r','m') THEN pg_relation_size(c.oid) ELSE 0 END::int8, \
+                (greatest(c.relpages, 0) + coalesce(toast.relpages, 0) + coalesce(ix.pages, 0))::int8 * {BLOCK}, \
+                greatest(c.relpages, 0)::int8 * {BLOCK}, \
                 coalesce(c.reloptions, '{{}}')::text[], pt.partstrat::text, coalesce(pt.partattrs::int2[], '{{}}'), \
                 pt.partexprs IS NOT NULL, \
                 CASE WHEN c.relkind IN ('v','m') THEN pg_get_viewdef(c.oid) END, \
@@ -394,6 +400,9 @@ fn relations_sql() -> String {
                 coalesce(s.n_tup_ins, 0) + coalesce(s.n_tup_upd, 0) + coalesce(s.n_tup_del, 0), c.relnatts::int8 \
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
          LEFT JOIN pg_inherits i ON i.inhrelid = c.oid AND i.inhseqno = 1 \
+         LEFT JOIN pg_class toast ON toast.oid = c.reltoastrelid \
+         LEFT JOIN (SELECT x.indrelid, sum(greatest(xc.relpages, 0)) AS pages FROM pg_index x \
+                    JOIN pg_class xc ON xc.oid = x.indexrelid GROUP BY x.indrelid) ix ON ix.indrelid = c.oid \
          LEFT JOIN pg_partitioned_table pt ON pt.partrelid = c.oid \
          LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid \
          WHERE n.nspname = ANY($1) AND c.relkind IN ('r','p','f','v','m','S') AND {NOT_FROM_EXTENSION} \
@@ -488,7 +497,10 @@ fn indexes_sql(v: i32) -> String {
     format!(
         "SELECT i.indexrelid::int8, i.indrelid::int8, ic.relname::text, am.amname::text, i.indisunique, i.indisprimary, \
                 i.indnkeyatts::int4, i.indkey::int2[], i.indoption::int2[], i.indexprs IS NOT NULL, i.indisclustered, \
-                {nnd}, ic.reloptions IS NOT NULL, pg_get_indexdef(i.indexrelid), pg_relation_size(i.indexrelid)::int8, \
+                {nnd}, ic.reloptions IS NOT NULL, \
+                CASE WHEN i.indexprs IS NOT NULL OR i.indpred IS NOT NULL OR ic.reloptions IS NOT NULL OR {nnd} \
+                          OR i.indnatts > i.indnkeyatts \
+                     THEN pg_get_indexdef(i.indexrelid) ELSE '' END, greatest(ic.relpages, 0)::int8 * {BLOCK}, \
                 coalesce(s.idx_scan, 0)::int8 \
          FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_am am ON am.oid = ic.relam \
          JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
@@ -592,4 +604,69 @@ const STATS_SQL: &str =
 
 fn first_char(s: String) -> char {
     s.chars().next().unwrap_or(' ')
+}
+
+/// `CREATE INDEX` statements for plain indexes, made from the catalog rows already read; the
+/// server deparses only indexes with expressions, predicates, options or INCLUDE columns
+/// (deparsing every index costs more than the rest of the assessment on a large schema).
+fn render_index_definitions(snap: &mut SourceSnapshot) {
+    let relations: HashMap<i64, (&str, &str)> = snap
+        .relations
+        .iter()
+        .map(|r| (r.oid, (r.schema.as_str(), r.name.as_str())))
+        .collect();
+    let columns: HashMap<(i64, i16), &str> = snap.columns.iter().map(|c| ((c.rel, c.num), c.name.as_str())).collect();
+    let mut rendered = Vec::new();
+    for (at, index) in snap.indexes.iter().enumerate() {
+        if !index.definition.is_empty() {
+            continue;
+        }
+        let Some((schema, table)) = relations.get(&index.rel) else {
+            continue;
+        };
+        let keys: Vec<String> = index
+            .key_columns
+            .iter()
+            .zip(index.options_desc.iter().chain(std::iter::repeat(&false)))
+            .map(|(num, desc)| {
+                let name = columns
+                    .get(&(index.rel, *num))
+                    .map(|n| quote_ident(n))
+                    .unwrap_or_else(|| format!("#{num}"));
+                if *desc {
+                    format!("{name} DESC")
+                } else {
+                    name
+                }
+            })
+            .collect();
+        rendered.push((
+            at,
+            format!(
+                "CREATE {}INDEX {} ON {}.{} USING {} ({})",
+                if index.unique { "UNIQUE " } else { "" },
+                quote_ident(&index.name),
+                quote_ident(schema),
+                quote_ident(table),
+                index.method,
+                keys.join(", ")
+            ),
+        ));
+    }
+    for (at, definition) in rendered {
+        snap.indexes[at].definition = definition;
+    }
+}
+
+/// An identifier as SQL shows it: bare when plain lower case, else double-quoted.
+fn quote_ident(name: &str) -> String {
+    let plain = name.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if plain {
+        name.to_string()
+    } else {
+        format!("\"{}\"", name.replace('"', "\"\""))
+    }
 }

@@ -258,7 +258,8 @@ fn table_index_stats(snap: &SourceSnapshot) -> Vec<TableIndexStat> {
             size_in_bytes: Some(r.total_bytes),
         })
         .collect();
-    let by_oid: std::collections::HashMap<i64, &collect::Relation> = snap.relations.iter().map(|r| (r.oid, r)).collect();
+    let by_oid: std::collections::HashMap<i64, &collect::Relation> =
+        snap.relations.iter().map(|r| (r.oid, r)).collect();
     stats.extend(snap.indexes.iter().map(|i| {
         let table = by_oid.get(&i.rel).copied();
         TableIndexStat {

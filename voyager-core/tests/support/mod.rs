@@ -127,3 +127,50 @@ impl TestDb {
             .await;
     }
 }
+
+/// A database of its own on the control-plane server, for one test.
+pub async fn fresh_control_plane(name: &str) -> String {
+    let base = cp_url();
+    let admin = ConnectionString::parse(&base)
+        .unwrap()
+        .resolve(&LibpqEnv::empty())
+        .connect(TIMEOUT)
+        .await
+        .unwrap();
+    admin
+        .batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+        .await
+        .unwrap();
+    admin
+        .batch_execute(&format!("CREATE DATABASE \"{name}\""))
+        .await
+        .unwrap();
+    format!("{}/{name}", &base[..base.rfind('/').unwrap()])
+}
+
+pub async fn plain_client(url: &str) -> tokio_postgres::Client {
+    ConnectionString::parse(url)
+        .unwrap()
+        .resolve(&LibpqEnv::empty())
+        .connect(TIMEOUT)
+        .await
+        .unwrap()
+}
+
+/// A small but real-shaped report (the keys the control plane reads).
+pub fn sample_report(db: &str, complexity: &str, level3: usize) -> serde_json::Value {
+    let issues: Vec<serde_json::Value> = (0..level3)
+        .map(|i| {
+            serde_json::json!({"Category": "unsupported_datatypes", "Type": "UNSUPPORTED_DATATYPE_XML",
+            "Name": "xml", "Impact": "LEVEL_3", "ObjectType": "COLUMN", "ObjectName": format!("public.t.c{i}")})
+        })
+        .collect();
+    serde_json::json!({
+        "VoyagerVersion": "0.1.0", "TargetDBVersion": "2025.1.0.0", "MigrationComplexity": complexity,
+        "MigrationComplexityExplanation": "test", "SchemaSummary": {"DbName": db, "SchemaNames": ["public"], "DbVersion": "15.18"},
+        "Sizing": {"SizingRecommendation": {"ColocatedTables": ["public.t"], "ShardedTables": [], "NumNodes": 3.0}, "FailureReasoning": ""},
+        "AssessmentIssues": issues, "TableIndexStats": [], "Notes": ["n"],
+        "LibvoyagerSummary": {"EffortHours": 8.0 * level3 as f64, "SourceSizeDetails": {"TotalDBSize": 1000, "TotalTableRowCount": 5},
+            "TargetRecommendations": {"TotalColocatedSize": 1000, "TotalShardedSize": 0}}
+    })
+}
