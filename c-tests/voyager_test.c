@@ -222,6 +222,42 @@ static void test_assess(const char *dir) {
     CHECK(voyager_assess(NULL, NULL, NULL, &out) == VOYAGER_INVALID_ARGUMENT, "assess NULL");
 }
 
+static void test_control_plane(const char *dir) {
+    const char *cp = env_or_die("VOYAGER_CP_URL");
+    const char *source = env_or_die("VOYAGER_SOURCE_URL");
+    char request[8192], *out = NULL;
+    snprintf(request, sizeof request, "{\"source\":\"%s\",\"export_dir\":\"%s/cp-e\",\"assessment_control_plane\":\"%s\"}", source, dir, cp);
+    CHECK(voyager_assess(request, NULL, NULL, &out) == VOYAGER_OK && contains(out, "\"stored\":true"), "assess into the control plane");
+    char uuid[37] = {0};
+    const char *at = out ? strstr(out, "\"migration_uuid\":\"") : NULL;
+    if (at) memcpy(uuid, at + 18, 36);
+    voyager_string_free(out);
+
+    out = NULL;
+    CHECK(voyager_control_plane_status(cp, &out) == VOYAGER_OK && contains(out, "\"writable\":true") && !contains(out, ":yugabyte@"), "status");
+    voyager_string_free(out);
+    out = NULL;
+    CHECK(voyager_control_plane_list(cp, "{\"database\":\"db1\",\"sort\":\"issues\",\"descending\":true}", &out) == VOYAGER_OK && contains(out, uuid), "list with a filter");
+    voyager_string_free(out);
+    out = NULL;
+    CHECK(voyager_control_plane_list(cp, NULL, &out) == VOYAGER_OK && contains(out, "["), "list without a filter");
+    voyager_string_free(out);
+    out = NULL;
+    CHECK(voyager_control_plane_show(cp, uuid, &out) == VOYAGER_OK && contains(out, "\"origin\":\"libvoyager\"") && contains(out, "\"history\""), "show");
+    voyager_string_free(out);
+    out = NULL;
+    CHECK(voyager_control_plane_push(request, &out) == VOYAGER_OK && contains(out, "\"stored\":true"), "push again is fine");
+    voyager_string_free(out);
+    out = (char *)0x1;
+    CHECK(voyager_control_plane_show(cp, "00000000-0000-0000-0000-000000000000", &out) == VOYAGER_NOT_FOUND && out == (char *)0x1, "unknown uuid");
+    CHECK(voyager_control_plane_show(cp, "'; DROP TABLE x; --", &out) == VOYAGER_INVALID_ARGUMENT, "malformed uuid");
+    CHECK(voyager_control_plane_list(cp, "{\"sort\":\"nope\"}", &out) == VOYAGER_INVALID_ARGUMENT, "bad filter");
+    char closed[256];
+    snprintf(closed, sizeof closed, "postgresql://yugabyte:Secr3t-cp@127.0.0.1:1/yugabyte?connect_timeout=2");
+    CHECK(voyager_control_plane_status(closed, &out) == VOYAGER_CONTROL_PLANE && !contains(voyager_last_error_message(), "Secr3t-cp"), "unreachable control plane");
+    CHECK(voyager_control_plane_status(NULL, &out) == VOYAGER_INVALID_ARGUMENT, "NULL control plane");
+}
+
 int main(void) {
     char dir[] = "/tmp/voyager-c-test.XXXXXX";
     if (!mkdtemp(dir)) { perror("mkdtemp"); return 2; }
@@ -230,6 +266,7 @@ int main(void) {
     test_config(dir);
     test_init(dir);
     test_assess(dir);
+    test_control_plane(dir);
     char cmd[256];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);

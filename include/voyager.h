@@ -148,6 +148,48 @@ voyager_status voyager_config_save(const voyager_config *config);
 void voyager_config_free(voyager_config *config);
 
 /*
+ The control plane's status as JSON {control_plane, server_version, schema_version,
+ client_schema_version, writable, migrations, assessments}. Free `*json_out` with
+ `voyager_string_free`.
+
+ # Safety
+ `control_plane` must be NULL or a NUL-terminated connection string; `json_out` NULL or valid.
+ */
+voyager_status voyager_control_plane_status(const char *control_plane, char **json_out);
+
+/*
+ Every migration with its latest assessment, as a JSON array. `filter_json` (may be NULL for
+ none) is an object with any of complexity, status, host, database, sort (name, complexity,
+ size, effort, issues, assessed_at), descending, limit, offset.
+
+ # Safety
+ `control_plane` and `filter_json` must be NULL or NUL-terminated; `json_out` NULL or valid.
+ */
+voyager_status voyager_control_plane_list(const char *control_plane,
+                                          const char *filter_json,
+                                          char **json_out);
+
+/*
+ A migration's latest assessment and run history as JSON {latest: {migration_uuid, source,
+ report, summary, origin}, history: [...]}; `VOYAGER_NOT_FOUND` for an unknown UUID.
+
+ # Safety
+ `control_plane` and `migration_uuid` must be NULL or NUL-terminated; `json_out` NULL or valid.
+ */
+voyager_status voyager_control_plane_show(const char *control_plane,
+                                          const char *migration_uuid,
+                                          char **json_out);
+
+/*
+ Store the report already in an export dir in the control plane. `request_json` is as for
+ `voyager_assess` (config_file, or source with export_dir, and assessment_control_plane).
+
+ # Safety
+ `request_json` must be NULL or NUL-terminated; `json_out` NULL or valid.
+ */
+voyager_status voyager_control_plane_push(const char *request_json, char **json_out);
+
+/*
  Parse a libpq connection string (URI or key=value; nothing is looked up in the environment).
 
  On success `*json_out` is a JSON object {host, hosts, port, dbname, user, sslmode,

@@ -13,12 +13,14 @@
 mod boundary;
 mod config;
 mod connection;
+mod control_plane;
 mod journeys;
 mod progress;
 mod status;
 
 pub use config::*;
 pub use connection::*;
+pub use control_plane::*;
 pub use journeys::*;
 pub use progress::voyager_progress_fn;
 pub use status::*;

@@ -157,6 +157,40 @@ fn assess_async<'py>(py: Python<'py>, request_json: &str, progress: Option<Py<Py
     })
 }
 
+/// The control plane's status, as JSON.
+#[pyfunction]
+fn control_plane_status(py: Python<'_>, control_plane: &str) -> PyResult<String> {
+    let status = blocking(py, || voyager_core::blocking::control_plane_status(control_plane))?;
+    to_json(&status)
+}
+
+/// Every migration with its latest assessment (filter: JSON of ListFilter), as JSON.
+#[pyfunction]
+fn control_plane_list(py: Python<'_>, control_plane: &str, filter_json: &str) -> PyResult<String> {
+    let filter = from_json(filter_json, "list filter")?;
+    let rows = blocking(py, || {
+        voyager_core::blocking::control_plane_list(control_plane, &filter)
+    })?;
+    to_json(&rows)
+}
+
+/// A migration's latest assessment and history, as JSON.
+#[pyfunction]
+fn control_plane_show(py: Python<'_>, control_plane: &str, migration_uuid: &str) -> PyResult<String> {
+    let details = blocking(py, || {
+        voyager_core::blocking::control_plane_show(control_plane, migration_uuid)
+    })?;
+    to_json(&details)
+}
+
+/// Store an export dir's report in the control plane (JSON of AssessRequest), as JSON.
+#[pyfunction]
+fn control_plane_push(py: Python<'_>, request_json: &str) -> PyResult<String> {
+    let request = from_json(request_json, "push request")?;
+    let written = blocking(py, || voyager_core::blocking::control_plane_push(request))?;
+    to_json(&written)
+}
+
 /// Parse a connection string; returns its ConnectionInfo (never the password) as JSON.
 #[pyfunction]
 fn parse_connection_string(text: &str) -> PyResult<String> {
@@ -257,6 +291,10 @@ fn _voyager(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(init_async, m)?)?;
     m.add_function(wrap_pyfunction!(assess, m)?)?;
     m.add_function(wrap_pyfunction!(assess_async, m)?)?;
+    m.add_function(wrap_pyfunction!(control_plane_status, m)?)?;
+    m.add_function(wrap_pyfunction!(control_plane_list, m)?)?;
+    m.add_function(wrap_pyfunction!(control_plane_show, m)?)?;
+    m.add_function(wrap_pyfunction!(control_plane_push, m)?)?;
     m.add_function(wrap_pyfunction!(parse_connection_string, m)?)?;
     m.add_function(wrap_pyfunction!(redact, m)?)?;
     Ok(())

@@ -190,7 +190,7 @@ pub async fn collect(client: &Client, schemas: Option<&[String]>) -> Result<Sour
     let info = client
         .query_one(
             "SELECT current_database()::text, current_setting('server_version'), current_setting('server_version_num')::int, \
-             pg_database_size(current_database())::int8, \
+             (SELECT sum(greatest(relpages, 0))::int8 FROM pg_class) * current_setting('block_size')::int8, \
              (SELECT extract(epoch FROM now() - coalesce(stats_reset, pg_postmaster_start_time()))::float8 \
                 FROM pg_stat_database WHERE datname = current_database()), \
              ARRAY(SELECT nspname::text FROM pg_namespace WHERE nspname !~ '^pg_' AND nspname <> 'information_schema' \
@@ -264,6 +264,8 @@ pub async fn collect(client: &Client, schemas: Option<&[String]>) -> Result<Sour
         .collect();
     snap.indexes = rows(indexes, "indexes", &mut snap.skipped)?.iter().map(index).collect();
     render_index_definitions(&mut snap);
+    add_index_scans(&mut snap);
+    render_constraint_definitions(&mut snap);
     snap.triggers = rows(triggers, "triggers", &mut snap.skipped)?
         .iter()
         .map(trigger)
@@ -396,15 +398,15 @@ fn relations_sql() -> String {
                 coalesce(c.reloptions, '{{}}')::text[], pt.partstrat::text, coalesce(pt.partattrs::int2[], '{{}}'), \
                 pt.partexprs IS NOT NULL, \
                 CASE WHEN c.relkind IN ('v','m') THEN pg_get_viewdef(c.oid) END, \
-                coalesce(s.seq_scan, 0) + coalesce(s.idx_scan, 0), \
-                coalesce(s.n_tup_ins, 0) + coalesce(s.n_tup_upd, 0) + coalesce(s.n_tup_del, 0), c.relnatts::int8 \
+                pg_stat_get_numscans(c.oid)::int8, \
+                (pg_stat_get_tuples_inserted(c.oid) + pg_stat_get_tuples_updated(c.oid) + pg_stat_get_tuples_deleted(c.oid))::int8, \
+                c.relnatts::int8 \
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
          LEFT JOIN pg_inherits i ON i.inhrelid = c.oid AND i.inhseqno = 1 \
          LEFT JOIN pg_class toast ON toast.oid = c.reltoastrelid \
          LEFT JOIN (SELECT x.indrelid, sum(greatest(xc.relpages, 0)) AS pages FROM pg_index x \
                     JOIN pg_class xc ON xc.oid = x.indexrelid GROUP BY x.indrelid) ix ON ix.indrelid = c.oid \
          LEFT JOIN pg_partitioned_table pt ON pt.partrelid = c.oid \
-         LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid \
          WHERE n.nspname = ANY($1) AND c.relkind IN ('r','p','f','v','m','S') AND {NOT_FROM_EXTENSION} \
          ORDER BY n.nspname, c.relname"
     )
@@ -448,8 +450,8 @@ fn columns_sql(v: i32) -> String {
          JOIN pg_type et ON et.oid = CASE WHEN t.typcategory = 'A' AND t.typelem <> 0 THEN t.typelem ELSE t.oid END \
          JOIN pg_type bt ON bt.oid = CASE WHEN et.typtype = 'd' THEN et.typbasetype ELSE et.oid END \
          JOIN pg_namespace bn ON bn.oid = bt.typnamespace \
-         LEFT JOIN pg_depend dep ON dep.classid = 'pg_type'::regclass AND dep.objid = bt.oid AND dep.deptype = 'e' \
-         LEFT JOIN pg_extension ext ON ext.oid = dep.refobjid \
+         LEFT JOIN (SELECT d.objid, e.extname FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid \
+                    WHERE d.classid = 'pg_type'::regclass AND d.deptype = 'e') ext ON ext.objid = bt.oid \
          WHERE n.nspname = ANY($1) AND c.relkind IN ('r','p','f','v','m') AND a.attnum > 0 AND NOT a.attisdropped \
            AND {NOT_FROM_EXTENSION}"
     )
@@ -474,7 +476,8 @@ fn column(r: &Row) -> Column {
 
 const CONSTRAINTS_SQL: &str = "SELECT con.conrelid::int8, con.conname::text, con.contype::text, con.condeferrable, \
         coalesce(con.conkey, '{}'), nullif(con.confrelid, 0)::int8, coalesce(con.confkey, '{}'), \
-        pg_get_constraintdef(con.oid), nullif(con.conindid, 0)::int8 \
+        CASE WHEN con.contype IN ('c', 'x') OR con.condeferrable OR con.confkey IS NULL AND con.contype = 'f' \
+             THEN pg_get_constraintdef(con.oid) ELSE '' END, nullif(con.conindid, 0)::int8 \
      FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
      WHERE n.nspname = ANY($1) AND con.conrelid <> 0";
 
@@ -501,10 +504,9 @@ fn indexes_sql(v: i32) -> String {
                 CASE WHEN i.indexprs IS NOT NULL OR i.indpred IS NOT NULL OR ic.reloptions IS NOT NULL OR {nnd} \
                           OR i.indnatts > i.indnkeyatts \
                      THEN pg_get_indexdef(i.indexrelid) ELSE '' END, greatest(ic.relpages, 0)::int8 * {BLOCK}, \
-                coalesce(s.idx_scan, 0)::int8 \
+                pg_stat_get_numscans(i.indexrelid)::int8 \
          FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_am am ON am.oid = ic.relam \
          JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
-         LEFT JOIN pg_stat_user_indexes s ON s.indexrelid = i.indexrelid \
          WHERE n.nspname = ANY($1) AND {NOT_FROM_EXTENSION}"
     )
 }
@@ -668,5 +670,65 @@ fn quote_ident(name: &str) -> String {
         name.to_string()
     } else {
         format!("\"{}\"", name.replace('"', "\"\""))
+    }
+}
+
+/// A table's reads: its sequential scans (read with the table) plus its indexes' scans.
+fn add_index_scans(snap: &mut SourceSnapshot) {
+    let mut scans: HashMap<i64, i64> = HashMap::new();
+    for index in &snap.indexes {
+        *scans.entry(index.rel).or_default() += index.scans;
+    }
+    for rel in &mut snap.relations {
+        rel.reads += scans.get(&rel.oid).copied().unwrap_or(0);
+    }
+}
+
+/// Primary, unique and foreign key definitions made from the catalog rows already read; the
+/// server deparses only the others (checks, exclusions, deferrable ones).
+fn render_constraint_definitions(snap: &mut SourceSnapshot) {
+    let relations: HashMap<i64, (&str, &str)> = snap
+        .relations
+        .iter()
+        .map(|r| (r.oid, (r.schema.as_str(), r.name.as_str())))
+        .collect();
+    let columns: HashMap<(i64, i16), &str> = snap.columns.iter().map(|c| ((c.rel, c.num), c.name.as_str())).collect();
+    let names = |rel: i64, nums: &[i16]| -> String {
+        nums.iter()
+            .map(|n| {
+                columns
+                    .get(&(rel, *n))
+                    .map(|c| quote_ident(c))
+                    .unwrap_or_else(|| format!("#{n}"))
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut rendered = Vec::new();
+    for (at, k) in snap.constraints.iter().enumerate() {
+        if !k.definition.is_empty() {
+            continue;
+        }
+        let definition = match k.kind {
+            'p' => format!("PRIMARY KEY ({})", names(k.rel, &k.columns)),
+            'u' => format!("UNIQUE ({})", names(k.rel, &k.columns)),
+            'f' => {
+                let target = k.referenced_rel.unwrap_or(0);
+                let table = relations
+                    .get(&target)
+                    .map(|(s, t)| format!("{}.{}", quote_ident(s), quote_ident(t)))
+                    .unwrap_or_else(|| format!("oid {target}"));
+                format!(
+                    "FOREIGN KEY ({}) REFERENCES {table}({})",
+                    names(k.rel, &k.columns),
+                    names(target, &k.referenced_columns)
+                )
+            }
+            _ => continue,
+        };
+        rendered.push((at, definition));
+    }
+    for (at, definition) in rendered {
+        snap.constraints[at].definition = definition;
     }
 }

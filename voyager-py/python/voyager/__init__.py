@@ -37,6 +37,11 @@ __all__ = [
     "ConnectionFailedError",
     "ConnectionInfo",
     "ControlPlaneError",
+    "MigrationRow",
+    "control_plane_list",
+    "control_plane_push",
+    "control_plane_show",
+    "control_plane_status",
     "InitOutcome",
     "InternalError",
     "InvalidArgumentError",
@@ -197,6 +202,7 @@ class AssessResult:
     summary: AssessSummary
     duration_ms: int
     report: Dict[str, Any]
+    control_plane: Optional[Dict[str, Any]] = None
 
     @classmethod
     def from_dict(cls, d: Dict[str, Any]) -> "AssessResult":
@@ -210,6 +216,7 @@ class AssessResult:
             summary=AssessSummary(**o["summary"]),
             duration_ms=o["duration_ms"],
             report=d["report"],
+            control_plane=o.get("control_plane"),
         )
 
     @property
@@ -233,6 +240,7 @@ def assess(
     export_dir: Optional[str] = None,
     source_db_schema: Optional[str] = None,
     target_db_version: Optional[str] = None,
+    assessment_control_plane: Optional[str] = None,
     progress: Optional[Callable[[AssessProgress], object]] = None,
 ) -> AssessResult:
     """Assess one database: from a migration dir's ``config_file``, or from ``source`` into
@@ -244,6 +252,7 @@ def assess(
         export_dir=export_dir,
         source_db_schema=source_db_schema,
         target_db_version=target_db_version,
+        assessment_control_plane=assessment_control_plane,
     )
     return AssessResult.from_dict(json.loads(_voyager.assess(request, _progress(progress))))
 
@@ -269,6 +278,100 @@ async def assess_async(
     )
     text = await _voyager.assess_async(request, _progress(progress))
     return AssessResult.from_dict(json.loads(text))
+
+
+@dataclass(frozen=True)
+class MigrationRow:
+    """One migration of a control plane with its latest assessment (flat, so a list of rows
+    converts straight to a pandas DataFrame: ``pandas.DataFrame(rows)``)."""
+
+    migration_uuid: str
+    database: str
+    host: str
+    port: int
+    db_type: str
+    schemas: List[str]
+    user: Optional[str]
+    status: Optional[str]
+    complexity: Optional[str]
+    level1: int
+    level2: int
+    level3: int
+    total_size_bytes: int
+    effort_hours: float
+    assessed_at: Optional[str]
+    error: Optional[str]
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "MigrationRow":
+        latest = d.get("latest") or {}
+        return cls(
+            migration_uuid=d["migration_uuid"],
+            database=d["database"],
+            host=d["host"],
+            port=d["port"],
+            db_type=d["db_type"],
+            schemas=d["schemas"],
+            user=d.get("user"),
+            status=latest.get("status"),
+            complexity=latest.get("complexity"),
+            level1=latest.get("level1", 0),
+            level2=latest.get("level2", 0),
+            level3=latest.get("level3", 0),
+            total_size_bytes=latest.get("total_size_bytes", 0),
+            effort_hours=latest.get("effort_hours", 0.0),
+            assessed_at=latest.get("assessed_at"),
+            error=latest.get("error"),
+        )
+
+
+def control_plane_status(control_plane: str) -> Dict[str, Any]:
+    """Whether the control plane answers, its schema version and how much it holds."""
+    status: Dict[str, Any] = json.loads(_voyager.control_plane_status(control_plane))
+    return status
+
+
+def control_plane_list(
+    control_plane: str,
+    *,
+    complexity: Optional[str] = None,
+    status: Optional[str] = None,
+    host: Optional[str] = None,
+    database: Optional[str] = None,
+    sort: str = "name",
+    descending: bool = False,
+    limit: Optional[int] = None,
+    offset: Optional[int] = None,
+) -> List[MigrationRow]:
+    """Every migration with its latest assessment; ``sort`` is one of name, complexity, size,
+    effort, issues, assessed_at."""
+    filter_json = _answers(
+        complexity=complexity, status=status, host=host, database=database, sort=sort,
+        descending=descending, limit=limit, offset=offset,
+    )
+    rows = json.loads(_voyager.control_plane_list(control_plane, filter_json))
+    return [MigrationRow.from_dict(r) for r in rows]
+
+
+def control_plane_show(control_plane: str, migration_uuid: str) -> Dict[str, Any]:
+    """A migration's latest assessment (``latest``: source, report, origin) and its ``history``."""
+    details: Dict[str, Any] = json.loads(_voyager.control_plane_show(control_plane, migration_uuid))
+    return details
+
+
+def control_plane_push(
+    *,
+    config_file: Optional[str] = None,
+    source: Optional[str] = None,
+    export_dir: Optional[str] = None,
+    assessment_control_plane: Optional[str] = None,
+) -> Dict[str, Any]:
+    """Store the report already in an export dir (after the control plane was unreachable)."""
+    request = _answers(
+        config_file=config_file, source=source, export_dir=export_dir, assessment_control_plane=assessment_control_plane
+    )
+    written: Dict[str, Any] = json.loads(_voyager.control_plane_push(request))
+    return written
 
 
 def parse_connection_string(text: str) -> ConnectionInfo:
