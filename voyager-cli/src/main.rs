@@ -3,6 +3,7 @@
 //! every command also runs unattended; `--json` prints results for scripts.
 
 mod commands;
+mod journey;
 mod output;
 mod prompt;
 
@@ -52,6 +53,10 @@ enum Command {
     /// assessment to it.
     #[command(name = "control-plane")]
     ControlPlane(commands::control_plane::ControlPlaneArgs),
+    /// Start the migration of an assessed database: from its migration dir, or rebuilt from the
+    /// control plane by its migration UUID; then choose the target and the data migration flow.
+    #[command(name = "start-migration")]
+    StartMigration(commands::start::StartArgs),
 }
 
 fn main() -> ExitCode {
@@ -62,6 +67,7 @@ fn main() -> ExitCode {
         Command::Init(args) => commands::init::run(args, &out),
         Command::AssessMigration(args) => commands::assess::run(args, &out),
         Command::ControlPlane(args) => commands::control_plane::run(args, &out),
+        Command::StartMigration(args) => commands::start::run(args, &out),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -210,13 +210,12 @@ pub async fn run(request: AssessRequest, progress: Option<ProgressFn>) -> Result
 }
 
 pub async fn run_plan(plan: Plan, progress: Option<ProgressFn>) -> Result<AssessResult> {
-    let client = plan.source.connect(CONNECT_TIMEOUT).await?;
     let options = AssessOptions {
         schemas: plan.schemas.clone(),
         target_db_version: plan.target_db_version.clone(),
         progress,
     };
-    let mut report = assessment::assess_database(&client, &options).await?;
+    let mut report = assessment::assess_source(&plan.source, CONNECT_TIMEOUT, &options).await?;
     report.summary.source = assessment::report::ReportSource {
         host: plan.source.host().to_string(),
         port: plan.source.port(),

@@ -41,3 +41,10 @@ pub fn control_plane_push(
 ) -> Result<crate::assess_migration::ControlPlaneWrite> {
     block_on(crate::assess_migration::push(request))?
 }
+
+/// Run start-migration with every answer given up front. See [`crate::start_migration::run`].
+pub fn start_migration(
+    answers: crate::start_migration::StartMigrationAnswers,
+) -> Result<crate::start_migration::StartMigrationOutcome> {
+    block_on(crate::start_migration::run(answers))?
+}

@@ -105,7 +105,7 @@ impl InitJourney {
     /// Answer the question with id `id`. The answer is checked against the question (a choice
     /// must be one of its choices; a connection string must parse); a connection is verified
     /// by the next call to [`next`](Self::next).
-    pub fn answer(&mut self, id: &str, value: &str) -> Result<()> {
+    fn take_answer(&mut self, id: &str, value: &str) -> Result<()> {
         let question = self.question(id)?;
         let value = question.accept(value)?;
         match id {
@@ -176,7 +176,7 @@ impl InitJourney {
     ///
     /// A connection check that fails returns the error and forgets that answer, so the same
     /// question is asked again.
-    pub async fn next(&mut self) -> Result<Step<InitOutcome>> {
+    async fn go_on(&mut self) -> Result<Step<InitOutcome>> {
         if !self.said_intro {
             self.said_intro = true;
             return Ok(self.say(INTRO.to_string()));
@@ -395,22 +395,13 @@ pub async fn run(answers: InitAnswers) -> Result<InitOutcome> {
 /// [`run`] with an explicit libpq environment.
 pub async fn run_with_env(answers: InitAnswers, env: LibpqEnv) -> Result<InitOutcome> {
     let yes = answers.yes;
-    let mut journey = InitJourney::new(answers, env);
-    loop {
-        match journey.next().await? {
-            Step::Say { .. } => {}
-            Step::Ask { question } => match (&question.default, yes) {
-                (Some(default), true) => journey.answer(&question.id, default)?,
-                _ => return Err(question.missing()),
-            },
-            Step::Done { outcome } => return Ok(outcome),
-        }
-    }
+    crate::journey::run_to_end(InitJourney::new(answers, env), yes).await
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::journey::Journey;
 
     #[test]
     fn dir_names_from_database_names_are_safe() {
@@ -441,5 +432,15 @@ mod tests {
     fn answers_json_rejects_unknown_fields() {
         let err = serde_json::from_str::<InitAnswers>(r#"{"sourse": "x"}"#).unwrap_err();
         assert!(err.to_string().contains("sourse"));
+    }
+}
+
+impl crate::journey::Journey for InitJourney {
+    type Outcome = InitOutcome;
+    async fn next(&mut self) -> Result<Step<InitOutcome>> {
+        self.go_on().await
+    }
+    fn answer(&mut self, id: &str, value: &str) -> Result<()> {
+        self.take_answer(id, value)
     }
 }

@@ -180,3 +180,28 @@ mod tests {
         assert!(err.message().contains("SOURCE_DB_PASSWORD"));
     }
 }
+
+/// A journey that yields [`Step`]s and takes answers: init and start-migration.
+#[allow(async_fn_in_trait)]
+pub trait Journey {
+    type Outcome;
+    /// Go on as far as the answers allow.
+    async fn next(&mut self) -> crate::Result<Step<Self::Outcome>>;
+    /// Answer the question with id `id`.
+    fn answer(&mut self, id: &str, value: &str) -> crate::Result<()>;
+}
+
+/// Run a journey with every answer given up front: a question with a default takes it when
+/// `yes`, any other question is a `MissingAnswer` error naming its flag.
+pub async fn run_to_end<J: Journey>(mut journey: J, yes: bool) -> crate::Result<J::Outcome> {
+    loop {
+        match journey.next().await? {
+            Step::Say { .. } => {}
+            Step::Ask { question } => match (&question.default, yes) {
+                (Some(default), true) => journey.answer(&question.id, default)?,
+                _ => return Err(question.missing()),
+            },
+            Step::Done { outcome } => return Ok(outcome),
+        }
+    }
+}

@@ -15,6 +15,7 @@ pub mod init;
 pub mod journey;
 pub mod migration_dir;
 pub mod runtime;
+pub mod start_migration;
 pub mod summary;
 
 pub use error::{Error, ErrorKind, Result};

@@ -3,12 +3,9 @@
 use clap::{Args, ValueEnum};
 use voyager_core::connection::LibpqEnv;
 use voyager_core::init::{InitAnswers, InitJourney, InitOutcome};
-use voyager_core::journey::Step;
-use voyager_core::runtime::block_on;
-use voyager_core::{ErrorKind, Result};
+use voyager_core::Result;
 
 use crate::output::Output;
-use crate::prompt;
 
 #[derive(Args)]
 #[command(
@@ -75,47 +72,9 @@ pub fn run(args: InitArgs, out: &Output) -> Result<()> {
         force: args.force,
         yes: args.yes,
     };
-    let outcome = drive(InitJourney::new(answers, LibpqEnv::from_process()), args.yes, out)?;
+    let outcome = crate::journey::drive(InitJourney::new(answers, LibpqEnv::from_process()), args.yes, out)?;
     out.result(&outcome, || human(&outcome));
     Ok(())
-}
-
-/// Run the journey, prompting on a terminal for what the flags did not answer.
-fn drive(mut journey: InitJourney, yes: bool, out: &Output) -> Result<InitOutcome> {
-    let interactive = prompt::interactive();
-    let mut failures = 0;
-    loop {
-        match block_on(journey.next())? {
-            Ok(Step::Say { message }) => out.say(&message),
-            Ok(Step::Ask { question }) => {
-                let answer = match (&question.default, yes, interactive) {
-                    (Some(default), true, _) => default.clone(),
-                    (_, _, true) => prompt::ask(&question)?,
-                    _ => return Err(question.missing()),
-                };
-                if let Err(e) = journey.answer(&question.id, &answer) {
-                    if !interactive {
-                        return Err(e);
-                    }
-                    out.say(&format!("error: {e}"));
-                }
-            }
-            Ok(Step::Done { outcome }) => return Ok(outcome),
-            // On a terminal a failed check is reported and its question asked again.
-            Err(e) if interactive && retryable(e.kind()) && failures < 5 => {
-                failures += 1;
-                out.say(&format!("error: {e}"));
-            }
-            Err(e) => return Err(e),
-        }
-    }
-}
-
-fn retryable(kind: ErrorKind) -> bool {
-    matches!(
-        kind,
-        ErrorKind::Connection | ErrorKind::InvalidArgument | ErrorKind::AlreadyExists
-    )
 }
 
 fn human(outcome: &InitOutcome) -> String {

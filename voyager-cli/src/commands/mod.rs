@@ -3,3 +3,4 @@
 pub mod assess;
 pub mod control_plane;
 pub mod init;
+pub mod start;

@@ -185,7 +185,10 @@ const BLOCK: &str = "current_setting('block_size')::int8";
 const NOT_FROM_EXTENSION: &str = "NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.classid = 'pg_class'::regclass AND d.deptype = 'e')";
 
 /// Collect a snapshot of the schemas `schemas` (all user schemas when None).
-pub async fn collect(client: &Client, schemas: Option<&[String]>) -> Result<SourceSnapshot> {
+///
+/// With a `second` connection to the same database, the queries are split between the two so
+/// that two server processes work at once.
+pub async fn collect(client: &Client, second: Option<&Client>, schemas: Option<&[String]>) -> Result<SourceSnapshot> {
     let mut snap = SourceSnapshot::default();
     let info = client
         .query_one(
@@ -236,15 +239,16 @@ pub async fn collect(client: &Client, schemas: Option<&[String]>) -> Result<Sour
         triggers_sql(v),
         routines_sql(v),
     );
+    let other = second.unwrap_or(client);
     let (relations, columns, constraints, indexes, triggers, policies, rules, routines, misc, stats, provider) = tokio::join!(
         client.query(&rel_sql, p),
         client.query(&col_sql, p),
-        client.query(CONSTRAINTS_SQL, p),
-        client.query(&idx_sql, p),
-        client.query(&trg_sql, p),
+        other.query(CONSTRAINTS_SQL, p),
+        other.query(&idx_sql, p),
+        other.query(&trg_sql, p),
         client.query(POLICIES_SQL, p),
-        client.query(RULES_SQL, p),
-        client.query(&fn_sql, p),
+        other.query(RULES_SQL, p),
+        other.query(&fn_sql, p),
         client.query(MISC_SQL, p),
         client.query(STATS_SQL, p),
         client.query(provider_sql, &[]),

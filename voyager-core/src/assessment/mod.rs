@@ -81,10 +81,32 @@ pub async fn assess_database(
     client: &tokio_postgres::Client,
     options: &AssessOptions,
 ) -> crate::Result<AssessmentReport> {
+    assess_with(client, None, options).await
+}
+
+/// Assess the database `source` names, over two connections so the server reads its catalogs
+/// with two processes at once.
+pub async fn assess_source(
+    source: &crate::connection::ConnectionString,
+    timeout: std::time::Duration,
+    options: &AssessOptions,
+) -> crate::Result<AssessmentReport> {
+    let (first, second) = tokio::join!(source.connect(timeout), source.connect(timeout));
+    let first = first?;
+    // A server out of connection slots still gets assessed, on one connection.
+    let second = second.ok();
+    assess_with(&first, second.as_ref(), options).await
+}
+
+async fn assess_with(
+    client: &tokio_postgres::Client,
+    second: Option<&tokio_postgres::Client>,
+    options: &AssessOptions,
+) -> crate::Result<AssessmentReport> {
     let target = YbVersion::parse(&options.target_db_version)?;
     let started = Instant::now();
     report_progress(options, 0, "reading the catalogs");
-    let snap = collect::collect(client, options.schemas.as_deref()).await?;
+    let snap = collect::collect(client, second, options.schemas.as_deref()).await?;
     report_progress(options, 1, "finding issues");
     let issues = find_issues(&snap, target);
     report_progress(options, 2, "sizing and writing the report");
