@@ -148,6 +148,27 @@ voyager_status voyager_config_save(const voyager_config *config);
 void voyager_config_free(voyager_config *config);
 
 /*
+ Parse a libpq connection string (URI or key=value; nothing is looked up in the environment).
+
+ On success `*json_out` is a JSON object {host, hosts, port, dbname, user, sslmode,
+ sslrootcert, has_password, redacted}, never the password, to free with
+ `voyager_string_free`.
+
+ # Safety
+ `conn` must be NULL or a NUL-terminated string; `json_out` NULL or valid.
+ */
+voyager_status voyager_connection_parse(const char *conn, char **json_out);
+
+/*
+ Remove passwords from any text that may hold connection strings, even ones that do not
+ parse. On success `*redacted_out` is to free with `voyager_string_free`.
+
+ # Safety
+ `text` must be NULL or a NUL-terminated string; `redacted_out` NULL or valid.
+ */
+voyager_status voyager_connection_redact(const char *text, char **redacted_out);
+
+/*
  The control plane's status as JSON {control_plane, server_version, schema_version,
  client_schema_version, writable, migrations, assessments}. Free `*json_out` with
  `voyager_string_free`.
@@ -188,27 +209,6 @@ voyager_status voyager_control_plane_show(const char *control_plane,
  `request_json` must be NULL or NUL-terminated; `json_out` NULL or valid.
  */
 voyager_status voyager_control_plane_push(const char *request_json, char **json_out);
-
-/*
- Parse a libpq connection string (URI or key=value; nothing is looked up in the environment).
-
- On success `*json_out` is a JSON object {host, hosts, port, dbname, user, sslmode,
- sslrootcert, has_password, redacted}, never the password, to free with
- `voyager_string_free`.
-
- # Safety
- `conn` must be NULL or a NUL-terminated string; `json_out` NULL or valid.
- */
-voyager_status voyager_connection_parse(const char *conn, char **json_out);
-
-/*
- Remove passwords from any text that may hold connection strings, even ones that do not
- parse. On success `*redacted_out` is to free with `voyager_string_free`.
-
- # Safety
- `text` must be NULL or a NUL-terminated string; `redacted_out` NULL or valid.
- */
-voyager_status voyager_connection_redact(const char *text, char **redacted_out);
 
 /*
  Run init: check the source, choose the control plane, create the migration dir.

@@ -7,7 +7,7 @@ use support::*;
 use voyager_core::config::Config;
 use voyager_core::connection::LibpqEnv;
 use voyager_core::init::{run_with_env, InitAnswers, InitJourney, LOCAL_CONTROL_PLANE};
-use voyager_core::journey::Step;
+use voyager_core::journey::{Journey, Step};
 use voyager_core::migration_dir::MigrationDir;
 use voyager_core::ErrorKind;
 
