@@ -398,6 +398,16 @@ pub async fn run_with_env(answers: InitAnswers, env: LibpqEnv) -> Result<InitOut
     crate::journey::run_to_end(InitJourney::new(answers, env), yes).await
 }
 
+impl crate::journey::Journey for InitJourney {
+    type Outcome = InitOutcome;
+    async fn next(&mut self) -> Result<Step<InitOutcome>> {
+        self.go_on().await
+    }
+    fn answer(&mut self, id: &str, value: &str) -> Result<()> {
+        self.take_answer(id, value)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -432,15 +442,5 @@ mod tests {
     fn answers_json_rejects_unknown_fields() {
         let err = serde_json::from_str::<InitAnswers>(r#"{"sourse": "x"}"#).unwrap_err();
         assert!(err.to_string().contains("sourse"));
-    }
-}
-
-impl crate::journey::Journey for InitJourney {
-    type Outcome = InitOutcome;
-    async fn next(&mut self) -> Result<Step<InitOutcome>> {
-        self.go_on().await
-    }
-    fn answer(&mut self, id: &str, value: &str) -> Result<()> {
-        self.take_answer(id, value)
     }
 }

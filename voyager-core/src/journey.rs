@@ -156,31 +156,6 @@ pub enum Step<T> {
     Done { outcome: T },
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn choice_answers_are_checked_and_canonical() {
-        let q = Question::text("control_plane", "Where?", "--control-plane")
-            .with_choices(&[("shared", "Shared"), ("local", "Local")]);
-        assert_eq!(q.accept(" SHARED ").unwrap(), "shared");
-        let err = q.accept("cloud").unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::InvalidArgument);
-        assert!(err.message().contains("shared, local"), "{err}");
-    }
-
-    #[test]
-    fn missing_answer_names_flag_and_env() {
-        let q = Question::text("source_password", "Source password:", "--source-db-password")
-            .with_env("SOURCE_DB_PASSWORD");
-        let err = q.missing();
-        assert_eq!(err.kind(), ErrorKind::MissingAnswer);
-        assert!(err.message().contains("--source-db-password"));
-        assert!(err.message().contains("SOURCE_DB_PASSWORD"));
-    }
-}
-
 /// A journey that yields [`Step`]s and takes answers: init and start-migration.
 #[allow(async_fn_in_trait)]
 pub trait Journey {
@@ -203,5 +178,30 @@ pub async fn run_to_end<J: Journey>(mut journey: J, yes: bool) -> crate::Result<
             },
             Step::Done { outcome } => return Ok(outcome),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn choice_answers_are_checked_and_canonical() {
+        let q = Question::text("control_plane", "Where?", "--control-plane")
+            .with_choices(&[("shared", "Shared"), ("local", "Local")]);
+        assert_eq!(q.accept(" SHARED ").unwrap(), "shared");
+        let err = q.accept("cloud").unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidArgument);
+        assert!(err.message().contains("shared, local"), "{err}");
+    }
+
+    #[test]
+    fn missing_answer_names_flag_and_env() {
+        let q = Question::text("source_password", "Source password:", "--source-db-password")
+            .with_env("SOURCE_DB_PASSWORD");
+        let err = q.missing();
+        assert_eq!(err.kind(), ErrorKind::MissingAnswer);
+        assert!(err.message().contains("--source-db-password"));
+        assert!(err.message().contains("SOURCE_DB_PASSWORD"));
     }
 }

@@ -211,7 +211,12 @@ impl StartMigrationJourney {
 
     async fn go_on(&mut self) -> Result<Step<StartMigrationOutcome>> {
         if self.way.is_none() {
-            self.way = Some(way_in(&self.answers)?);
+            let way = way_in(&self.answers)?;
+            // An answer given up front is checked like one typed in, before anything is touched.
+            if let Some(flow) = self.answers.flow.clone() {
+                self.answers.flow = Some(self.question("flow")?.accept(&flow)?);
+            }
+            self.way = Some(way);
         }
         if self.found.is_none() {
             let found = match self.way.as_ref() {
@@ -698,6 +703,16 @@ pub async fn run_with_env(answers: StartMigrationAnswers, env: LibpqEnv) -> Resu
     crate::journey::run_to_end(StartMigrationJourney::new(answers, env), yes).await
 }
 
+impl crate::journey::Journey for StartMigrationJourney {
+    type Outcome = StartMigrationOutcome;
+    async fn next(&mut self) -> Result<Step<StartMigrationOutcome>> {
+        self.go_on().await
+    }
+    fn answer(&mut self, id: &str, value: &str) -> Result<()> {
+        self.take_answer(id, value)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -781,15 +796,5 @@ mod tests {
             assert!(steps.last().unwrap().contains("end migration"));
             assert!(steps.iter().all(|s| s.contains("--config-file /m/config.toml")));
         }
-    }
-}
-
-impl crate::journey::Journey for StartMigrationJourney {
-    type Outcome = StartMigrationOutcome;
-    async fn next(&mut self) -> Result<Step<StartMigrationOutcome>> {
-        self.go_on().await
-    }
-    fn answer(&mut self, id: &str, value: &str) -> Result<()> {
-        self.take_answer(id, value)
     }
 }

@@ -141,28 +141,10 @@ async fn the_yugabyted_table_has_the_known_columns() {
 #[tokio::test]
 async fn a_migration_only_yb_voyager_recorded_is_read_back() {
     let url = fresh_control_plane("cp_ybvoyager").await;
-    let c = plain_client(&url).await;
-    c.batch_execute(
-        "CREATE SCHEMA ybvoyager_visualizer;
-         CREATE TABLE ybvoyager_visualizer.ybvoyager_visualizer_metadata (migration_uuid uuid, migration_phase int,
-           invocation_sequence int, migration_dir text, database_name text, schema_name text, payload text,
-           complexity varchar(30), db_type varchar(30), status varchar(30), invocation_timestamp timestamptz,
-           PRIMARY KEY (migration_uuid, migration_phase, invocation_sequence));",
-    )
-    .await
-    .unwrap();
     let uuid = Uuid::new_v4();
     let report = sample_report("legacy_db", "HIGH", 5);
-    let payload =
-        serde_json::json!({"PayloadVersion": "1.8", "RawAssessmentJsonReport": report.to_string()}).to_string();
-    c.execute(
-        "INSERT INTO ybvoyager_visualizer.ybvoyager_visualizer_metadata VALUES
-           ($1, 1, 1, '/old', 'legacy_db', 'public|sales', '', 'HIGH', 'postgresql', 'IN PROGRESS', now()),
-           ($1, 1, 2, '/old', 'legacy_db', 'public|sales', $2, 'HIGH', 'postgresql', 'COMPLETED', now())",
-        &[&uuid, &payload],
-    )
-    .await
-    .unwrap();
+    insert_yb_voyager_rows(&url, uuid, "legacy_db", &report).await;
+    let c = plain_client(&url).await;
     // Connecting adds the columns yugabyted's newer table has, and nothing else changes.
     let cp = ControlPlane::connect(&url).await.unwrap();
     c.execute(

@@ -174,3 +174,28 @@ pub fn sample_report(db: &str, complexity: &str, level3: usize) -> serde_json::V
             "TargetRecommendations": {"TotalColocatedSize": 1000, "TotalShardedSize": 0}}
     })
 }
+
+/// Write a migration into the control plane `url` the way yb-voyager does: only yugabyted's
+/// `ybvoyager_visualizer_metadata` rows (IN PROGRESS, then COMPLETED with the report).
+pub async fn insert_yb_voyager_rows(url: &str, uuid: uuid::Uuid, db: &str, report: &serde_json::Value) {
+    let c = plain_client(url).await;
+    c.batch_execute(
+        "CREATE SCHEMA IF NOT EXISTS ybvoyager_visualizer;
+         CREATE TABLE IF NOT EXISTS ybvoyager_visualizer.ybvoyager_visualizer_metadata (migration_uuid uuid,
+           migration_phase int, invocation_sequence int, migration_dir text, database_name text, schema_name text,
+           payload text, complexity varchar(30), db_type varchar(30), status varchar(30),
+           invocation_timestamp timestamptz, PRIMARY KEY (migration_uuid, migration_phase, invocation_sequence));",
+    )
+    .await
+    .unwrap();
+    let payload =
+        serde_json::json!({"PayloadVersion": "1.8", "RawAssessmentJsonReport": report.to_string()}).to_string();
+    c.execute(
+        "INSERT INTO ybvoyager_visualizer.ybvoyager_visualizer_metadata VALUES
+           ($1, 1, 1, '/old', $2, 'public|sales', '', 'HIGH', 'postgresql', 'IN PROGRESS', now()),
+           ($1, 1, 2, '/old', $2, 'public|sales', $3, 'HIGH', 'postgresql', 'COMPLETED', now())",
+        &[&uuid, &db, &payload],
+    )
+    .await
+    .unwrap();
+}
