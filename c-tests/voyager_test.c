@@ -222,13 +222,12 @@ static void test_assess(const char *dir) {
     CHECK(voyager_assess(NULL, NULL, NULL, &out) == VOYAGER_INVALID_ARGUMENT, "assess NULL");
 }
 
-static void test_control_plane(const char *dir) {
+static void test_control_plane(const char *dir, char uuid[37]) {
     const char *cp = env_or_die("VOYAGER_CP_URL");
     const char *source = env_or_die("VOYAGER_SOURCE_URL");
     char request[8192], *out = NULL;
     snprintf(request, sizeof request, "{\"source\":\"%s\",\"export_dir\":\"%s/cp-e\",\"assessment_control_plane\":\"%s\"}", source, dir, cp);
     CHECK(voyager_assess(request, NULL, NULL, &out) == VOYAGER_OK && contains(out, "\"stored\":true"), "assess into the control plane");
-    char uuid[37] = {0};
     const char *at = out ? strstr(out, "\"migration_uuid\":\"") : NULL;
     if (at) memcpy(uuid, at + 18, 36);
     voyager_string_free(out);
@@ -258,6 +257,43 @@ static void test_control_plane(const char *dir) {
     CHECK(voyager_control_plane_status(NULL, &out) == VOYAGER_INVALID_ARGUMENT, "NULL control plane");
 }
 
+static void test_start_migration(const char *dir, const char *uuid) {
+    const char *cp = env_or_die("VOYAGER_CP_URL");
+    const char *target = env_or_die("VOYAGER_TARGET_URL");
+    char answers[8192], path[1024], *out = NULL;
+    snprintf(answers, sizeof answers,
+             "{\"migration_dir\":\"%s/rebuilt\",\"assessment_control_plane\":\"%s\",\"migration_uuid\":\"%s\","
+             "\"source_password\":\"password\",\"target\":\"%s\",\"flow\":\"live-fall-back\"}",
+             dir, cp, uuid, target);
+    CHECK(voyager_start_migration(answers, &out) == VOYAGER_OK, "start-migration rebuilds from the control plane");
+    CHECK(contains(out, uuid) && contains(out, "\"way_in\":\"control-plane\"") && contains(out, "initiate cutover to source"), "start-migration outcome");
+    CHECK(!contains(out, ":yugabyte@"), "the outcome holds no target password");
+    voyager_string_free(out);
+    snprintf(path, sizeof path, "%s/rebuilt/export-dir/assessment/reports/migration_assessment_report.json", dir);
+    CHECK(access(path, R_OK) == 0, "the report is where later commands expect it");
+    snprintf(path, sizeof path, "%s/rebuilt", dir);
+    CHECK(tree_contains(path, "data-migration-flow = \"live-fall-back\"") && !tree_contains(path, "db-password"), "config has the flow, no password");
+    out = NULL;
+    CHECK(voyager_start_migration(answers, &out) == VOYAGER_OK && contains(out, uuid), "start-migration again converges");
+    voyager_string_free(out);
+
+    out = (char *)0x1;
+    snprintf(answers, sizeof answers, "{\"config_file\":\"%s/rebuilt/config.toml\",\"migration_uuid\":\"%s\"}", dir, uuid);
+    CHECK(voyager_start_migration(answers, &out) == VOYAGER_INVALID_ARGUMENT && contains(voyager_last_error_message(), "not both") && out == (char *)0x1, "two ways in at once");
+    snprintf(answers, sizeof answers,
+             "{\"migration_dir\":\"%s/other\",\"assessment_control_plane\":\"%s\",\"migration_uuid\":\"%s\",\"source_password\":\"password\"}",
+             dir, cp, uuid);
+    CHECK(voyager_start_migration(answers, &out) == VOYAGER_MISSING_ANSWER && contains(voyager_last_error_message(), "--target"), "missing target names the flag");
+    snprintf(answers, sizeof answers,
+             "{\"migration_dir\":\"%s/other\",\"assessment_control_plane\":\"%s\",\"migration_uuid\":\"00000000-0000-0000-0000-000000000000\"}",
+             dir, cp);
+    CHECK(voyager_start_migration(answers, &out) == VOYAGER_NOT_FOUND, "unknown uuid");
+    snprintf(path, sizeof path, "%s/other", dir);
+    CHECK(access(path, F_OK) != 0, "no half-written migration dir");
+    CHECK(voyager_start_migration("{\"flow\":\"offline\",\"colour\":\"red\"}", &out) == VOYAGER_INVALID_ARGUMENT, "unknown key");
+    CHECK(voyager_start_migration(NULL, &out) == VOYAGER_INVALID_ARGUMENT, "start-migration NULL");
+}
+
 int main(void) {
     char dir[] = "/tmp/voyager-c-test.XXXXXX";
     if (!mkdtemp(dir)) { perror("mkdtemp"); return 2; }
@@ -266,7 +302,9 @@ int main(void) {
     test_config(dir);
     test_init(dir);
     test_assess(dir);
-    test_control_plane(dir);
+    char uuid[37] = {0};
+    test_control_plane(dir, uuid);
+    test_start_migration(dir, uuid);
     char cmd[256];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);

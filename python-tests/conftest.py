@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
+import uuid
 from typing import Iterator
 
 import pytest
@@ -86,3 +87,16 @@ def all_text_below(root: str) -> str:
             with open(os.path.join(dirpath, f), "rb") as fh:
                 out.append(fh.read().decode("utf-8", "replace"))
     return "\n".join(out)
+
+
+@pytest.fixture
+def fresh_cp(cp_url: str) -> str:
+    """A control plane of its own: a new database on the control-plane server."""
+    name = "pycp_" + uuid.uuid4().hex[:8]
+    subprocess.run(["psql", "-X", "-q", cp_url, "-c", f"CREATE DATABASE {name}"], check=True)
+    return cp_url.rsplit("/", 1)[0] + "/" + name
+
+
+@pytest.fixture(scope="session")
+def target_url() -> str:
+    return env("VOYAGER_TARGET_URL")

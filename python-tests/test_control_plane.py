@@ -14,13 +14,6 @@ import pytest
 import voyager
 
 
-@pytest.fixture
-def fresh_cp(cp_url: str) -> str:
-    name = "pycp_" + uuid.uuid4().hex[:8]
-    subprocess.run(["psql", "-X", "-q", cp_url, "-c", f"CREATE DATABASE {name}"], check=True)
-    return cp_url.rsplit("/", 1)[0] + "/" + name
-
-
 def test_assess_list_show_push(tmp_path: Path, source_url: str, fresh_cp: str) -> None:
     result = voyager.assess(source=source_url, export_dir=str(tmp_path / "e"), assessment_control_plane=fresh_cp)
     assert result.control_plane is not None and result.control_plane["stored"]

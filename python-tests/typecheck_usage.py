@@ -20,3 +20,11 @@ def use(path: str) -> None:
         print(e)
     except voyager.VoyagerError as e:
         print(e)
+
+
+def start(control_plane: str, uuid: str) -> list[str]:
+    outcome: voyager.StartMigrationOutcome = voyager.start_migration(
+        migration_dir="m", assessment_control_plane=control_plane, migration_uuid=uuid, flow="offline", yes=True
+    )
+    complexity: str = outcome.summary.complexity
+    return [complexity, *outcome.next_steps]

@@ -19,7 +19,7 @@ use crate::{fs_atomic, Error, Result};
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// What to assess. Either `config_file`, or `source` with `export_dir`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct AssessRequest {
     /// The config file of a migration dir made by init.
@@ -38,6 +38,12 @@ pub struct AssessRequest {
     /// The control plane to store the assessment in (default: the config's
     /// assess-migration.assessment-control-plane, else the local one; none for --source runs).
     pub assessment_control_plane: Option<String>,
+}
+
+impl std::fmt::Debug for AssessRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::connection::debug_redacted(self, f)
+    }
 }
 
 /// What assess-migration did.

@@ -32,7 +32,7 @@ size. init sets up the migration dir that the assessment and the migration will 
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The answers to init's questions. Each may be given up front; the ones left out are asked.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct InitAnswers {
     /// The source database's connection string (URI or key=value), as libpq takes it.
@@ -50,6 +50,12 @@ pub struct InitAnswers {
     pub force: bool,
     /// Take the default answer of every question that has one instead of failing.
     pub yes: bool,
+}
+
+impl std::fmt::Debug for InitAnswers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::connection::debug_redacted(self, f)
+    }
 }
 
 /// What init did.

@@ -45,7 +45,7 @@ pub const FLOWS: &[(&str, &str)] = &[
 ];
 
 /// The answers to start-migration's questions; those left out are asked.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct StartMigrationAnswers {
     /// Way 1: the config file of the migration dir that ran the assessment.
@@ -68,6 +68,12 @@ pub struct StartMigrationAnswers {
     pub flow: Option<String>,
     /// Take the default answer of every question that has one.
     pub yes: bool,
+}
+
+impl std::fmt::Debug for StartMigrationAnswers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::connection::debug_redacted(self, f)
+    }
 }
 
 /// What start-migration did.

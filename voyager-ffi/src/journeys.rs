@@ -57,3 +57,34 @@ pub unsafe extern "C" fn voyager_assess(
         })
     }
 }
+
+/// Start the migration of an assessed database: either from the migration dir that ran the
+/// assessment (`config_file`), or rebuilt from the control plane (`migration_dir`,
+/// `assessment_control_plane`, `migration_uuid`); then check the source and the target and
+/// record the data migration flow.
+///
+/// `answers_json` is an object with any of the keys `config_file`, `migration_dir`,
+/// `assessment_control_plane`, `migration_uuid`, `source`, `source_password`, `target`,
+/// `target_password`, `flow` (offline, live, live-fall-back, live-fall-forward), `yes`; an
+/// unknown key is refused. Passwords are used to check the connections and never kept. A
+/// question without an answer gives `VOYAGER_MISSING_ANSWER` (its message names the flag). On
+/// success `*outcome_json_out` is a JSON object (migration_uuid, migration_dir, config_file,
+/// report_json, report_html, way_in, source, target, flow, summary, messages, next_steps) to free
+/// with `voyager_string_free`.
+///
+/// # Safety
+/// `answers_json` must be NULL or a NUL-terminated string; `outcome_json_out` NULL or valid.
+#[no_mangle]
+pub unsafe extern "C" fn voyager_start_migration(
+    answers_json: *const c_char,
+    outcome_json_out: *mut *mut c_char,
+) -> voyager_status {
+    unsafe {
+        json_call(
+            answers_json,
+            "answers_json",
+            outcome_json_out,
+            voyager_core::blocking::start_migration,
+        )
+    }
+}

@@ -108,6 +108,26 @@ fn init_async<'py>(py: Python<'py>, answers_json: &str) -> PyResult<Bound<'py, P
     })
 }
 
+/// start-migration with every answer given up front (JSON of StartMigrationAnswers); returns
+/// StartMigrationOutcome as JSON.
+#[pyfunction]
+fn start_migration(py: Python<'_>, answers_json: &str) -> PyResult<String> {
+    let answers = from_json(answers_json, "start-migration answers")?;
+    let outcome = blocking(py, || voyager_core::blocking::start_migration(answers))?;
+    to_json(&outcome)
+}
+
+/// The awaitable form of `start_migration`.
+#[pyfunction]
+fn start_migration_async<'py>(py: Python<'py>, answers_json: &str) -> PyResult<Bound<'py, PyAny>> {
+    let answers = from_json(answers_json, "start-migration answers")?;
+    ensure_async_runtime()?;
+    pyo3_async_runtimes::tokio::future_into_py(py, async move {
+        let outcome = voyager_core::start_migration::run(answers).await.map_err(to_py)?;
+        to_json(&outcome)
+    })
+}
+
 /// pyo3-async-runtimes runs awaitables on the library's own runtime.
 fn ensure_async_runtime() -> PyResult<()> {
     let runtime = voyager_core::runtime::runtime().map_err(to_py)?;
@@ -289,6 +309,8 @@ fn _voyager(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Config>()?;
     m.add_function(wrap_pyfunction!(init, m)?)?;
     m.add_function(wrap_pyfunction!(init_async, m)?)?;
+    m.add_function(wrap_pyfunction!(start_migration, m)?)?;
+    m.add_function(wrap_pyfunction!(start_migration_async, m)?)?;
     m.add_function(wrap_pyfunction!(assess, m)?)?;
     m.add_function(wrap_pyfunction!(assess_async, m)?)?;
     m.add_function(wrap_pyfunction!(control_plane_status, m)?)?;

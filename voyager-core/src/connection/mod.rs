@@ -13,7 +13,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-pub use parse::redact;
+pub use parse::{debug_redacted, redact};
 
 use crate::{Error, Result};
 

@@ -461,3 +461,42 @@ mod tests {
         assert_eq!(redact("no secrets here"), "no secrets here");
     }
 }
+
+/// `Debug` for answers and requests that may hold passwords: the fields as JSON, with every
+/// `*password*` field shown as set or not and every string redacted.
+pub fn debug_redacted(value: &impl serde::Serialize, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    fn scrub(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Object(map) => {
+                for (key, field) in map.iter_mut() {
+                    if key.contains("password") && !field.is_null() {
+                        *field = serde_json::Value::String("<set>".into());
+                    } else {
+                        scrub(field);
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(scrub),
+            serde_json::Value::String(s) => *s = redact(s),
+            _ => {}
+        }
+    }
+    let mut json = serde_json::to_value(value).map_err(|_| std::fmt::Error)?;
+    scrub(&mut json);
+    write!(f, "{json}")
+}
+
+#[cfg(test)]
+mod debug_tests {
+    #[test]
+    fn debug_of_answers_never_shows_a_password() {
+        let answers = crate::init::InitAnswers {
+            source: Some("postgresql://u:Sekrit1@h/db".into()),
+            source_password: Some("Sekrit2".into()),
+            ..Default::default()
+        };
+        let shown = format!("{answers:?}");
+        assert!(!shown.contains("Sekrit"), "{shown}");
+        assert!(shown.contains("<set>") && shown.contains("@h/db"), "{shown}");
+    }
+}

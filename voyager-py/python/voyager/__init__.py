@@ -58,6 +58,9 @@ __all__ = [
     "init_async",
     "parse_connection_string",
     "redact",
+    "StartMigrationOutcome",
+    "start_migration",
+    "start_migration_async",
 ]
 
 
@@ -372,6 +375,97 @@ def control_plane_push(
     )
     written: Dict[str, Any] = json.loads(_voyager.control_plane_push(request))
     return written
+
+
+@dataclass(frozen=True)
+class StartMigrationOutcome:
+    """What :func:`start_migration` did: the migration dir it continued or rebuilt, the checked
+    source and target (redacted), the flow, the assessment's summary and the next commands."""
+
+    migration_uuid: str
+    migration_dir: str
+    config_file: str
+    report_json: str
+    report_html: Optional[str]
+    way_in: str
+    source: str
+    target: str
+    flow: str
+    summary: AssessSummary
+    messages: List[str] = field(default_factory=list)
+    next_steps: List[str] = field(default_factory=list)
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "StartMigrationOutcome":
+        fields = {k: d[k] for k in cls.__dataclass_fields__ if k != "summary"}
+        return cls(summary=AssessSummary(**d["summary"]), **fields)
+
+
+def start_migration(
+    *,
+    config_file: Optional[str] = None,
+    migration_dir: Optional[str] = None,
+    assessment_control_plane: Optional[str] = None,
+    migration_uuid: Optional[str] = None,
+    source: Optional[str] = None,
+    source_password: Optional[str] = None,
+    target: Optional[str] = None,
+    target_password: Optional[str] = None,
+    flow: Optional[str] = None,
+    yes: bool = False,
+) -> StartMigrationOutcome:
+    """Start the migration of an assessed database, either from the migration dir that ran the
+    assessment (``config_file``) or rebuilt from the control plane (``migration_dir``,
+    ``assessment_control_plane`` and ``migration_uuid``). The source and the target are checked
+    (passwords are used, never kept) and ``flow`` (offline, live, live-fall-back,
+    live-fall-forward) is recorded in the config. A missing answer raises
+    :class:`MissingAnswerError` naming its flag."""
+    text = _voyager.start_migration(
+        _answers(
+            config_file=config_file,
+            migration_dir=migration_dir,
+            assessment_control_plane=assessment_control_plane,
+            migration_uuid=migration_uuid,
+            source=source,
+            source_password=source_password,
+            target=target,
+            target_password=target_password,
+            flow=flow,
+            yes=yes,
+        )
+    )
+    return StartMigrationOutcome.from_dict(json.loads(text))
+
+
+async def start_migration_async(
+    *,
+    config_file: Optional[str] = None,
+    migration_dir: Optional[str] = None,
+    assessment_control_plane: Optional[str] = None,
+    migration_uuid: Optional[str] = None,
+    source: Optional[str] = None,
+    source_password: Optional[str] = None,
+    target: Optional[str] = None,
+    target_password: Optional[str] = None,
+    flow: Optional[str] = None,
+    yes: bool = False,
+) -> StartMigrationOutcome:
+    """The awaitable form of :func:`start_migration`."""
+    text = await _voyager.start_migration_async(
+        _answers(
+            config_file=config_file,
+            migration_dir=migration_dir,
+            assessment_control_plane=assessment_control_plane,
+            migration_uuid=migration_uuid,
+            source=source,
+            source_password=source_password,
+            target=target,
+            target_password=target_password,
+            flow=flow,
+            yes=yes,
+        )
+    )
+    return StartMigrationOutcome.from_dict(json.loads(text))
 
 
 def parse_connection_string(text: str) -> ConnectionInfo:
