@@ -267,15 +267,7 @@ fn source_details(plan: &Plan, report: &serde_json::Value) -> SourceDetails {
         .and_then(|v| serde_json::from_value::<Vec<String>>(v.clone()).ok())
         .or_else(|| plan.schemas.clone())
         .unwrap_or_default();
-    SourceDetails {
-        db_type: "postgresql".into(),
-        host: plan.source.host().to_string(),
-        port: plan.source.port(),
-        database: plan.source.dbname().to_string(),
-        schemas,
-        user: Some(plan.source.user().to_string()),
-        ssl_mode: Some(plan.source.sslmode().as_str().to_string()),
-    }
+    SourceDetails::of(&plan.source, schemas)
 }
 
 /// Store a report in the control plane. A failure is reported, not raised: the report is safe

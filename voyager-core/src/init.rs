@@ -308,26 +308,13 @@ impl InitJourney {
         let final_dir = MigrationDir::new(&final_root);
         let conn = &source.conn;
 
-        migration_dir::create_atomically(&final_root, self.answers.force, |staging| {
-            let mut config = Config::new(staging.config_file())?;
-            config.set("export-dir", final_dir.export_dir().display().to_string().into())?;
-            config.set("log-level", "info".into())?;
-            config.set_db_section("source", &source_section(conn))?;
-            if shared {
-                config.set(
-                    "assess-migration.assessment-control-plane",
-                    control_plane.clone().into(),
-                )?;
-            }
-            config.save()?;
-            for sub in ["assessment/reports", "logs"] {
-                let path = staging.export_dir().join(sub);
-                std::fs::create_dir_all(&path).map_err(|e| Error::io("create directory", &path, &e))?;
-            }
-            let mut meta = MetaInfo::new(migration_uuid);
-            meta.steps.insert("init".into(), chrono::Utc::now());
-            staging.write_metainfo(&meta)
-        })?;
+        create_migration_dir(
+            &final_root,
+            self.answers.force,
+            conn,
+            shared.then_some(control_plane.as_str()),
+            migration_uuid,
+        )?;
 
         let config_file = final_dir.config_file();
         let next_step = format!("voyager assess-migration --config-file {}", config_file.display());
@@ -367,13 +354,42 @@ pub fn source_section(conn: &ConnectionString) -> DbSection {
     }
 }
 
+/// Create a migration dir (config file with the source and, if given, the control plane; the
+/// export dir; metainfo with `migration_uuid`) atomically: staged, then renamed into place.
+pub(crate) fn create_migration_dir(
+    root: &std::path::Path,
+    force: bool,
+    conn: &ConnectionString,
+    control_plane: Option<&str>,
+    migration_uuid: Uuid,
+) -> Result<MigrationDir> {
+    let final_dir = MigrationDir::new(root);
+    migration_dir::create_atomically(root, force, |staging| {
+        let mut config = Config::new(staging.config_file())?;
+        config.set("export-dir", final_dir.export_dir().display().to_string().into())?;
+        config.set("log-level", "info".into())?;
+        config.set_db_section("source", &source_section(conn))?;
+        if let Some(cp) = control_plane {
+            config.set("assess-migration.assessment-control-plane", cp.into())?;
+        }
+        config.save()?;
+        for sub in ["assessment/reports", "logs"] {
+            let path = staging.export_dir().join(sub);
+            std::fs::create_dir_all(&path).map_err(|e| Error::io("create directory", &path, &e))?;
+        }
+        let mut meta = MetaInfo::new(migration_uuid);
+        meta.steps.insert("init".into(), chrono::Utc::now());
+        staging.write_metainfo(&meta)
+    })
+}
+
 /// Whether a failed connection would succeed with a password we do not have yet.
 fn needs_password(err: &Error) -> bool {
     err.kind() == ErrorKind::Connection && err.message().contains("password")
 }
 
 /// A database name made safe as a directory name (no separators, no leading dot).
-fn sanitize_dir_name(name: &str) -> String {
+pub(crate) fn sanitize_dir_name(name: &str) -> String {
     let cleaned: String = name
         .chars()
         .map(|c| {

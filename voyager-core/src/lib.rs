@@ -10,6 +10,7 @@ pub mod config;
 pub mod connection;
 pub mod control_plane;
 pub mod error;
+pub mod fleet;
 pub mod fs_atomic;
 pub mod init;
 pub mod journey;

@@ -51,6 +51,8 @@ pub struct ListFilter {
     pub descending: bool,
     pub limit: Option<i64>,
     pub offset: Option<i64>,
+    /// Only the databases of this fleet (`voyager assess-fleet`).
+    pub fleet: Option<String>,
 }
 
 /// One migration and its latest assessment.
@@ -79,12 +81,13 @@ pub(super) async fn list(client: &Client, f: &ListFilter) -> Result<Vec<Migratio
          LEFT JOIN voyager_fleet.assessments a ON a.migration_uuid = s.migration_uuid AND a.run = s.latest_run \
          WHERE ($1::text IS NULL OR a.complexity = upper($1)) AND ($2::text IS NULL OR a.status = lower($2)) \
            AND ($3::text IS NULL OR s.host = $3) AND ($4::text IS NULL OR strpos(s.database_name, $4) > 0) \
+           AND ($7::text IS NULL OR s.labels->>'fleet' = $7) \
          ORDER BY {order} LIMIT $5 OFFSET $6"
     );
     let limit = f.limit.unwrap_or(i64::MAX).max(0);
     let offset = f.offset.unwrap_or(0).max(0);
     let rows = client
-        .query(&sql, &[&f.complexity, &f.status, &f.host, &f.database, &limit, &offset])
+        .query(&sql, &[&f.complexity, &f.status, &f.host, &f.database, &limit, &offset, &f.fleet])
         .await?;
     Ok(rows
         .iter()
@@ -152,4 +155,23 @@ pub(super) fn summary_columns(report: &Value) -> SummaryColumns {
             .and_then(Value::as_str)
             .map(str::to_string),
     }
+}
+
+/// The unqualified names of the tables and indexes of each fleet member's latest completed
+/// report, sorted: what tells near-identical schemas apart.
+pub(super) async fn object_names(client: &Client, fleet: &str) -> Result<Vec<(Uuid, Vec<String>)>, tokio_postgres::Error> {
+    let rows = client
+        .query(
+            "SELECT s.migration_uuid, ARRAY(SELECT DISTINCT e->>'ObjectName' \
+                 FROM jsonb_array_elements(coalesce(a.report->'TableIndexStats', '[]'::jsonb)) e ORDER BY 1) \
+             FROM voyager_fleet.sources s JOIN voyager_fleet.assessments a \
+               ON a.migration_uuid = s.migration_uuid AND a.run = s.completed_run \
+             WHERE s.labels->>'fleet' = $1",
+            &[&fleet],
+        )
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|r| (r.get(0), r.get::<_, Vec<Option<String>>>(1).into_iter().flatten().collect()))
+        .collect())
 }

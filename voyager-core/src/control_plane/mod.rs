@@ -6,7 +6,45 @@
 //! 40001, as YugabyteDB requires), deadlocks, key races between concurrent writers, and a
 //! dropped connection (after reconnecting). Storing the same report twice stores it once.
 
+/// Run `$body` (which uses `$tx`, the transaction) in one transaction on `$cp`, retried with
+/// backoff on the failures worth another try (and key races between concurrent writers).
+/// `return` in the body ends the transaction's work early, still committing. A macro rather
+/// than a function over async closures, whose futures the compiler cannot yet prove `Send`.
+macro_rules! transact {
+    ($cp:expr, $what:expr, |$tx:ident| $body:block) => {{
+        let cp: &$crate::control_plane::ControlPlane = $cp;
+        let mut tries = 0;
+        loop {
+            let mut client = cp.client.lock().await;
+            let result = match client.transaction().await {
+                Ok(transaction) => {
+                    let worked: std::result::Result<_, tokio_postgres::Error> = async {
+                        let $tx = &transaction;
+                        $body
+                    }
+                    .await;
+                    match worked {
+                        Ok(value) => transaction.commit().await.map(|()| value),
+                        Err(e) => Err(e),
+                    }
+                }
+                Err(e) => Err(e),
+            };
+            drop(client);
+            match result {
+                Ok(value) => break Ok(value),
+                Err(e) if $crate::control_plane::worth_retrying(&e, tries) => {
+                    tries += 1;
+                    cp.recover(&e, tries).await?;
+                }
+                Err(e) => break Err(cp.failed($what, &e)),
+            }
+        }
+    }};
+}
+
 mod listing;
+mod queue;
 mod schema;
 mod yugabyted;
 
@@ -21,6 +59,7 @@ use tokio_postgres::Client;
 use uuid::Uuid;
 
 pub use listing::{ListFilter, MigrationSummary, SortKey};
+pub use queue::{Claim, FleetMember, QueueCounts, QueueFailure};
 pub use schema::SCHEMA_VERSION;
 
 use crate::connection::{ConnectionString, LibpqEnv};
@@ -43,6 +82,21 @@ pub struct SourceDetails {
     /// Unknown when the migration was recorded by yb-voyager.
     pub user: Option<String>,
     pub ssl_mode: Option<String>,
+}
+
+impl SourceDetails {
+    /// A PostgreSQL source's details from its connection (the password left out).
+    pub fn of(conn: &ConnectionString, schemas: Vec<String>) -> Self {
+        SourceDetails {
+            db_type: "postgresql".into(),
+            host: conn.host().to_string(),
+            port: conn.port(),
+            database: conn.dbname().to_string(),
+            schemas,
+            user: Some(conn.user().to_string()),
+            ssl_mode: Some(conn.sslmode().as_str().to_string()),
+        }
+    }
 }
 
 /// Who wrote an assessment.
@@ -212,26 +266,7 @@ impl ControlPlane {
     /// Record a source (or update its details).
     pub async fn register_source(&self, uuid: Uuid, source: &SourceDetails) -> Result<()> {
         self.check_writable()?;
-        let mut tries = 0;
-        loop {
-            let result = {
-                let mut client = self.client.lock().await;
-                async {
-                    let tx = client.transaction().await?;
-                    upsert_source(&tx, uuid, source).await?;
-                    tx.commit().await
-                }
-                .await
-            };
-            match result {
-                Ok(()) => return Ok(()),
-                Err(e) if tries < MAX_TRIES && retryable(&e) => {
-                    tries += 1;
-                    self.recover(&e, tries).await?;
-                }
-                Err(e) => return Err(self.failed("could not record the source", &e)),
-            }
-        }
+        transact!(self, "could not record the source", |tx| { upsert_source(tx, uuid, source).await })
     }
 
     /// Store a completed assessment (source details, summary columns, the full report, and
@@ -244,105 +279,101 @@ impl ControlPlane {
         report: &Value,
         migration_dir: &str,
     ) -> Result<StoreOutcome> {
+        self.store_claimed(uuid, source, report, migration_dir, None).await
+    }
+
+    /// [`Self::store_assessment`], and in the same transaction the fleet queue's item marked
+    /// done, so a worker killed at any moment leaves either both or neither.
+    pub async fn store_claimed(
+        &self,
+        uuid: Uuid,
+        source: &SourceDetails,
+        report: &Value,
+        migration_dir: &str,
+        claim: Option<&Claim>,
+    ) -> Result<StoreOutcome> {
         self.check_writable()?;
         let sha = hex(&Sha256::digest(serde_json::to_vec(report).unwrap_or_default()));
         let summary = listing::summary_columns(report);
-        let mut tries = 0;
-        loop {
-            let result = {
-                let mut client = self.client.lock().await;
-                async {
-                    let tx = client.transaction().await?;
-                    let existing = tx
-                        .query_opt(
-                            "SELECT run FROM voyager_fleet.assessments WHERE migration_uuid = $1 AND report_sha256 = $2",
-                            &[&uuid, &sha],
-                        )
-                        .await?;
-                    if let Some(row) = existing {
-                        tx.commit().await?;
-                        return Ok(StoreOutcome::AlreadyStored { run: row.get(0) });
-                    }
-                    upsert_source(&tx, uuid, source).await?;
-                    let run = next_run(&tx, uuid).await?;
-                    tx.execute(
-                        "INSERT INTO voyager_fleet.assessments (migration_uuid, run, status, complexity, level1, level2, level3, \
-                            blocking, total_size_bytes, row_count, effort_hours, target_db_version, assessed_at, report, report_sha256) \
-                         VALUES ($1, $2, 'completed', $3, $4, $5, $6, $6, $7, $8, $9, $10, now(), $11, $12)",
-                        &[
-                            &uuid,
-                            &run,
-                            &summary.complexity,
-                            &summary.level1,
-                            &summary.level2,
-                            &summary.level3,
-                            &summary.total_size_bytes,
-                            &summary.row_count,
-                            &summary.effort_hours,
-                            &summary.target_db_version,
-                            report,
-                            &sha,
-                        ],
-                    )
-                    .await?;
-                    tx.execute(
-                        "UPDATE voyager_fleet.sources SET latest_run = $2, completed_run = $2, updated_at = now() WHERE migration_uuid = $1",
-                        &[&uuid, &run],
-                    )
-                    .await?;
-                    yugabyted::write_rows(&tx, uuid, source, report, migration_dir).await?;
-                    tx.commit().await?;
-                    Ok(StoreOutcome::Stored { run })
-                }
-                .await
-            };
-            match result {
-                Ok(outcome) => return Ok(outcome),
-                Err(e) if tries < MAX_TRIES && (retryable(&e) || e.code() == Some(&SqlState::UNIQUE_VIOLATION)) => {
-                    tries += 1;
-                    self.recover(&e, tries).await?;
-                }
-                Err(e) => return Err(self.failed("could not store the assessment", &e)),
+        transact!(self, "could not store the assessment", |tx| {
+            if let Some(claim) = claim {
+                queue::finish(tx, claim, uuid, "done", None).await?;
             }
-        }
+            let existing = tx
+                .query_opt(
+                    "SELECT run FROM voyager_fleet.assessments WHERE migration_uuid = $1 AND report_sha256 = $2",
+                    &[&uuid, &sha],
+                )
+                .await?;
+            if let Some(row) = existing {
+                return Ok(StoreOutcome::AlreadyStored { run: row.get(0) });
+            }
+            upsert_source(tx, uuid, source).await?;
+            let run = next_run(tx, uuid).await?;
+            tx.execute(
+                "INSERT INTO voyager_fleet.assessments (migration_uuid, run, status, complexity, level1, level2, level3, \
+                    blocking, total_size_bytes, row_count, effort_hours, target_db_version, assessed_at, report, report_sha256) \
+                 VALUES ($1, $2, 'completed', $3, $4, $5, $6, $6, $7, $8, $9, $10, now(), $11, $12)",
+                &[
+                    &uuid,
+                    &run,
+                    &summary.complexity,
+                    &summary.level1,
+                    &summary.level2,
+                    &summary.level3,
+                    &summary.total_size_bytes,
+                    &summary.row_count,
+                    &summary.effort_hours,
+                    &summary.target_db_version,
+                    report,
+                    &sha,
+                ],
+            )
+            .await?;
+            tx.execute(
+                "UPDATE voyager_fleet.sources SET latest_run = $2, completed_run = $2, updated_at = now() WHERE migration_uuid = $1",
+                &[&uuid, &run],
+            )
+            .await?;
+            yugabyted::write_rows(tx, uuid, source, report, migration_dir).await?;
+            Ok(StoreOutcome::Stored { run })
+        })
     }
 
     /// Record that assessing a migration's source failed, and why.
     pub async fn record_failure(&self, uuid: Uuid, source: &SourceDetails, error: &str) -> Result<()> {
+        self.record_failure_claimed(uuid, source, error, None).await
+    }
+
+    /// [`Self::record_failure`], and in the same transaction the fleet queue's item marked failed.
+    pub async fn record_failure_claimed(
+        &self,
+        uuid: Uuid,
+        source: &SourceDetails,
+        error: &str,
+        claim: Option<&Claim>,
+    ) -> Result<()> {
         self.check_writable()?;
         let error = crate::connection::redact(error);
-        let mut tries = 0;
-        loop {
-            let result = {
-                let mut client = self.client.lock().await;
-                async {
-                    let tx = client.transaction().await?;
-                    upsert_source(&tx, uuid, source).await?;
-                    let run = next_run(&tx, uuid).await?;
-                    tx.execute(
-                        "INSERT INTO voyager_fleet.assessments (migration_uuid, run, status, error, assessed_at) \
-                         VALUES ($1, $2, 'failed', $3, now())",
-                        &[&uuid, &run, &error],
-                    )
-                    .await?;
-                    tx.execute(
-                        "UPDATE voyager_fleet.sources SET latest_run = $2, updated_at = now() WHERE migration_uuid = $1",
-                        &[&uuid, &run],
-                    )
-                    .await?;
-                    tx.commit().await
-                }
-                .await
-            };
-            match result {
-                Ok(()) => return Ok(()),
-                Err(e) if tries < MAX_TRIES && (retryable(&e) || e.code() == Some(&SqlState::UNIQUE_VIOLATION)) => {
-                    tries += 1;
-                    self.recover(&e, tries).await?;
-                }
-                Err(e) => return Err(self.failed("could not record the failure", &e)),
+        transact!(self, "could not record the failure", |tx| {
+            if let Some(claim) = claim {
+                queue::finish(tx, claim, uuid, "failed", Some(&error)).await?;
             }
-        }
+            upsert_source(tx, uuid, source).await?;
+            let run = next_run(tx, uuid).await?;
+            tx.execute(
+                "INSERT INTO voyager_fleet.assessments (migration_uuid, run, status, error, assessed_at) \
+                 VALUES ($1, $2, 'failed', $3, now())",
+                &[&uuid, &run, &error],
+            )
+            .await?;
+            tx.execute(
+                "UPDATE voyager_fleet.sources SET latest_run = $2, updated_at = now() WHERE migration_uuid = $1",
+                &[&uuid, &run],
+            )
+            .await?;
+            Ok(())
+        })
     }
 
     /// The latest completed assessment of a migration: ours, or else one yb-voyager wrote to
@@ -404,6 +435,14 @@ impl ControlPlane {
         Ok(rows.iter().map(|r| listing::summary_from_row(r, 0)).collect())
     }
 
+    /// For each assessed member of a fleet, the sorted names of its tables and indexes.
+    pub async fn fleet_object_names(&self, fleet: &str) -> Result<Vec<(Uuid, Vec<String>)>> {
+        let client = self.client.lock().await;
+        listing::object_names(&client, fleet)
+            .await
+            .map_err(|e| self.failed("could not read the fleet's reports", &e))
+    }
+
     /// Every migration with its latest assessment, filtered and sorted, in one query.
     pub async fn list(&self, filter: &ListFilter) -> Result<Vec<MigrationSummary>> {
         let client = self.client.lock().await;
@@ -438,6 +477,11 @@ async fn next_run(tx: &tokio_postgres::Transaction<'_>, uuid: Uuid) -> Result<i3
         )
         .await?
         .get(0))
+}
+
+/// Whether a transaction's failure is worth try number `tries + 1`.
+fn worth_retrying(e: &tokio_postgres::Error, tries: u32) -> bool {
+    tries < MAX_TRIES && (retryable(e) || e.code() == Some(&SqlState::UNIQUE_VIOLATION))
 }
 
 /// Failures worth another try: serialization (40001), deadlock, and a lost connection.

@@ -1,0 +1,223 @@
+//! The fleet's work queue: every database of a fleet run is an item that a worker claims with a
+//! lease, renews while it assesses, and finishes in the same transaction that stores the
+//! assessment. A killed worker's lease runs out and another worker takes the item, so several
+//! `assess-fleet` processes, on one machine or many, assess each database exactly once.
+//! Claims use `FOR UPDATE SKIP LOCKED`, which YugabyteDB runs too.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use tokio_postgres::Transaction;
+use uuid::Uuid;
+
+use super::{upsert_source, ControlPlane, SourceDetails};
+use crate::Result;
+
+/// Who holds an item: the fleet run and the worker's name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claim {
+    pub fleet_run_id: Uuid,
+    pub worker: String,
+}
+
+/// One database of a fleet, as registered.
+#[derive(Debug, Clone)]
+pub struct FleetMember {
+    pub migration_uuid: Uuid,
+    pub source: SourceDetails,
+    /// The inventory's labels, plus `fleet` (the fleet's name).
+    pub labels: Value,
+}
+
+/// How far a fleet run is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueCounts {
+    pub pending: i64,
+    pub running: i64,
+    pub done: i64,
+    pub failed: i64,
+}
+
+impl QueueCounts {
+    pub fn total(&self) -> i64 {
+        self.pending + self.running + self.done + self.failed
+    }
+}
+
+/// A database of the run whose assessment failed, and why (never a password).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueFailure {
+    pub migration_uuid: Uuid,
+    pub host: String,
+    pub database: String,
+    pub error: String,
+}
+
+impl ControlPlane {
+    /// Register a fleet run and its databases (source details and labels) and queue every one
+    /// not queued yet. With `reassess`, the finished items go back to pending.
+    pub async fn enqueue_fleet(&self, fleet_run_id: Uuid, name: &str, members: &[FleetMember], reassess: bool) -> Result<()> {
+        self.check_writable()?;
+        let uuids: Vec<Uuid> = members.iter().map(|m| m.migration_uuid).collect();
+        transact!(self, "could not queue the fleet", |tx| {
+            tx.execute(
+                "INSERT INTO voyager_fleet.fleet_runs (id, name) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING",
+                &[&fleet_run_id, &name],
+            )
+            .await?;
+            for m in members {
+                upsert_source(tx, m.migration_uuid, &m.source).await?;
+                tx.execute(
+                    "UPDATE voyager_fleet.sources SET labels = labels || $2 WHERE migration_uuid = $1",
+                    &[&m.migration_uuid, &m.labels],
+                )
+                .await?;
+            }
+            tx.execute(
+                "INSERT INTO voyager_fleet.work_queue (fleet_run_id, migration_uuid) \
+                 SELECT $1, u FROM unnest($2::uuid[]) AS u ON CONFLICT (fleet_run_id, migration_uuid) DO NOTHING",
+                &[&fleet_run_id, &uuids],
+            )
+            .await?;
+            if reassess {
+                tx.execute(
+                    "UPDATE voyager_fleet.work_queue SET state = 'pending', claimed_by = NULL, lease_until = NULL, \
+                        last_error = NULL, updated_at = now() \
+                     WHERE fleet_run_id = $1 AND migration_uuid = ANY($2) AND state IN ('done', 'failed')",
+                    &[&fleet_run_id, &uuids],
+                )
+                .await?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Claim up to `limit` items that are pending or whose lease ran out, skipping sources on
+    /// `busy_hosts` (this worker's per-host limit). Returns the claimed migrations' UUIDs.
+    pub async fn claim(&self, claim: &Claim, lease: Duration, limit: i64, busy_hosts: &[String]) -> Result<Vec<Uuid>> {
+        self.check_writable()?;
+        let lease_ms = lease.as_millis() as f64;
+        transact!(self, "could not claim work from the fleet queue", |tx| {
+            let rows = tx
+                .query(
+                    "UPDATE voyager_fleet.work_queue q SET state = 'running', claimed_by = $2, \
+                        lease_until = now() + $3 * interval '1 millisecond', attempts = q.attempts + 1, updated_at = now() \
+                     WHERE (q.fleet_run_id, q.migration_uuid) IN ( \
+                        SELECT w.fleet_run_id, w.migration_uuid FROM voyager_fleet.work_queue w \
+                        JOIN voyager_fleet.sources s ON s.migration_uuid = w.migration_uuid \
+                        WHERE w.fleet_run_id = $1 AND NOT (s.host = ANY($5)) \
+                          AND (w.state = 'pending' OR (w.state = 'running' AND w.lease_until < now())) \
+                        ORDER BY w.migration_uuid LIMIT $4 FOR UPDATE OF w SKIP LOCKED) \
+                     RETURNING q.migration_uuid",
+                    &[&claim.fleet_run_id, &claim.worker, &lease_ms, &limit, &busy_hosts],
+                )
+                .await?;
+            Ok(rows.iter().map(|r| r.get(0)).collect())
+        })
+    }
+
+    /// Extend this worker's leases on `uuids` (while it still holds them).
+    pub async fn renew(&self, claim: &Claim, uuids: &[Uuid], lease: Duration) -> Result<()> {
+        let lease_ms = lease.as_millis() as f64;
+        transact!(self, "could not renew the fleet leases", |tx| {
+            tx.execute(
+                "UPDATE voyager_fleet.work_queue SET lease_until = now() + $4 * interval '1 millisecond' \
+                 WHERE fleet_run_id = $1 AND claimed_by = $2 AND state = 'running' AND migration_uuid = ANY($3)",
+                &[&claim.fleet_run_id, &claim.worker, &uuids, &lease_ms],
+            )
+            .await
+            .map(|_| ())
+        })
+    }
+
+    /// Give back some items this worker holds (claimed past its per-host limit).
+    pub async fn give_back(&self, claim: &Claim, uuids: &[Uuid]) -> Result<()> {
+        transact!(self, "could not give back the fleet's work", |tx| {
+            tx.execute(
+                "UPDATE voyager_fleet.work_queue SET state = 'pending', claimed_by = NULL, lease_until = NULL, \
+                    attempts = greatest(attempts - 1, 0), updated_at = now() \
+                 WHERE fleet_run_id = $1 AND claimed_by = $2 AND state = 'running' AND migration_uuid = ANY($3)",
+                &[&claim.fleet_run_id, &claim.worker, &uuids],
+            )
+            .await
+            .map(|_| ())
+        })
+    }
+
+    /// Give back every item this worker holds (on a clean stop), so a next run takes them at once.
+    pub async fn release(&self, claim: &Claim) -> Result<()> {
+        transact!(self, "could not give back the fleet's work", |tx| {
+            tx.execute(
+                "UPDATE voyager_fleet.work_queue SET state = 'pending', claimed_by = NULL, lease_until = NULL, updated_at = now() \
+                 WHERE fleet_run_id = $1 AND claimed_by = $2 AND state = 'running'",
+                &[&claim.fleet_run_id, &claim.worker],
+            )
+            .await
+            .map(|_| ())
+        })
+    }
+
+    /// How many items of a fleet run are pending, running, done and failed.
+    pub async fn queue_counts(&self, fleet_run_id: Uuid) -> Result<QueueCounts> {
+        transact!(self, "could not read the fleet queue", |tx| {
+            let rows = tx
+                .query(
+                    "SELECT state, count(*) FROM voyager_fleet.work_queue WHERE fleet_run_id = $1 GROUP BY state",
+                    &[&fleet_run_id],
+                )
+                .await?;
+            let mut counts = QueueCounts::default();
+            for r in rows {
+                let n: i64 = r.get(1);
+                match r.get::<_, &str>(0) {
+                    "pending" => counts.pending = n,
+                    "running" => counts.running = n,
+                    "done" => counts.done = n,
+                    _ => counts.failed += n,
+                }
+            }
+            Ok(counts)
+        })
+    }
+
+    /// The failed items of a fleet run, with their errors.
+    pub async fn queue_failures(&self, fleet_run_id: Uuid) -> Result<Vec<QueueFailure>> {
+        transact!(self, "could not read the fleet queue", |tx| {
+            let rows = tx
+                .query(
+                    "SELECT w.migration_uuid, s.host, s.database_name, coalesce(w.last_error, '') \
+                     FROM voyager_fleet.work_queue w JOIN voyager_fleet.sources s ON s.migration_uuid = w.migration_uuid \
+                     WHERE w.fleet_run_id = $1 AND w.state = 'failed' ORDER BY s.database_name",
+                    &[&fleet_run_id],
+                )
+                .await?;
+            Ok(rows
+                .iter()
+                .map(|r| QueueFailure {
+                    migration_uuid: r.get(0),
+                    host: r.get(1),
+                    database: r.get(2),
+                    error: r.get(3),
+                })
+                .collect())
+        })
+    }
+}
+
+/// Mark an item finished (done or failed) inside the transaction that stores its outcome.
+pub(super) async fn finish(
+    tx: &Transaction<'_>,
+    claim: &Claim,
+    uuid: Uuid,
+    state: &str,
+    error: Option<&str>,
+) -> Result<(), tokio_postgres::Error> {
+    tx.execute(
+        "UPDATE voyager_fleet.work_queue SET state = $3, last_error = $4, lease_until = NULL, claimed_by = $5, updated_at = now() \
+         WHERE fleet_run_id = $1 AND migration_uuid = $2",
+        &[&claim.fleet_run_id, &uuid, &state, &error, &claim.worker],
+    )
+    .await
+    .map(|_| ())
+}

@@ -1,0 +1,451 @@
+//! Which database to migrate first: every assessed member of a fleet gets a score (lower goes
+//! first), a migration wave, a group of near-identical schemas, and the reasons, all from the
+//! control plane's summary columns and weights the user can change.
+//!
+//! score = complexity weight (LOW 0, MEDIUM 10, HIGH 30)
+//!       + 20 per LEVEL_3 (blocking) issue + 3 per LEVEL_2 + 0.5 per LEVEL_1
+//!       + 2 × log2(1 + data size in GiB) + 1 per hour of estimated effort
+//!       + label weights (by default criticality: high 15, medium 5, low 0)
+//!
+//! Waves: 1 = LOW complexity, nothing blocking, at most 10 GiB and 16 hours; 2 = nothing
+//! blocking; 3 = the rest. Failed or unassessed databases come last, in no wave.
+//! Groups: databases whose table and index names overlap by at least 90% (Jaccard) are one
+//! group (for example a schema per tenant, one database each): the work for one serves all.
+//! Ties break on the database name, then the migration UUID, so the order is deterministic.
+//!
+//! A weights file (TOML) overrides any of these:
+//! ```toml
+//! complexity = { LOW = 0, MEDIUM = 10, HIGH = 30 }
+//! level3 = 20
+//! level2 = 3
+//! level1 = 0.5
+//! size = 2            # per log2(1 + GiB)
+//! effort = 1          # per hour
+//! [labels.criticality]
+//! high = 15
+//! [waves]
+//! first_max_size_gib = 10
+//! first_max_effort_hours = 16
+//! [groups]
+//! min_similarity = 0.9
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::control_plane::MigrationSummary;
+use crate::{Error, Result};
+
+const GIB: f64 = 1024.0 * 1024.0 * 1024.0;
+
+/// The weights of the score, the wave limits and the group threshold.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Weights {
+    pub complexity: BTreeMap<String, f64>,
+    pub level3: f64,
+    pub level2: f64,
+    pub level1: f64,
+    pub size: f64,
+    pub effort: f64,
+    /// Per label name, per value (case-insensitive): what it adds.
+    pub labels: BTreeMap<String, BTreeMap<String, f64>>,
+    pub waves: WaveLimits,
+    pub groups: GroupSettings,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WaveLimits {
+    pub first_max_size_gib: f64,
+    pub first_max_effort_hours: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct GroupSettings {
+    pub min_similarity: f64,
+}
+
+impl Default for Weights {
+    fn default() -> Self {
+        Weights {
+            complexity: BTreeMap::from([("LOW".into(), 0.0), ("MEDIUM".into(), 10.0), ("HIGH".into(), 30.0)]),
+            level3: 20.0,
+            level2: 3.0,
+            level1: 0.5,
+            size: 2.0,
+            effort: 1.0,
+            labels: BTreeMap::from([(
+                "criticality".into(),
+                BTreeMap::from([("high".into(), 15.0), ("medium".into(), 5.0), ("low".into(), 0.0)]),
+            )]),
+            waves: WaveLimits::default(),
+            groups: GroupSettings::default(),
+        }
+    }
+}
+
+impl Default for WaveLimits {
+    fn default() -> Self {
+        WaveLimits {
+            first_max_size_gib: 10.0,
+            first_max_effort_hours: 16.0,
+        }
+    }
+}
+
+impl Default for GroupSettings {
+    fn default() -> Self {
+        GroupSettings { min_similarity: 0.9 }
+    }
+}
+
+impl Weights {
+    /// Read a weights file (TOML); keys left out keep their defaults.
+    pub fn load(path: &Path) -> Result<Weights> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io("read the weights file", path, &e))?;
+        let weights: Weights = toml::from_str(&text)
+            .map_err(|e| Error::config(format!("{}: {}", path.display(), e.message())))?;
+        let all = [weights.level3, weights.level2, weights.level1, weights.size, weights.effort];
+        if all.iter().chain(weights.complexity.values()).any(|w| !w.is_finite()) {
+            return Err(Error::config(format!("{}: every weight must be a finite number", path.display())));
+        }
+        if !(0.0..=1.0).contains(&weights.groups.min_similarity) {
+            return Err(Error::config(format!(
+                "{}: groups.min_similarity must be between 0 and 1",
+                path.display()
+            )));
+        }
+        Ok(weights)
+    }
+}
+
+/// One database in the ranking.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RankedMigration {
+    /// 1 = migrate first.
+    pub rank: usize,
+    /// 1, 2 or 3; None when the database has no completed assessment.
+    pub wave: Option<u8>,
+    pub score: Option<f64>,
+    pub migration_uuid: Uuid,
+    pub database: String,
+    pub host: String,
+    pub port: i32,
+    pub status: String,
+    pub complexity: Option<String>,
+    pub level1: i32,
+    pub level2: i32,
+    pub level3: i32,
+    pub total_size_bytes: i64,
+    pub effort_hours: f64,
+    pub labels: BTreeMap<String, String>,
+    /// Members of the same group of near-identical schemas share its number (1, 2, ...).
+    pub group: Option<usize>,
+    pub group_size: usize,
+    /// Why it is where it is.
+    pub why: String,
+    pub error: Option<String>,
+}
+
+/// Rank a fleet's migrations. `names` holds each assessed member's table and index names.
+pub fn rank(rows: &[MigrationSummary], names: &[(Uuid, Vec<String>)], weights: &Weights) -> Vec<RankedMigration> {
+    let mut ranked: Vec<RankedMigration> = rows.iter().map(|m| score(m, weights)).collect();
+    ranked.sort_by(|a, b| {
+        let key = |r: &RankedMigration| (r.score.is_none(), r.score.unwrap_or(0.0));
+        let (a_none, a_score) = key(a);
+        let (b_none, b_score) = key(b);
+        a_none
+            .cmp(&b_none)
+            .then(a_score.total_cmp(&b_score))
+            .then_with(|| a.database.cmp(&b.database))
+            .then_with(|| a.migration_uuid.cmp(&b.migration_uuid))
+    });
+    for (i, r) in ranked.iter_mut().enumerate() {
+        r.rank = i + 1;
+    }
+    assign_groups(&mut ranked, names, weights.groups.min_similarity);
+    ranked
+}
+
+fn score(m: &MigrationSummary, w: &Weights) -> RankedMigration {
+    let labels: BTreeMap<String, String> = m
+        .labels
+        .as_object()
+        .map(|o| {
+            o.iter()
+                .filter(|(k, _)| k.as_str() != "fleet")
+                .map(|(k, v)| (k.clone(), v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut r = RankedMigration {
+        rank: 0,
+        wave: None,
+        score: None,
+        migration_uuid: m.migration_uuid,
+        database: m.database.clone(),
+        host: m.host.clone(),
+        port: m.port,
+        status: "not assessed".into(),
+        complexity: None,
+        level1: 0,
+        level2: 0,
+        level3: 0,
+        total_size_bytes: 0,
+        effort_hours: 0.0,
+        labels,
+        group: None,
+        group_size: 1,
+        why: "no assessment yet: run voyager assess-fleet".into(),
+        error: None,
+    };
+    let Some(a) = &m.latest else { return r };
+    r.status = a.status.clone();
+    r.error = a.error.clone();
+    if a.status != "completed" {
+        r.why = format!("assessment failed: {}", a.error.as_deref().unwrap_or("unknown error"));
+        return r;
+    }
+    let complexity = a.complexity.clone().unwrap_or_else(|| "UNKNOWN".into());
+    let gib = a.total_size_bytes as f64 / GIB;
+    let mut parts: Vec<(String, f64)> = vec![
+        (
+            format!("complexity {complexity}"),
+            w.complexity.get(&complexity.to_uppercase()).copied().unwrap_or(w.level3),
+        ),
+        (format!("{} blocking", a.level3), w.level3 * a.level3 as f64),
+        (format!("{} LEVEL_2", a.level2), w.level2 * a.level2 as f64),
+        (format!("{} LEVEL_1", a.level1), w.level1 * a.level1 as f64),
+        (format!("{} of data", crate::summary::human_bytes(a.total_size_bytes.max(0) as u64)), w.size * (1.0 + gib).log2()),
+        (format!("{:.1} h effort", a.effort_hours), w.effort * a.effort_hours),
+    ];
+    for (label, values) in &w.labels {
+        if let Some(v) = r.labels.get(label) {
+            if let Some(weight) = values.iter().find(|(k, _)| k.eq_ignore_ascii_case(v)).map(|(_, w)| *w) {
+                parts.push((format!("{label} {v}"), weight));
+            }
+        }
+    }
+    let total: f64 = parts.iter().map(|(_, p)| p).sum();
+    let wave = if a.level3 > 0 || complexity == "HIGH" {
+        3
+    } else if complexity == "LOW" && gib <= w.waves.first_max_size_gib && a.effort_hours <= w.waves.first_max_effort_hours
+    {
+        1
+    } else {
+        2
+    };
+    let wave_why = match wave {
+        1 => "wave 1: LOW complexity, nothing blocking, small".to_string(),
+        2 => "wave 2: nothing blocking, but more work".to_string(),
+        _ if a.level3 > 0 => format!("wave 3: {} blocking issue(s) to solve first", a.level3),
+        _ => "wave 3: HIGH complexity".to_string(),
+    };
+    let shown: Vec<String> = parts
+        .iter()
+        .filter(|(_, p)| *p != 0.0)
+        .map(|(what, p)| format!("{what} +{p:.1}"))
+        .collect();
+    r.why = format!(
+        "{wave_why}; score {total:.1}{}{}",
+        if shown.is_empty() { "" } else { " = " },
+        shown.join(", ")
+    );
+    r.score = Some((total * 100.0).round() / 100.0);
+    r.wave = Some(wave);
+    r.complexity = Some(complexity);
+    r.level1 = a.level1;
+    r.level2 = a.level2;
+    r.level3 = a.level3;
+    r.total_size_bytes = a.total_size_bytes;
+    r.effort_hours = a.effort_hours;
+    r
+}
+
+/// Group members whose name sets overlap by at least `min_similarity` (union-find; identical
+/// sets are merged first by a hash map, so a fleet of many copies costs little).
+fn assign_groups(ranked: &mut [RankedMigration], names: &[(Uuid, Vec<String>)], min_similarity: f64) {
+    let index: BTreeMap<Uuid, usize> = ranked.iter().enumerate().map(|(i, r)| (r.migration_uuid, i)).collect();
+    let mut distinct: Vec<(&Vec<String>, Vec<usize>)> = Vec::new();
+    let mut by_set: std::collections::HashMap<&Vec<String>, usize> = Default::default();
+    for (uuid, set) in names {
+        let Some(&i) = index.get(uuid) else { continue };
+        if set.is_empty() || ranked[i].score.is_none() {
+            continue;
+        }
+        match by_set.get(set) {
+            Some(&d) => distinct[d].1.push(i),
+            None => {
+                by_set.insert(set, distinct.len());
+                distinct.push((set, vec![i]));
+            }
+        }
+    }
+    let mut parent: Vec<usize> = (0..distinct.len()).collect();
+    fn find(parent: &mut [usize], x: usize) -> usize {
+        let mut root = x;
+        while parent[root] != root {
+            root = parent[root];
+        }
+        parent[x] = root;
+        root
+    }
+    if min_similarity < 1.0 {
+        for a in 0..distinct.len() {
+            for b in a + 1..distinct.len() {
+                if jaccard(distinct[a].0, distinct[b].0) >= min_similarity {
+                    let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
+                    parent[rb] = ra;
+                }
+            }
+        }
+    }
+    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for d in 0..distinct.len() {
+        let root = find(&mut parent, d);
+        groups.entry(root).or_default().extend(distinct[d].1.iter().copied());
+    }
+    // Number the groups of two or more by their best-ranked member.
+    let mut multi: Vec<Vec<usize>> = groups.into_values().filter(|g| g.len() > 1).collect();
+    multi.iter_mut().for_each(|g| g.sort());
+    multi.sort();
+    for (n, members) in multi.iter().enumerate() {
+        let first = &ranked[members[0]].database.clone();
+        for &i in members {
+            ranked[i].group = Some(n + 1);
+            ranked[i].group_size = members.len();
+            ranked[i].why.push_str(&format!(
+                "; group {} of {} near-identical schemas (with {first}): the work for one serves all",
+                n + 1,
+                members.len()
+            ));
+        }
+    }
+}
+
+/// |A ∩ B| / |A ∪ B| of two sorted, deduplicated lists.
+fn jaccard(a: &[String], b: &[String]) -> f64 {
+    let (mut i, mut j, mut both) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                both += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    let union = a.len() + b.len() - both;
+    if union == 0 {
+        0.0
+    } else {
+        both as f64 / union as f64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::control_plane::AssessmentSummary;
+
+    fn row(db: &str, complexity: &str, l1: i32, l3: i32, gib: f64, hours: f64, labels: serde_json::Value) -> MigrationSummary {
+        MigrationSummary {
+            migration_uuid: Uuid::new_v5(&Uuid::NAMESPACE_OID, db.as_bytes()),
+            db_type: "postgresql".into(),
+            host: "h".into(),
+            port: 5432,
+            database: db.into(),
+            schemas: vec![],
+            user: None,
+            labels,
+            latest: Some(AssessmentSummary {
+                run: 1,
+                status: "completed".into(),
+                error: None,
+                complexity: Some(complexity.into()),
+                level1: l1,
+                level2: 0,
+                level3: l3,
+                total_size_bytes: (gib * GIB) as i64,
+                effort_hours: hours,
+                assessed_at: chrono::Utc::now(),
+            }),
+        }
+    }
+
+    #[test]
+    fn order_waves_and_reasons() {
+        let none = serde_json::json!({});
+        let rows = vec![
+            row("blocked", "HIGH", 0, 2, 0.1, 20.0, none.clone()),
+            row("big", "LOW", 0, 0, 50.0, 0.0, none.clone()),
+            row("clean", "LOW", 0, 0, 0.01, 0.0, none.clone()),
+            row("some_l1", "LOW", 4, 0, 0.01, 2.0, none.clone()),
+            row("critical", "LOW", 0, 0, 0.01, 0.0, serde_json::json!({"criticality": "HIGH", "fleet": "f"})),
+        ];
+        let ranked = rank(&rows, &[], &Weights::default());
+        let order: Vec<&str> = ranked.iter().map(|r| r.database.as_str()).collect();
+        assert_eq!(order, ["clean", "some_l1", "big", "critical", "blocked"]);
+        let waves: Vec<u8> = ranked.iter().map(|r| r.wave.unwrap()).collect();
+        assert_eq!(waves, [1, 1, 2, 1, 3]);
+        assert!(ranked[4].why.contains("2 blocking issue(s)"), "{}", ranked[4].why);
+        assert!(ranked[3].why.contains("criticality HIGH +15.0"), "{}", ranked[3].why);
+        assert!(!ranked[3].labels.contains_key("fleet"));
+        // Changing a weight changes the order.
+        let mut w = Weights::default();
+        w.labels.clear();
+        let ranked = rank(&rows, &[], &w);
+        assert_eq!(ranked[0].database, "clean");
+        assert_eq!(ranked[1].database, "critical");
+    }
+
+    #[test]
+    fn near_identical_schemas_are_grouped() {
+        let none = serde_json::json!({});
+        let rows: Vec<_> = ["t1", "t2", "t3", "other"]
+            .iter()
+            .map(|d| row(d, "LOW", 0, 0, 0.0, 0.0, none.clone()))
+            .collect();
+        let set = |extra: &str| {
+            let mut v: Vec<String> = (0..20).map(|i| format!("table_{i:02}")).collect();
+            if !extra.is_empty() {
+                v.push(extra.into());
+            }
+            v.sort();
+            v
+        };
+        let names = vec![
+            (rows[0].migration_uuid, set("")),
+            (rows[1].migration_uuid, set("")),
+            (rows[2].migration_uuid, set("tenant_extra")),
+            (rows[3].migration_uuid, vec!["a".into(), "b".into()]),
+        ];
+        let ranked = rank(&rows, &names, &Weights::default());
+        let group_of = |db: &str| ranked.iter().find(|r| r.database == db).unwrap().group;
+        assert_eq!(group_of("t1"), Some(1));
+        assert_eq!(group_of("t2"), Some(1));
+        assert_eq!(group_of("t3"), Some(1));
+        assert_eq!(group_of("other"), None);
+        assert_eq!(ranked.iter().find(|r| r.database == "t1").unwrap().group_size, 3);
+    }
+
+    #[test]
+    fn weights_files_are_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.toml");
+        std::fs::write(&path, "level3 = 100\n[groups]\nmin_similarity = 0.5\n").unwrap();
+        let w = Weights::load(&path).unwrap();
+        assert_eq!((w.level3, w.level2), (100.0, 3.0));
+        std::fs::write(&path, "level9 = 1\n").unwrap();
+        assert_eq!(Weights::load(&path).unwrap_err().kind(), crate::ErrorKind::Config);
+        std::fs::write(&path, "[groups]\nmin_similarity = 3\n").unwrap();
+        assert!(Weights::load(&path).unwrap_err().message().contains("between 0 and 1"));
+    }
+}
