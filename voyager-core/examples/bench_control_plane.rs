@@ -134,7 +134,9 @@ async fn main() {
         })
         .await;
         let with_connect = median_ms(5, |_| async {
-            let rows = voyager_core::control_plane::list(&url, &ListFilter::default()).await.unwrap();
+            let rows = voyager_core::control_plane::list(&url, &ListFilter::default())
+                .await
+                .unwrap();
             assert_eq!(rows.len(), size);
         })
         .await;

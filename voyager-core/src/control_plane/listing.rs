@@ -87,7 +87,18 @@ pub(super) async fn list(client: &Client, f: &ListFilter) -> Result<Vec<Migratio
     let limit = f.limit.unwrap_or(i64::MAX).max(0);
     let offset = f.offset.unwrap_or(0).max(0);
     let rows = client
-        .query(&sql, &[&f.complexity, &f.status, &f.host, &f.database, &limit, &offset, &f.fleet])
+        .query(
+            &sql,
+            &[
+                &f.complexity,
+                &f.status,
+                &f.host,
+                &f.database,
+                &limit,
+                &offset,
+                &f.fleet,
+            ],
+        )
         .await?;
     Ok(rows
         .iter()
@@ -159,7 +170,10 @@ pub(super) fn summary_columns(report: &Value) -> SummaryColumns {
 
 /// The unqualified names of the tables and indexes of each fleet member's latest completed
 /// report, sorted: what tells near-identical schemas apart.
-pub(super) async fn object_names(client: &Client, fleet: &str) -> Result<Vec<(Uuid, Vec<String>)>, tokio_postgres::Error> {
+pub(super) async fn object_names(
+    client: &Client,
+    fleet: &str,
+) -> Result<Vec<(Uuid, Vec<String>)>, tokio_postgres::Error> {
     let rows = client
         .query(
             "SELECT s.migration_uuid, ARRAY(SELECT DISTINCT e->>'ObjectName' \
@@ -172,6 +186,11 @@ pub(super) async fn object_names(client: &Client, fleet: &str) -> Result<Vec<(Uu
         .await?;
     Ok(rows
         .iter()
-        .map(|r| (r.get(0), r.get::<_, Vec<Option<String>>>(1).into_iter().flatten().collect()))
+        .map(|r| {
+            (
+                r.get(0),
+                r.get::<_, Vec<Option<String>>>(1).into_iter().flatten().collect(),
+            )
+        })
         .collect())
 }

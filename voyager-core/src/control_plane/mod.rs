@@ -266,7 +266,9 @@ impl ControlPlane {
     /// Record a source (or update its details).
     pub async fn register_source(&self, uuid: Uuid, source: &SourceDetails) -> Result<()> {
         self.check_writable()?;
-        transact!(self, "could not record the source", |tx| { upsert_source(tx, uuid, source).await })
+        transact!(self, "could not record the source", |tx| {
+            upsert_source(tx, uuid, source).await
+        })
     }
 
     /// Store a completed assessment (source details, summary columns, the full report, and

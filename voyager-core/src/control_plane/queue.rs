@@ -56,8 +56,14 @@ pub struct QueueFailure {
 
 impl ControlPlane {
     /// Register a fleet run and its databases (source details and labels) and queue every one
-    /// not queued yet. With `reassess`, the finished items go back to pending.
-    pub async fn enqueue_fleet(&self, fleet_run_id: Uuid, name: &str, members: &[FleetMember], reassess: bool) -> Result<()> {
+    /// not queued yet. Failed items go back to pending; with `reassess`, done ones too.
+    pub async fn enqueue_fleet(
+        &self,
+        fleet_run_id: Uuid,
+        name: &str,
+        members: &[FleetMember],
+        reassess: bool,
+    ) -> Result<()> {
         self.check_writable()?;
         let uuids: Vec<Uuid> = members.iter().map(|m| m.migration_uuid).collect();
         transact!(self, "could not queue the fleet", |tx| {
@@ -80,15 +86,15 @@ impl ControlPlane {
                 &[&fleet_run_id, &uuids],
             )
             .await?;
-            if reassess {
-                tx.execute(
-                    "UPDATE voyager_fleet.work_queue SET state = 'pending', claimed_by = NULL, lease_until = NULL, \
-                        last_error = NULL, updated_at = now() \
-                     WHERE fleet_run_id = $1 AND migration_uuid = ANY($2) AND state IN ('done', 'failed')",
-                    &[&fleet_run_id, &uuids],
-                )
-                .await?;
-            }
+            // Failed items are tried again by every run; done ones only when asked to.
+            let again: &[&str] = if reassess { &["done", "failed"] } else { &["failed"] };
+            tx.execute(
+                "UPDATE voyager_fleet.work_queue SET state = 'pending', claimed_by = NULL, lease_until = NULL, \
+                    updated_at = now() \
+                 WHERE fleet_run_id = $1 AND migration_uuid = ANY($2) AND state = ANY($3)",
+                &[&fleet_run_id, &uuids, &again],
+            )
+            .await?;
             Ok(())
         })
     }

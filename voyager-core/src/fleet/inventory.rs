@@ -119,9 +119,7 @@ pub fn load(path: &Path, env: &LibpqEnv) -> Result<Inventory> {
         .map(|s| s.to_string_lossy().to_string())
         .unwrap_or_else(|| "fleet".into());
     let shown = path.display().to_string();
-    let is_csv = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    let is_csv = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
     let inventory = if is_csv {
         Inventory {
             name: stem,
@@ -149,7 +147,9 @@ pub fn load(path: &Path, env: &LibpqEnv) -> Result<Inventory> {
 }
 
 fn parse_csv(text: &str, shown: &str, _env: &LibpqEnv) -> Result<Vec<FleetEntry>> {
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
     let headers: Vec<String> = reader
         .headers()
         .map_err(|e| Error::config(format!("{shown}: the header row is unreadable: {e}")))?
@@ -158,7 +158,8 @@ fn parse_csv(text: &str, shown: &str, _env: &LibpqEnv) -> Result<Vec<FleetEntry>
         .collect();
     let mut entries = Vec::new();
     for record in reader.records() {
-        let record = record.map_err(|e| Error::config(format!("{shown}: {}", crate::connection::redact(&e.to_string()))))?;
+        let record =
+            record.map_err(|e| Error::config(format!("{shown}: {}", crate::connection::redact(&e.to_string()))))?;
         let line = record.position().map(|p| p.line()).unwrap_or(0);
         let origin = format!("{shown} line {line}");
         let mut fields = Fields::default();
@@ -341,7 +342,8 @@ pub async fn discover(server: &str, include: &[String], exclude: &[String], env:
     let mut entries = Vec::new();
     for row in rows {
         let db: String = row.get(0);
-        let wanted = (include.is_empty() || include.iter().any(|p| p.matches(&db))) && !exclude.iter().any(|p| p.matches(&db));
+        let wanted =
+            (include.is_empty() || include.iter().any(|p| p.matches(&db))) && !exclude.iter().any(|p| p.matches(&db));
         if !wanted {
             continue;
         }
@@ -416,7 +418,10 @@ password-env = "LEDGER_PW"
         );
         let inv = load(&path, &LibpqEnv::empty()).unwrap();
         assert_eq!(inv.entries.len(), 2);
-        assert_eq!(inv.entries[0].schemas.as_deref(), Some(&["public".to_string(), "sales".to_string()][..]));
+        assert_eq!(
+            inv.entries[0].schemas.as_deref(),
+            Some(&["public".to_string(), "sales".to_string()][..])
+        );
         assert_eq!(inv.entries[0].labels["criticality"], "high");
         assert!(!inv.entries[0].labels.contains_key("password"));
         assert!(inv.entries[0].conn.has_password());
@@ -430,8 +435,16 @@ password-env = "LEDGER_PW"
             ("b.csv", "host,port,database\n", "lists no source"),
             ("c.toml", "[[source]]\nhost = \"x\"\n", "needs `connection`"),
             ("d.toml", "[[source]]\ndatabase = \"a\"\ncolour = 1\n", "unknown field"),
-            ("e.toml", "[[source]]\ndatabase = \"a\"\n[[source]]\ndatabase = \"a\"\n", "again"),
-            ("f.toml", "[[source]]\nconnection = \"postgresql://[oops\"\n", "source #1"),
+            (
+                "e.toml",
+                "[[source]]\ndatabase = \"a\"\n[[source]]\ndatabase = \"a\"\n",
+                "again",
+            ),
+            (
+                "f.toml",
+                "[[source]]\nconnection = \"postgresql://[oops\"\n",
+                "source #1",
+            ),
         ];
         for (name, text, says) in cases {
             let (_d, path) = write(name, text);

@@ -23,7 +23,9 @@ use uuid::Uuid;
 
 use crate::assess_migration::Plan;
 use crate::connection::{ConnectionString, LibpqEnv};
-use crate::control_plane::{Claim, ControlPlane, FleetMember, ListFilter, MigrationSummary, QueueFailure, SourceDetails};
+use crate::control_plane::{
+    Claim, ControlPlane, FleetMember, ListFilter, MigrationSummary, QueueFailure, SourceDetails,
+};
 use crate::migration_dir::MigrationDir;
 use crate::{Error, ErrorKind, Result};
 use inventory::{FleetEntry, Inventory};
@@ -169,14 +171,14 @@ pub async fn inventory(request: &FleetRequest, env: &LibpqEnv) -> Result<Invento
                 "give either --fleet-file or --all-databases, not both",
             ))
         }
-        (None, None) => {
-            return Err(Error::invalid_argument(
-                "nothing to assess: give --fleet-file <file> (TOML or CSV) or --all-databases <server connection string>",
-            ))
-        }
+        (None, None) => return Err(Error::invalid_argument(
+            "nothing to assess: give --fleet-file <file> (TOML or CSV) or --all-databases <server connection string>",
+        )),
         (Some(file), None) => {
             if !request.include.is_empty() || !request.exclude.is_empty() {
-                return Err(Error::invalid_argument("--include and --exclude go with --all-databases"));
+                return Err(Error::invalid_argument(
+                    "--include and --exclude go with --all-databases",
+                ));
             }
             inventory::load(Path::new(file), env)?
         }
@@ -248,8 +250,19 @@ pub async fn run_with_env(
                 crate::init::sanitize_dir_name(entry.conn.host()),
                 entry.conn.port()
             ));
-            let source = SourceDetails::of(&entry.conn.clone().resolve(&env), entry.schemas.clone().unwrap_or_default());
-            (uuid, Arc::new(Member { uuid, entry: entry.clone(), source, dir }))
+            let source = SourceDetails::of(
+                &entry.conn.clone().resolve(&env),
+                entry.schemas.clone().unwrap_or_default(),
+            );
+            (
+                uuid,
+                Arc::new(Member {
+                    uuid,
+                    entry: entry.clone(),
+                    source,
+                    dir,
+                }),
+            )
         })
         .collect();
     let registered: Vec<FleetMember> = members
@@ -537,7 +550,9 @@ async fn rank_with(cp: &ControlPlane, fleet: &str, weights: &Weights) -> Result<
 /// Each ranked member's report page below `work_dir`, relative to it, when it is there.
 pub fn report_links(work_dir: &Path, ranked: &[RankedMigration]) -> HashMap<Uuid, String> {
     let mut links = HashMap::new();
-    let Ok(dirs) = std::fs::read_dir(work_dir) else { return links };
+    let Ok(dirs) = std::fs::read_dir(work_dir) else {
+        return links;
+    };
     let wanted: std::collections::HashSet<Uuid> = ranked.iter().map(|r| r.migration_uuid).collect();
     for d in dirs.flatten() {
         let dir = MigrationDir::new(d.path());
@@ -559,15 +574,16 @@ fn default_worker_name() -> String {
     let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
         .map(|h| h.trim().to_string())
         .unwrap_or_else(|_| "localhost".into());
-    format!("{host}:{}:{}", std::process::id(), &Uuid::new_v4().simple().to_string()[..8])
+    format!(
+        "{host}:{}:{}",
+        std::process::id(),
+        &Uuid::new_v4().simple().to_string()[..8]
+    )
 }
 
 /// A word as a shell would need it quoted.
 fn shell_word(word: &str) -> String {
-    if word
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || "-_.:/@".contains(c))
-    {
+    if word.chars().all(|c| c.is_ascii_alphanumeric() || "-_.:/@".contains(c)) {
         word.to_string()
     } else {
         format!("'{}'", word.replace('\'', "'\\''"))

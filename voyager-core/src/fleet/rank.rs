@@ -108,11 +108,20 @@ impl Weights {
     /// Read a weights file (TOML); keys left out keep their defaults.
     pub fn load(path: &Path) -> Result<Weights> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io("read the weights file", path, &e))?;
-        let weights: Weights = toml::from_str(&text)
-            .map_err(|e| Error::config(format!("{}: {}", path.display(), e.message())))?;
-        let all = [weights.level3, weights.level2, weights.level1, weights.size, weights.effort];
+        let weights: Weights =
+            toml::from_str(&text).map_err(|e| Error::config(format!("{}: {}", path.display(), e.message())))?;
+        let all = [
+            weights.level3,
+            weights.level2,
+            weights.level1,
+            weights.size,
+            weights.effort,
+        ];
         if all.iter().chain(weights.complexity.values()).any(|w| !w.is_finite()) {
-            return Err(Error::config(format!("{}: every weight must be a finite number", path.display())));
+            return Err(Error::config(format!(
+                "{}: every weight must be a finite number",
+                path.display()
+            )));
         }
         if !(0.0..=1.0).contains(&weights.groups.min_similarity) {
             return Err(Error::config(format!(
@@ -179,7 +188,12 @@ fn score(m: &MigrationSummary, w: &Weights) -> RankedMigration {
         .map(|o| {
             o.iter()
                 .filter(|(k, _)| k.as_str() != "fleet")
-                .map(|(k, v)| (k.clone(), v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())))
+                .map(|(k, v)| {
+                    (
+                        k.clone(),
+                        v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()),
+                    )
+                })
                 .collect()
         })
         .unwrap_or_default();
@@ -216,12 +230,21 @@ fn score(m: &MigrationSummary, w: &Weights) -> RankedMigration {
     let mut parts: Vec<(String, f64)> = vec![
         (
             format!("complexity {complexity}"),
-            w.complexity.get(&complexity.to_uppercase()).copied().unwrap_or(w.level3),
+            w.complexity
+                .get(&complexity.to_uppercase())
+                .copied()
+                .unwrap_or(w.level3),
         ),
         (format!("{} blocking", a.level3), w.level3 * a.level3 as f64),
         (format!("{} LEVEL_2", a.level2), w.level2 * a.level2 as f64),
         (format!("{} LEVEL_1", a.level1), w.level1 * a.level1 as f64),
-        (format!("{} of data", crate::summary::human_bytes(a.total_size_bytes.max(0) as u64)), w.size * (1.0 + gib).log2()),
+        (
+            format!(
+                "{} of data",
+                crate::summary::human_bytes(a.total_size_bytes.max(0) as u64)
+            ),
+            w.size * (1.0 + gib).log2(),
+        ),
         (format!("{:.1} h effort", a.effort_hours), w.effort * a.effort_hours),
     ];
     for (label, values) in &w.labels {
@@ -234,7 +257,9 @@ fn score(m: &MigrationSummary, w: &Weights) -> RankedMigration {
     let total: f64 = parts.iter().map(|(_, p)| p).sum();
     let wave = if a.level3 > 0 || complexity == "HIGH" {
         3
-    } else if complexity == "LOW" && gib <= w.waves.first_max_size_gib && a.effort_hours <= w.waves.first_max_effort_hours
+    } else if complexity == "LOW"
+        && gib <= w.waves.first_max_size_gib
+        && a.effort_hours <= w.waves.first_max_effort_hours
     {
         1
     } else {
@@ -355,7 +380,15 @@ mod tests {
     use super::*;
     use crate::control_plane::AssessmentSummary;
 
-    fn row(db: &str, complexity: &str, l1: i32, l3: i32, gib: f64, hours: f64, labels: serde_json::Value) -> MigrationSummary {
+    fn row(
+        db: &str,
+        complexity: &str,
+        l1: i32,
+        l3: i32,
+        gib: f64,
+        hours: f64,
+        labels: serde_json::Value,
+    ) -> MigrationSummary {
         MigrationSummary {
             migration_uuid: Uuid::new_v5(&Uuid::NAMESPACE_OID, db.as_bytes()),
             db_type: "postgresql".into(),
@@ -388,7 +421,15 @@ mod tests {
             row("big", "LOW", 0, 0, 50.0, 0.0, none.clone()),
             row("clean", "LOW", 0, 0, 0.01, 0.0, none.clone()),
             row("some_l1", "LOW", 4, 0, 0.01, 2.0, none.clone()),
-            row("critical", "LOW", 0, 0, 0.01, 0.0, serde_json::json!({"criticality": "HIGH", "fleet": "f"})),
+            row(
+                "critical",
+                "LOW",
+                0,
+                0,
+                0.01,
+                0.0,
+                serde_json::json!({"criticality": "HIGH", "fleet": "f"}),
+            ),
         ];
         let ranked = rank(&rows, &[], &Weights::default());
         let order: Vec<&str> = ranked.iter().map(|r| r.database.as_str()).collect();
