@@ -17,8 +17,9 @@ use output::Output;
 /// one of them.
 ///
 /// The journey: `voyager init` creates a migration dir for a source database, `voyager
-/// assess-migration` assesses it and stores the assessment in the control plane, and `voyager
-/// start-migration` continues from there, on this machine or another.
+/// assess-migration` assesses it and stores the assessment in the control plane (`voyager
+/// assess-fleet` does it for hundreds at once, and `voyager fleet rank` says which to migrate
+/// first), and `voyager start-migration` continues from there, on this machine or another.
 #[derive(Parser)]
 #[command(name = "voyager", version, propagate_version = true, arg_required_else_help = true)]
 struct Cli {
@@ -53,6 +54,12 @@ enum Command {
     /// assessment to it.
     #[command(name = "control-plane")]
     ControlPlane(commands::control_plane::ControlPlaneArgs),
+    /// Assess every database of a fleet (a fleet file, or a server's databases) concurrently,
+    /// storing each assessment in the control plane; several processes can share the work.
+    #[command(name = "assess-fleet")]
+    AssessFleet(commands::fleet::AssessFleetArgs),
+    /// A fleet's databases: list them, rank which to migrate first (in waves), show one.
+    Fleet(commands::fleet::FleetArgs),
     /// Start the migration of an assessed database: from its migration dir, or rebuilt from the
     /// control plane by its migration UUID; then choose the target and the data migration flow.
     #[command(name = "start-migration")]
@@ -64,6 +71,11 @@ fn main() -> ExitCode {
     init_logging(&cli.log_level);
     let out = Output::new(cli.json);
     let result = match cli.command {
+        Command::AssessFleet(args) => match commands::fleet::assess_fleet(args, &out) {
+            Ok(code) => return code,
+            Err(e) => Err(e),
+        },
+        Command::Fleet(args) => commands::fleet::fleet(args, &out, cli.json),
         Command::Init(args) => commands::init::run(args, &out),
         Command::AssessMigration(args) => commands::assess::run(args, &out),
         Command::ControlPlane(args) => commands::control_plane::run(args, &out),

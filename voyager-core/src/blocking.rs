@@ -48,3 +48,41 @@ pub fn start_migration(
 ) -> Result<crate::start_migration::StartMigrationOutcome> {
     block_on(crate::start_migration::run(answers))?
 }
+
+/// Assess every database of a fleet. See [`crate::fleet::run`].
+pub fn assess_fleet(
+    request: crate::fleet::FleetRequest,
+    progress: Option<crate::fleet::FleetProgressFn>,
+    cancel: crate::fleet::CancellationToken,
+) -> Result<crate::fleet::FleetOutcome> {
+    block_on(crate::fleet::run(request, progress, cancel))?
+}
+
+/// A fleet's migrations with their latest assessment. See [`crate::fleet::list`].
+pub fn fleet_list(
+    control_plane: &str,
+    fleet: &str,
+    filter: crate::control_plane::ListFilter,
+) -> Result<Vec<crate::control_plane::MigrationSummary>> {
+    block_on(crate::fleet::list(control_plane, fleet, filter))?
+}
+
+/// A fleet ranked into waves. See [`crate::fleet::rank`].
+pub fn fleet_rank(
+    control_plane: &str,
+    fleet: &str,
+    weights: &crate::fleet::rank::Weights,
+) -> Result<Vec<crate::fleet::rank::RankedMigration>> {
+    block_on(crate::fleet::rank(control_plane, fleet, weights))?
+}
+
+/// One member of a fleet: its place in the ranking and its latest assessment. See
+/// [`crate::fleet::show`].
+pub fn fleet_show(
+    control_plane: &str,
+    fleet: &str,
+    member: &str,
+    weights: &crate::fleet::rank::Weights,
+) -> Result<crate::fleet::FleetMemberDetails> {
+    block_on(crate::fleet::show(control_plane, fleet, member, weights))?
+}

@@ -114,6 +114,7 @@ pub fn run(args: ControlPlaneArgs, out: &Output) -> Result<()> {
                 descending: l.desc,
                 limit: l.limit,
                 offset: l.offset,
+                fleet: None,
             };
             let rows = voyager_core::blocking::control_plane_list(&cp()?, &filter)?;
             out.result(&rows, || table(&rows));
@@ -159,7 +160,7 @@ pub fn run(args: ControlPlaneArgs, out: &Output) -> Result<()> {
     Ok(())
 }
 
-fn table(rows: &[MigrationSummary]) -> String {
+pub(crate) fn table(rows: &[MigrationSummary]) -> String {
     let mut out = format!(
         "{:<36}  {:<20} {:<20} {:<10} {:>4} {:>4} {:>4} {:>10} {:>8}\n",
         "MIGRATION UUID", "DATABASE", "HOST", "COMPLEXITY", "L3", "L2", "L1", "SIZE", "HOURS"

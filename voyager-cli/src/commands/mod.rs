@@ -2,5 +2,6 @@
 
 pub mod assess;
 pub mod control_plane;
+pub mod fleet;
 pub mod init;
 pub mod start;

@@ -534,6 +534,11 @@ pub struct MigrationDetails {
 pub async fn show(control_plane: &str, uuid: &str) -> Result<MigrationDetails> {
     let uuid = parse_uuid(uuid)?;
     let cp = ControlPlane::connect(control_plane).await?;
+    details(&cp, uuid).await
+}
+
+/// The latest assessment and the history of runs of a migration, on an open control plane.
+pub async fn details(cp: &ControlPlane, uuid: Uuid) -> Result<MigrationDetails> {
     let latest = cp.latest(uuid).await?;
     let history = cp.history(uuid).await?;
     Ok(MigrationDetails { latest, history })

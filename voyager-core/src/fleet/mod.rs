@@ -547,6 +547,42 @@ async fn rank_with(cp: &ControlPlane, fleet: &str, weights: &Weights) -> Result<
     Ok(rank::rank(&rows, &names, weights))
 }
 
+/// One fleet member: where it ranks and why, and its latest assessment (when it has one).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FleetMemberDetails {
+    pub ranked: RankedMigration,
+    pub details: Option<crate::control_plane::MigrationDetails>,
+}
+
+/// A fleet member by its migration UUID or database name (unique within the fleet).
+pub async fn show(control_plane: &str, fleet: &str, member: &str, weights: &Weights) -> Result<FleetMemberDetails> {
+    let cp = ControlPlane::connect(control_plane).await?;
+    let ranked = rank_with(&cp, fleet, weights).await?;
+    let matching: Vec<&RankedMigration> = ranked
+        .iter()
+        .filter(|r| r.migration_uuid.to_string() == member.trim() || r.database == member)
+        .collect();
+    let found = match matching.as_slice() {
+        [one] => (*one).clone(),
+        [] => {
+            return Err(Error::not_found(format!(
+                "fleet '{fleet}' has no database or migration UUID '{member}': see voyager fleet list"
+            )))
+        }
+        many => {
+            return Err(Error::invalid_argument(format!(
+                "fleet '{fleet}' has {} databases named '{member}' (on different hosts): give the migration UUID",
+                many.len()
+            )))
+        }
+    };
+    let details = match found.score {
+        Some(_) => Some(crate::control_plane::details(&cp, found.migration_uuid).await?),
+        None => None,
+    };
+    Ok(FleetMemberDetails { ranked: found, details })
+}
+
 /// Each ranked member's report page below `work_dir`, relative to it, when it is there.
 pub fn report_links(work_dir: &Path, ranked: &[RankedMigration]) -> HashMap<Uuid, String> {
     let mut links = HashMap::new();
