@@ -294,6 +294,49 @@ static void test_start_migration(const char *dir, const char *uuid) {
     CHECK(voyager_start_migration(NULL, &out) == VOYAGER_INVALID_ARGUMENT, "start-migration NULL");
 }
 
+static int fleet_events;
+static void on_fleet_progress(const char *json, void *user_data) {
+    if (json && strstr(json, "\"event\":{") && user_data == (void *)&fleet_events) fleet_events++;
+}
+
+static void test_fleet(const char *dir) {
+    const char *cp = env_or_die("VOYAGER_CP_URL");
+    const char *host = env_or_die("VOYAGER_SOURCE_HOST");
+    const char *port = env_or_die("VOYAGER_SOURCE_PORT");
+    char path[1024], request[4096], fleet[64], *out = NULL;
+    snprintf(fleet, sizeof fleet, "c-fleet-%d", (int)getpid());
+    snprintf(path, sizeof path, "%s/fleet.toml", dir);
+    FILE *f = fopen(path, "w");
+    if (!f) { perror(path); failed++; return; }
+    fprintf(f, "name = \"%s\"\n", fleet);
+    for (int i = 1; i <= 3; i++)
+        fprintf(f, "[[source]]\nconnection = \"postgresql://amakala:password@%s:%s/db%d\"\nlabels = { team = \"c\" }\n", host, port, i);
+    fclose(f);
+    snprintf(request, sizeof request, "{\"fleet_file\":\"%s\",\"work_dir\":\"%s/fleet-work\",\"assessment_control_plane\":\"%s\",\"parallel\":2}", path, dir, cp);
+    CHECK(voyager_assess_fleet(request, on_fleet_progress, &fleet_events, &out) == VOYAGER_OK, "assess a fleet");
+    CHECK(contains(out, "\"done\":3") && contains(out, "\"failed\":0") && contains(out, "fleet_report.html"), "fleet outcome");
+    CHECK(fleet_events == 3, "fleet progress called for each database");
+    voyager_string_free(out);
+    snprintf(path, sizeof path, "%s/fleet-work", dir);
+    CHECK(!tree_contains(path, "amakala:password"), "no source password in the work dir");
+    out = NULL;
+    CHECK(voyager_fleet_rank(cp, fleet, NULL, &out) == VOYAGER_OK && contains(out, "\"database\":\"db2\"") && contains(out, "\"wave\":3"), "rank the fleet");
+    CHECK(contains(out, "\"team\":\"c\"") && contains(out, "\"why\":"), "ranked rows have labels and reasons");
+    voyager_string_free(out);
+    out = NULL;
+    CHECK(voyager_fleet_list(cp, fleet, &out) == VOYAGER_OK && contains(out, "db1") && contains(out, "db3"), "list the fleet");
+    voyager_string_free(out);
+    out = (char *)0x1;
+    snprintf(path, sizeof path, "%s/weights.toml", dir);
+    f = fopen(path, "w");
+    if (f) { fputs("level9 = 1\n", f); fclose(f); }
+    CHECK(voyager_fleet_rank(cp, fleet, path, &out) == VOYAGER_CONFIG && contains(voyager_last_error_message(), "level9"), "bad weights file");
+    CHECK(voyager_fleet_rank(cp, "no such fleet", NULL, &out) == VOYAGER_NOT_FOUND, "unknown fleet");
+    CHECK(voyager_fleet_rank(cp, NULL, NULL, &out) == VOYAGER_INVALID_ARGUMENT, "NULL fleet");
+    CHECK(voyager_assess_fleet("{}", NULL, NULL, &out) == VOYAGER_INVALID_ARGUMENT && out == (char *)0x1, "fleet without inventory");
+    CHECK(voyager_assess_fleet("{\"fleet_file\":\"x.toml\",\"colour\":1}", NULL, NULL, &out) == VOYAGER_INVALID_ARGUMENT, "unknown key");
+}
+
 int main(void) {
     char dir[] = "/tmp/voyager-c-test.XXXXXX";
     if (!mkdtemp(dir)) { perror("mkdtemp"); return 2; }
@@ -305,6 +348,7 @@ int main(void) {
     char uuid[37] = {0};
     test_control_plane(dir, uuid);
     test_start_migration(dir, uuid);
+    test_fleet(dir);
     char cmd[256];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);

@@ -211,6 +211,50 @@ voyager_status voyager_control_plane_show(const char *control_plane,
 voyager_status voyager_control_plane_push(const char *request_json, char **json_out);
 
 /*
+ Assess every database of a fleet, concurrently, storing each assessment in the control
+ plane (several processes may share one fleet).
+
+ `request_json` is an object with `work_dir` and either `fleet_file` (TOML or CSV) or
+ `all_databases` (a server connection string, with optional `include` and `exclude` glob
+ arrays); optional `fleet_name`, `assessment_control_plane`, `parallel`, `per_host`,
+ `reassess`, `lease_seconds`, `timeout_seconds`, `source_db_schema`, `target_db_version`,
+ `worker`. `progress` (may be NULL) is called with JSON {total, done, failed, running,
+ pending, eta_seconds, event} after each database. A database that fails does not fail the
+ call: see `failed` and `failures` in `*outcome_json_out` (free with `voyager_string_free`).
+
+ # Safety
+ `request_json` must be NULL or a NUL-terminated string; `outcome_json_out` NULL or valid;
+ `progress`, when not NULL, must be safe to call from any thread with `user_data`.
+ */
+voyager_status voyager_assess_fleet(const char *request_json,
+                                    voyager_progress_fn progress,
+                                    void *user_data,
+                                    char **outcome_json_out);
+
+/*
+ A fleet's databases with their latest assessment, as a JSON array.
+
+ # Safety
+ `control_plane` and `fleet` must be NULL or NUL-terminated; `json_out` NULL or valid.
+ */
+voyager_status voyager_fleet_list(const char *control_plane, const char *fleet, char **json_out);
+
+/*
+ A fleet ranked: a JSON array of {rank, wave, score, migration_uuid, database, host, port,
+ status, complexity, level1, level2, level3, total_size_bytes, effort_hours, labels, group,
+ group_size, why, error}, first to migrate first. `weights_file` (may be NULL for the
+ defaults) is a TOML file of weights.
+
+ # Safety
+ `control_plane`, `fleet` and `weights_file` must be NULL or NUL-terminated; `json_out` NULL
+ or valid.
+ */
+voyager_status voyager_fleet_rank(const char *control_plane,
+                                  const char *fleet,
+                                  const char *weights_file,
+                                  char **json_out);
+
+/*
  Run init: check the source, choose the control plane, create the migration dir.
 
  `answers_json` is an object with any of the keys `source`, `source_password`,

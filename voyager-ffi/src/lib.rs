@@ -14,6 +14,7 @@ mod boundary;
 mod config;
 mod connection;
 mod control_plane;
+mod fleet;
 mod journeys;
 mod progress;
 mod status;
