@@ -28,3 +28,14 @@ def start(control_plane: str, uuid: str) -> list[str]:
     )
     complexity: str = outcome.summary.complexity
     return [complexity, *outcome.next_steps]
+
+
+def fleet(control_plane: str) -> list[str]:
+    def show(p: voyager.FleetProgress) -> None:
+        print(p.done, p.total, p.eta_seconds)
+
+    outcome: voyager.FleetOutcome = voyager.assess_fleet(work_dir="w", fleet_file="f.toml", progress=show)
+    ok: bool = outcome.all_succeeded
+    rows: list[voyager.RankedRow] = voyager.fleet_rank(control_plane, outcome.fleet_name)
+    listed: list[voyager.MigrationRow] = voyager.fleet_list(control_plane, outcome.fleet_name)
+    return [r.why for r in rows] + [str(ok), str(len(listed))]

@@ -136,19 +136,19 @@ fn ensure_async_runtime() -> PyResult<()> {
     Ok(())
 }
 
-/// A core progress function that calls a Python callable (with the GIL) with a dict.
-fn python_progress(callback: Option<Py<PyAny>>) -> Option<voyager_core::assessment::ProgressFn> {
+/// A core progress function that calls a Python callable (with the GIL) with the event as JSON.
+fn python_progress<T: serde::Serialize>(
+    callback: Option<Py<PyAny>>,
+) -> Option<std::sync::Arc<dyn Fn(&T) + Send + Sync>> {
     let callback = callback?;
-    Some(std::sync::Arc::new(
-        move |progress: &voyager_core::assessment::AssessProgress| {
-            Python::attach(|py| {
-                let text = serde_json::to_string(progress).unwrap_or_default();
-                if let Err(e) = callback.call1(py, (text,)) {
-                    e.print(py);
-                }
-            });
-        },
-    ))
+    Some(std::sync::Arc::new(move |progress: &T| {
+        Python::attach(|py| {
+            let text = serde_json::to_string(progress).unwrap_or_default();
+            if let Err(e) = callback.call1(py, (text,)) {
+                e.print(py);
+            }
+        });
+    }))
 }
 
 /// Assess one database (JSON of AssessRequest); returns {"outcome", "report"} as JSON.
@@ -182,6 +182,62 @@ fn assess_async<'py>(py: Python<'py>, request_json: &str, progress: Option<Py<Py
 fn control_plane_status(py: Python<'_>, control_plane: &str) -> PyResult<String> {
     let status = blocking(py, || voyager_core::blocking::control_plane_status(control_plane))?;
     to_json(&status)
+}
+
+/// Assess a fleet (request: JSON of FleetRequest); returns FleetOutcome as JSON. Ctrl-C
+/// (KeyboardInterrupt) stops it cleanly: the running assessments are dropped and their claims
+/// given back, then the KeyboardInterrupt is raised.
+#[pyfunction]
+#[pyo3(signature = (request_json, progress=None))]
+fn assess_fleet(py: Python<'_>, request_json: &str, progress: Option<Py<PyAny>>) -> PyResult<String> {
+    let request: voyager_core::fleet::FleetRequest = from_json(request_json, "fleet request")?;
+    let cancel = voyager_core::fleet::CancellationToken::new();
+    let runtime = voyager_core::runtime::runtime().map_err(to_py)?;
+    let handle = runtime.spawn(voyager_core::fleet::run(
+        request,
+        python_progress(progress),
+        cancel.clone(),
+    ));
+    let mut interrupted = None;
+    while !handle.is_finished() {
+        py.detach(|| std::thread::sleep(std::time::Duration::from_millis(50)));
+        if let Err(e) = py.check_signals() {
+            cancel.cancel();
+            interrupted = Some(e);
+            break;
+        }
+    }
+    let joined = py.detach(|| voyager_core::runtime::block_on(handle)).map_err(to_py)?;
+    let outcome = joined
+        .map_err(|e| to_py(voyager_core::Error::internal(format!("the fleet run failed: {e}"))))?
+        .map_err(to_py)?;
+    if let Some(e) = interrupted {
+        return Err(e);
+    }
+    to_json(&outcome)
+}
+
+/// A fleet's databases with their latest assessment, as JSON.
+#[pyfunction]
+fn fleet_list(py: Python<'_>, control_plane: &str, fleet: &str) -> PyResult<String> {
+    let rows = blocking(py, || {
+        voyager_core::blocking::fleet_list(control_plane, fleet, Default::default())
+    })?;
+    to_json(&rows)
+}
+
+/// A fleet ranked (weights: a TOML file, or None for the defaults), as JSON.
+#[pyfunction]
+#[pyo3(signature = (control_plane, fleet, weights_file=None))]
+fn fleet_rank(py: Python<'_>, control_plane: &str, fleet: &str, weights_file: Option<&str>) -> PyResult<String> {
+    let weights = match weights_file {
+        Some(path) => voyager_core::fleet::rank::Weights::load(std::path::Path::new(path)).map_err(to_py)?,
+        None => Default::default(),
+    };
+    let ranked = blocking(py, || {
+        voyager_core::blocking::fleet_rank(control_plane, fleet, &weights)
+    })?;
+    to_json(&ranked)
 }
 
 /// Every migration with its latest assessment (filter: JSON of ListFilter), as JSON.
@@ -311,6 +367,9 @@ fn _voyager(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(init_async, m)?)?;
     m.add_function(wrap_pyfunction!(start_migration, m)?)?;
     m.add_function(wrap_pyfunction!(start_migration_async, m)?)?;
+    m.add_function(wrap_pyfunction!(assess_fleet, m)?)?;
+    m.add_function(wrap_pyfunction!(fleet_list, m)?)?;
+    m.add_function(wrap_pyfunction!(fleet_rank, m)?)?;
     m.add_function(wrap_pyfunction!(assess, m)?)?;
     m.add_function(wrap_pyfunction!(assess_async, m)?)?;
     m.add_function(wrap_pyfunction!(control_plane_status, m)?)?;

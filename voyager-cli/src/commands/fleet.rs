@@ -11,10 +11,12 @@ use voyager_core::{Error, Result};
 use crate::output::Output;
 
 #[derive(Args)]
-#[command(after_help = "Passwords: PGPASSWORD, ~/.pgpass, or a per-source environment variable named by the fleet \
+#[command(
+    after_help = "Passwords: PGPASSWORD, ~/.pgpass, or a per-source environment variable named by the fleet \
 file's password-env; never stored.\nSeveral assess-fleet processes (on one machine or many) may work on the same \
 fleet and control plane at once: they share the work, and each database is assessed once.\nCtrl-C stops cleanly; \
-run the same command again to resume.")]
+run the same command again to resume."
+)]
 pub struct AssessFleetArgs {
     /// The fleet file: TOML ([[source]] entries) or CSV (a header row; extra columns are labels).
     #[arg(long, value_name = "FILE", conflicts_with = "all_databases")]
@@ -146,7 +148,10 @@ fn summary(o: &FleetOutcome) -> String {
         o.duration_ms as f64 / 1000.0
     );
     for f in &o.failures {
-        text.push_str(&format!("  failed: {} on {} ({}): {}\n", f.database, f.host, f.migration_uuid, f.error));
+        text.push_str(&format!(
+            "  failed: {} on {} ({}): {}\n",
+            f.database, f.host, f.migration_uuid, f.error
+        ));
     }
     if o.interrupted {
         text.push_str("Stopped before the end: run the same command again to resume.\n");
@@ -210,7 +215,11 @@ pub fn fleet(args: FleetArgs, out: &Output, json: bool) -> Result<()> {
                 out.result(&rows, || super::control_plane::table(&rows));
             }
         }
-        FleetCommand::Rank { weights, html, work_dir } => {
+        FleetCommand::Rank {
+            weights,
+            html,
+            work_dir,
+        } => {
             let weights = match weights {
                 Some(path) => Weights::load(std::path::Path::new(&path))?,
                 None => Weights::default(),
@@ -268,7 +277,10 @@ fn relative_links(
     ranked: &[RankedMigration],
 ) -> std::collections::HashMap<uuid::Uuid, String> {
     let links = voyager_core::fleet::report_links(work_dir, ranked);
-    let page_dir = page.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    let page_dir = page
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
     let same = std::fs::canonicalize(page_dir).ok() == std::fs::canonicalize(work_dir).ok();
     links
         .into_iter()
@@ -325,14 +337,33 @@ fn csv_text(write: impl FnOnce(&mut csv::Writer<Vec<u8>>) -> csv::Result<()>) ->
 }
 
 fn labels_text(labels: &std::collections::BTreeMap<String, String>) -> String {
-    labels.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(";")
+    labels
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(";")
 }
 
 fn rank_csv(ranked: &[RankedMigration]) -> Result<String> {
     csv_text(|w| {
         w.write_record([
-            "rank", "wave", "score", "migration_uuid", "database", "host", "port", "status", "complexity", "level3",
-            "level2", "level1", "total_size_bytes", "effort_hours", "group", "labels", "why",
+            "rank",
+            "wave",
+            "score",
+            "migration_uuid",
+            "database",
+            "host",
+            "port",
+            "status",
+            "complexity",
+            "level3",
+            "level2",
+            "level1",
+            "total_size_bytes",
+            "effort_hours",
+            "group",
+            "labels",
+            "why",
         ])?;
         for r in ranked {
             w.write_record([
@@ -362,8 +393,18 @@ fn rank_csv(ranked: &[RankedMigration]) -> Result<String> {
 fn list_csv(rows: &[MigrationSummary]) -> Result<String> {
     csv_text(|w| {
         w.write_record([
-            "migration_uuid", "database", "host", "port", "status", "complexity", "level3", "level2", "level1",
-            "total_size_bytes", "effort_hours", "error",
+            "migration_uuid",
+            "database",
+            "host",
+            "port",
+            "status",
+            "complexity",
+            "level3",
+            "level2",
+            "level1",
+            "total_size_bytes",
+            "effort_hours",
+            "error",
         ])?;
         for r in rows {
             let a = r.latest.as_ref();

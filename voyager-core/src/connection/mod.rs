@@ -65,9 +65,21 @@ impl FromStr for SslMode {
 /// libpq's environment: the `PG*` variables, `HOME` (for `~/.pgpass` and
 /// `~/.postgresql/root.crt`), and the variables our journeys read (`SOURCE_DB_PASSWORD`, ...).
 /// Tests build one by hand instead of changing the process environment.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct LibpqEnv {
     vars: std::collections::BTreeMap<String, String>,
+    /// Whether variables the user names (a fleet file's `password-env`) come from the process.
+    process: bool,
+}
+
+/// Only the names: the values may be passwords.
+impl std::fmt::Debug for LibpqEnv {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LibpqEnv")
+            .field("vars", &self.vars.keys().collect::<Vec<_>>())
+            .field("process", &self.process)
+            .finish()
+    }
 }
 
 impl LibpqEnv {
@@ -76,7 +88,7 @@ impl LibpqEnv {
         let vars = std::env::vars()
             .filter(|(k, _)| k.starts_with("PG") || k.ends_with("_DB_PASSWORD") || k == "HOME" || k == "USER")
             .collect();
-        LibpqEnv { vars }
+        LibpqEnv { vars, process: true }
     }
     pub fn empty() -> Self {
         LibpqEnv::default()
@@ -87,6 +99,14 @@ impl LibpqEnv {
     }
     pub fn var(&self, key: &str) -> Option<&str> {
         self.vars.get(key).map(String::as_str).filter(|v| !v.is_empty())
+    }
+    /// A variable the user named (for example a fleet file's `password-env`): from this
+    /// environment, else from the process when this environment is the process's.
+    pub fn named_var(&self, key: &str) -> Option<String> {
+        self.var(key)
+            .map(str::to_string)
+            .or_else(|| self.process.then(|| std::env::var(key).ok()).flatten())
+            .filter(|v| !v.is_empty())
     }
 }
 

@@ -63,8 +63,8 @@ impl FleetEntry {
     pub fn connection(&self, env: &LibpqEnv) -> Result<ConnectionString> {
         let mut conn = self.conn.clone();
         if let Some(var) = &self.password_env {
-            match env.var(var) {
-                Some(p) => conn.set_password(Some(p.to_string())),
+            match env.named_var(var) {
+                Some(p) => conn.set_password(Some(p)),
                 None if !conn.has_password() => {
                     return Err(Error::invalid_argument(format!(
                         "{}: the environment variable {var} (password-env) is not set",

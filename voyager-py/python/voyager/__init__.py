@@ -58,6 +58,13 @@ __all__ = [
     "init_async",
     "parse_connection_string",
     "redact",
+    "FleetFailure",
+    "FleetOutcome",
+    "FleetProgress",
+    "RankedRow",
+    "assess_fleet",
+    "fleet_list",
+    "fleet_rank",
     "StartMigrationOutcome",
     "start_migration",
     "start_migration_async",
@@ -466,6 +473,130 @@ async def start_migration_async(
         )
     )
     return StartMigrationOutcome.from_dict(json.loads(text))
+
+
+@dataclass(frozen=True)
+class FleetProgress:
+    """Where a fleet run is; ``event`` says which database just finished (``state`` done or
+    failed, with ``error``)."""
+
+    total: int
+    done: int
+    failed: int
+    running: int
+    pending: int
+    eta_seconds: Optional[float]
+    event: Optional[Dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class FleetFailure:
+    """A database of the fleet whose assessment failed, and why (never a password)."""
+
+    migration_uuid: str
+    host: str
+    database: str
+    error: str
+
+
+@dataclass(frozen=True)
+class FleetOutcome:
+    """What :func:`assess_fleet` did."""
+
+    fleet_name: str
+    fleet_run_id: str
+    work_dir: str
+    control_plane: str
+    total: int
+    done: int
+    failed: int
+    assessed_here: int
+    already_done: int
+    interrupted: bool
+    duration_ms: int
+    failures: List[FleetFailure]
+    html_report: Optional[str]
+    next_step: str
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "FleetOutcome":
+        fields = {k: d[k] for k in cls.__dataclass_fields__ if k != "failures"}
+        return cls(failures=[FleetFailure(**f) for f in d["failures"]], **fields)
+
+    @property
+    def all_succeeded(self) -> bool:
+        """Whether every database of the fleet has a completed assessment."""
+        return not self.interrupted and self.failed == 0 and self.done == self.total
+
+
+@dataclass(frozen=True)
+class RankedRow:
+    """One database of a ranked fleet (flat, so ``pandas.DataFrame(rows)`` just works)."""
+
+    rank: int
+    wave: Optional[int]
+    score: Optional[float]
+    migration_uuid: str
+    database: str
+    host: str
+    port: int
+    status: str
+    complexity: Optional[str]
+    level1: int
+    level2: int
+    level3: int
+    total_size_bytes: int
+    effort_hours: float
+    labels: Dict[str, str]
+    group: Optional[int]
+    group_size: int
+    why: str
+    error: Optional[str]
+
+
+def assess_fleet(
+    *,
+    work_dir: str,
+    fleet_file: Optional[str] = None,
+    all_databases: Optional[str] = None,
+    include: Optional[List[str]] = None,
+    exclude: Optional[List[str]] = None,
+    fleet_name: Optional[str] = None,
+    assessment_control_plane: Optional[str] = None,
+    parallel: Optional[int] = None,
+    per_host: Optional[int] = None,
+    reassess: bool = False,
+    lease_seconds: Optional[int] = None,
+    timeout_seconds: Optional[int] = None,
+    source_db_schema: Optional[str] = None,
+    target_db_version: Optional[str] = None,
+    worker: Optional[str] = None,
+    progress: Optional[Callable[[FleetProgress], object]] = None,
+) -> FleetOutcome:
+    """Assess every database of a fleet (``fleet_file``, TOML or CSV, or every database of the
+    server ``all_databases``) concurrently, storing each assessment in the control plane.
+    Several processes may share one fleet. A database that fails does not raise: see
+    ``failures``. KeyboardInterrupt stops the run cleanly (run it again to resume)."""
+    request = _answers(
+        work_dir=work_dir, fleet_file=fleet_file, all_databases=all_databases, include=include, exclude=exclude,
+        fleet_name=fleet_name, assessment_control_plane=assessment_control_plane, parallel=parallel,
+        per_host=per_host, reassess=reassess, lease_seconds=lease_seconds, timeout_seconds=timeout_seconds,
+        source_db_schema=source_db_schema, target_db_version=target_db_version, worker=worker,
+    )
+    callback = None if progress is None else (lambda text: progress(FleetProgress(**json.loads(text))))
+    return FleetOutcome.from_dict(json.loads(_voyager.assess_fleet(request, callback)))
+
+
+def fleet_list(control_plane: str, fleet: str) -> List[MigrationRow]:
+    """A fleet's databases with their latest assessment."""
+    return [MigrationRow.from_dict(r) for r in json.loads(_voyager.fleet_list(control_plane, fleet))]
+
+
+def fleet_rank(control_plane: str, fleet: str, weights_file: Optional[str] = None) -> List[RankedRow]:
+    """The fleet ranked, first to migrate first: wave, score, group and why for each database.
+    ``weights_file`` is a TOML file of weights (see the README)."""
+    rows = json.loads(_voyager.fleet_rank(control_plane, fleet, weights_file))
+    return [RankedRow(**r) for r in rows]
 
 
 def parse_connection_string(text: str) -> ConnectionInfo:
