@@ -75,7 +75,9 @@ async fn main() {
             .await
             .unwrap();
         admin
-            .batch_execute(&format!("CREATE DATABASE {name} TEMPLATE bench_fleet_template OWNER amakala"))
+            .batch_execute(&format!(
+                "CREATE DATABASE {name} TEMPLATE bench_fleet_template OWNER amakala"
+            ))
             .await
             .unwrap();
     }
@@ -95,7 +97,10 @@ async fn main() {
     peak_rss_mib();
     for (label, parallel, per_host) in [
         (
-            format!("concurrent ({} at once)", fleet::DEFAULT_PARALLEL.min(fleet::DEFAULT_PER_HOST)),
+            format!(
+                "concurrent ({} at once)",
+                fleet::DEFAULT_PARALLEL.min(fleet::DEFAULT_PER_HOST)
+            ),
             fleet::DEFAULT_PARALLEL,
             fleet::DEFAULT_PER_HOST,
         ),
@@ -117,7 +122,12 @@ async fn main() {
             .await
             .unwrap();
         let wall = started.elapsed().as_secs_f64();
-        assert_eq!((outcome.done, outcome.failed), (databases as i64, 0), "{:?}", outcome.failures);
+        assert_eq!(
+            (outcome.done, outcome.failed),
+            (databases as i64, 0),
+            "{:?}",
+            outcome.failures
+        );
         println!(
             "{label:<28} {:>10} {wall:>10.1} {:>8.1} {:>14.0}",
             outcome.done,
