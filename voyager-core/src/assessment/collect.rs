@@ -241,9 +241,11 @@ pub async fn collect(client: &Client, second: Option<&Client>, schemas: Option<&
     );
     let other = second.unwrap_or(client);
     let (relations, columns, constraints, indexes, triggers, policies, rules, routines, misc, stats, provider) = tokio::join!(
+        // Balanced by their cost on a large schema: relations and constraints (with the first
+        // query's catalog cache warm-up) on one connection, columns and indexes on the other.
         client.query(&rel_sql, p),
-        client.query(&col_sql, p),
-        other.query(CONSTRAINTS_SQL, p),
+        other.query(&col_sql, p),
+        client.query(CONSTRAINTS_SQL, p),
         other.query(&idx_sql, p),
         other.query(&trg_sql, p),
         client.query(POLICIES_SQL, p),
