@@ -14,6 +14,8 @@ use voyager_core::fleet::rank::Weights;
 use voyager_core::fleet::{self, CancellationToken, FleetRequest};
 
 const WRONG_PASSWORD: &str = "Wr0ng-fleet-pw";
+/// A database name with quotes, a space, unicode and SQL in it.
+const HOSTILE: &str = "fl_\"x\"; DROP TABLE t; -- ünï";
 
 /// (name, what it holds) of the 30 good databases.
 fn fleet_databases() -> Vec<(String, String)> {
@@ -78,13 +80,18 @@ async fn make_fleet() {
     let mut dbs = fleet_databases();
     dbs.push(("fl_noprivs".into(), "CREATE TABLE t (id int PRIMARY KEY);".into()));
     dbs.push(("fl_badpw".into(), "CREATE TABLE t (id int PRIMARY KEY);".into()));
+    dbs.push((
+        HOSTILE.into(),
+        "CREATE TABLE \"Odd \"\"table\"\" ü\" (id int PRIMARY KEY);".into(),
+    ));
     for (db, _) in &dbs {
+        let quoted = format!("\"{}\"", db.replace('"', "\"\""));
         admin
-            .batch_execute(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))
+            .batch_execute(&format!("DROP DATABASE IF EXISTS {quoted} WITH (FORCE)"))
             .await
             .unwrap();
         admin
-            .batch_execute(&format!("CREATE DATABASE {db} OWNER amakala"))
+            .batch_execute(&format!("CREATE DATABASE {quoted} OWNER amakala"))
             .await
             .unwrap();
     }
@@ -95,7 +102,8 @@ async fn make_fleet() {
     let base = var("VOYAGER_SOURCE_ADMIN_URL");
     let base = &base[..base.rfind('/').unwrap()];
     let fills = dbs.iter().map(|(db, sql)| async move {
-        let c = plain_client(&format!("{base}/{db}")).await;
+        let encoded: String = percent_encoding::utf8_percent_encode(db, percent_encoding::NON_ALPHANUMERIC).to_string();
+        let c = plain_client(&format!("{base}/{encoded}")).await;
         c.batch_execute(&format!("SET ROLE amakala; {sql}")).await.unwrap();
     });
     futures_util::future::join_all(fills).await;
@@ -275,6 +283,35 @@ async fn a_fleet_of_thirty_ranks_in_the_expected_order_and_failures_stay_alone()
         .map(|r| r.get::<_, String>(0))
         .collect();
     assert!(!dump.contains(WRONG_PASSWORD) && !dump.contains("password@"));
+
+    // A hostile database name, found by discovery and assessed like any other.
+    let hostile = fleet::run_with_env(
+        FleetRequest {
+            all_databases: Some(source_url()),
+            include: vec!["fl_\"x*".into()],
+            fleet_name: Some("hostile \"names\"".into()),
+            work_dir: Some(tmp.path().join("hostile").display().to_string()),
+            assessment_control_plane: Some(cp.clone()),
+            ..Default::default()
+        },
+        None,
+        CancellationToken::new(),
+        LibpqEnv::empty(),
+    )
+    .await
+    .unwrap();
+    assert_eq!((hostile.total, hostile.done), (1, 1), "{:?}", hostile.failures);
+    let ranked = fleet::rank(&cp, "hostile \"names\"", &Weights::default())
+        .await
+        .unwrap();
+    assert_eq!(ranked[0].database, HOSTILE);
+    let dirs: Vec<String> = std::fs::read_dir(tmp.path().join("hostile"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.starts_with("fl_"))
+        .collect();
+    assert_eq!(dirs.len(), 1);
+    assert!(dirs[0].contains("ünï") && !dirs[0].contains('/'), "{dirs:?}");
 }
 
 /// Run after the fleet is made, so no other test of this file changes the databases meanwhile.
