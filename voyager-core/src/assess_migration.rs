@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::assessment::{self, AssessOptions, AssessmentReport, ProgressFn, ReportPaths};
-use crate::config::Config;
+use crate::config::{split_schemas, Config};
 use crate::connection::{ConnectionString, LibpqEnv, SslMode};
 use crate::control_plane::{ControlPlane, SourceDetails, StoreOutcome};
 use crate::migration_dir::{self, MetaInfo};
@@ -199,14 +199,6 @@ fn from_config(file: &Path, env: &LibpqEnv) -> Result<FromConfig> {
         config.get_str("assess-migration.target-db-version"),
         Some(control_plane),
     ))
-}
-
-fn split_schemas(text: &str) -> Vec<String> {
-    text.split([',', '|'])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect()
 }
 
 /// Assess as the request says, writing the report into the export dir.

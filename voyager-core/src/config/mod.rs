@@ -298,3 +298,13 @@ fn shown(value: &Value) -> String {
 
 #[cfg(test)]
 mod tests;
+
+/// The schemas of a `source.db-schema` value or `--source-db-schema` flag: separated by `,` or
+/// `|` (yb-voyager's separator), blanks dropped.
+pub fn split_schemas(text: &str) -> Vec<String> {
+    text.split([',', '|'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}

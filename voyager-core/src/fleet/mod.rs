@@ -224,13 +224,7 @@ pub async fn run_with_env(
         .clone()
         .unwrap_or_else(|| crate::assessment::DEFAULT_TARGET_DB_VERSION.to_string());
     crate::assessment::version::YbVersion::parse(&target_db_version)?;
-    let schemas = request.source_db_schema.as_deref().map(|s| {
-        s.split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .collect::<Vec<_>>()
-    });
+    let schemas = request.source_db_schema.as_deref().map(crate::config::split_schemas);
     let control_plane = crate::control_plane::address(request.assessment_control_plane.as_deref(), None)?;
     ConnectionString::parse(&control_plane).map_err(|e| e.context("--assessment-control-plane"))?;
 

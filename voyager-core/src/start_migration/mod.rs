@@ -12,37 +12,27 @@
 //! written until every answer is in and checked; a rebuilt migration dir is staged and renamed
 //! into place whole.
 
-use std::path::{Path, PathBuf};
+mod flows;
+mod found;
+mod way_in;
+
+use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::assessment::report::{AssessmentReport, REPORT_JSON_RELATIVE};
+pub use flows::{next_steps, FLOWS};
+use found::{find_in_control_plane, find_in_migration_dir, prefilled_source, write_report, Found};
+use way_in::{check_rebuild_target, way_in, WayIn};
+
+use crate::assessment::report::REPORT_JSON_RELATIVE;
 use crate::config::{Config, DbSection};
 use crate::connection::{ConnectionString, LibpqEnv};
-use crate::control_plane::{ControlPlane, SourceDetails};
 use crate::init::{source_section, CONNECT_TIMEOUT};
 use crate::journey::{Question, QuestionKind, Step};
 use crate::migration_dir::{self, MetaInfo, MigrationDir};
 use crate::summary::AssessmentSummaryView;
-use crate::{fs_atomic, Error, Result};
-
-/// The data migration flows yb-voyager runs.
-pub const FLOWS: &[(&str, &str)] = &[
-    (
-        "offline",
-        "Offline: stop writes to the source, copy the data, switch over",
-    ),
-    ("live", "Live: copy the data and stream changes until cutover"),
-    (
-        "live-fall-back",
-        "Live with fall-back: stream target changes back to the source after cutover",
-    ),
-    (
-        "live-fall-forward",
-        "Live with fall-forward: also keep a source replica up to date",
-    ),
-];
+use crate::{Error, Result};
 
 /// The answers to start-migration's questions; those left out are asked.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -95,26 +85,6 @@ pub struct StartMigrationOutcome {
     pub messages: Vec<String>,
     /// The commands to run next, for the chosen flow.
     pub next_steps: Vec<String>,
-}
-
-/// Which way in, decided and checked before anything is touched.
-enum WayIn {
-    ConfigFile(PathBuf),
-    ControlPlane {
-        dir: PathBuf,
-        control_plane: String,
-        uuid: Uuid,
-    },
-}
-
-/// What is known once the migration is found (either way).
-struct Found {
-    uuid: Uuid,
-    report_text: String,
-    report: serde_json::Value,
-    /// Way 1: the loaded config; way 2: the source details from the control plane.
-    config: Option<Config>,
-    recorded_source: SourceDetails,
 }
 
 struct Verified {
@@ -283,7 +253,8 @@ impl StartMigrationJourney {
             .ok_or_else(|| Error::internal("source check before the assessment"))?;
         let text = match (&self.answers.source, &found.config) {
             (Some(text), _) => text.clone(),
-            (None, Some(config)) => source_from_config(config)?,
+            // The migration dir's config, or the details ours recorded (with their user).
+            (None, Some(_)) => prefilled_source(&found.recorded_source),
             (None, None) if found.recorded_source.user.is_some() => prefilled_source(&found.recorded_source),
             (None, None) => {
                 return Ok(Some(Step::Ask {
@@ -470,232 +441,11 @@ impl StartMigrationJourney {
     }
 }
 
-/// Decide the way in from the answers, before anything is touched.
-fn way_in(answers: &StartMigrationAnswers) -> Result<WayIn> {
-    const TWO_WAYS: &str = "start-migration takes either --config-file <file> (the migration dir that ran the \
-        assessment), or --migration-dir <dir> --assessment-control-plane <conn> --migration-uuid <uuid> (rebuild \
-        it from the control plane)";
-    let given: Vec<&str> = [
-        ("--migration-dir", &answers.migration_dir),
-        ("--assessment-control-plane", &answers.assessment_control_plane),
-        ("--migration-uuid", &answers.migration_uuid),
-    ]
-    .iter()
-    .filter(|(_, v)| v.is_some())
-    .map(|(flag, _)| *flag)
-    .collect();
-    match (&answers.config_file, given.len()) {
-        (Some(_), n) if n > 0 => Err(Error::invalid_argument(format!(
-            "--config-file cannot be combined with {}: {TWO_WAYS}, not both",
-            given.join(", ")
-        ))),
-        (Some(file), _) => Ok(WayIn::ConfigFile(PathBuf::from(file))),
-        (None, 0) => Err(Error::invalid_argument(format!("nothing to start from: {TWO_WAYS}"))),
-        (None, 3) => {
-            let text = answers.migration_uuid.as_deref().unwrap_or_default();
-            let uuid = Uuid::parse_str(text.trim()).map_err(|_| {
-                Error::invalid_argument(format!(
-                    "--migration-uuid '{}' is not a UUID (it looks like acd1f159-2e9e-40c8-8f93-44d61bd24f54)",
-                    text.chars().take(80).collect::<String>()
-                ))
-            })?;
-            Ok(WayIn::ControlPlane {
-                dir: PathBuf::from(answers.migration_dir.clone().unwrap_or_default()),
-                control_plane: answers.assessment_control_plane.clone().unwrap_or_default(),
-                uuid,
-            })
-        }
-        (None, _) => {
-            let missing: Vec<&str> = ["--migration-dir", "--assessment-control-plane", "--migration-uuid"]
-                .into_iter()
-                .filter(|f| !given.contains(f))
-                .collect();
-            Err(Error::invalid_argument(format!(
-                "{} missing: {TWO_WAYS}",
-                missing.join(" and ")
-            )))
-        }
-    }
-}
-
-/// A rebuild may go into a new or empty directory, or one that holds this same migration (a
-/// repeated start-migration converges); never into another migration or unrelated files.
-fn check_rebuild_target(dir: &Path, uuid: Uuid) -> Result<()> {
-    let existing = MigrationDir::new(dir);
-    if existing.holds_migration() {
-        let meta = existing.read_metainfo()?;
-        if meta.migration_uuid != uuid {
-            return Err(Error::already_exists(format!(
-                "{} holds another migration ({}): choose another --migration-dir",
-                dir.display(),
-                meta.migration_uuid
-            )));
-        }
-        return Ok(());
-    }
-    if dir.exists() {
-        let non_empty = std::fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(true);
-        if non_empty || !dir.is_dir() {
-            return Err(Error::already_exists(format!(
-                "{} exists and is not an empty directory nor this migration's dir: choose a new --migration-dir",
-                dir.display()
-            )));
-        }
-    }
-    Ok(())
-}
-
-fn find_in_migration_dir(config_file: &Path) -> Result<Found> {
-    let config = Config::load(config_file)?;
-    let dir = MigrationDir::of_config_file(config_file);
-    let export_dir = config
-        .get_str("export-dir")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| dir.export_dir());
-    let meta = migration_dir::read_metainfo(&export_dir)?;
-    let report_path = export_dir.join(REPORT_JSON_RELATIVE);
-    let report_text = match std::fs::read_to_string(&report_path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(Error::not_found(format!(
-                "migration {} has no completed assessment ({} is missing): run `voyager assess-migration --config-file {}` first",
-                meta.migration_uuid,
-                report_path.display(),
-                config_file.display()
-            )))
-        }
-        Err(e) => return Err(Error::io("read", &report_path, &e)),
-    };
-    let report = parse_report(&report_text, &report_path.display().to_string())?;
-    let source = config.db_section("source");
-    let recorded_source = SourceDetails {
-        db_type: source.db_type.clone().unwrap_or_else(|| "postgresql".into()),
-        host: source.db_host.clone().unwrap_or_default(),
-        port: source.db_port.unwrap_or(5432),
-        database: source.db_name.clone().unwrap_or_default(),
-        schemas: source.db_schema.as_deref().map(split_schemas).unwrap_or_default(),
-        user: source.db_user.clone(),
-        ssl_mode: source.ssl_mode.clone(),
-    };
-    Ok(Found {
-        uuid: meta.migration_uuid,
-        report_text,
-        report,
-        config: Some(config),
-        recorded_source,
-    })
-}
-
-async fn find_in_control_plane(control_plane: &str, uuid: Uuid, env: &LibpqEnv) -> Result<Found> {
-    let cp = ControlPlane::connect_with_env(control_plane, env).await?;
-    let stored = cp.latest(uuid).await?;
-    let report_text = serde_json::to_string_pretty(&stored.report)
-        .map_err(|e| Error::internal(format!("could not serialise the stored report: {e}")))?;
-    Ok(Found {
-        uuid,
-        report_text,
-        report: stored.report,
-        config: None,
-        recorded_source: stored.source,
-    })
-}
-
-fn parse_report(text: &str, origin: &str) -> Result<serde_json::Value> {
-    serde_json::from_str(text).map_err(|e| Error::config(format!("{origin} is not an assessment report: {e}")))
-}
-
-/// Write the stored report where later commands expect it, and its HTML page when the report
-/// is one our renderer reads (a yb-voyager report may not be).
-fn write_report(export_dir: &Path, report_text: &str) -> Result<()> {
-    let json_path = export_dir.join(REPORT_JSON_RELATIVE);
-    fs_atomic::write(&json_path, report_text.as_bytes())?;
-    if let Ok(report) = AssessmentReport::from_json_str(report_text) {
-        let html = crate::assessment::html::render_html(&report);
-        fs_atomic::write(&json_path.with_extension("html"), html.as_bytes())?;
-    }
-    Ok(())
-}
-
-/// `postgresql://user@host:port/db?sslmode=...` from recorded details (no password).
-fn prefilled_source(source: &SourceDetails) -> String {
-    let mut conn = ConnectionString::from_parts(
-        &source.host,
-        source.port,
-        &source.database,
-        source.user.as_deref().unwrap_or(""),
-        source
-            .ssl_mode
-            .as_deref()
-            .and_then(|m| m.parse().ok())
-            .unwrap_or(crate::connection::SslMode::Prefer),
-    );
-    conn.set_password(None);
-    conn.redacted()
-}
-
-fn source_from_config(config: &Config) -> Result<String> {
-    let s: DbSection = config.db_section("source");
-    let host = s
-        .db_host
-        .ok_or_else(|| Error::config(format!("{}: source.db-host is missing", config.path().display())))?;
-    let db = s
-        .db_name
-        .ok_or_else(|| Error::config(format!("{}: source.db-name is missing", config.path().display())))?;
-    let mut conn = ConnectionString::from_parts(
-        &host,
-        s.db_port.unwrap_or(5432),
-        &db,
-        s.db_user.as_deref().unwrap_or(""),
-        s.ssl_mode
-            .as_deref()
-            .and_then(|m| m.parse().ok())
-            .unwrap_or(crate::connection::SslMode::Prefer),
-    );
-    conn.set_password(None);
-    Ok(conn.redacted())
-}
-
 fn target_section(conn: &ConnectionString) -> DbSection {
     DbSection {
         db_type: None,
         ..source_section(conn)
     }
-}
-
-fn split_schemas(text: &str) -> Vec<String> {
-    text.split([',', '|'])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect()
-}
-
-/// The yb-voyager commands that carry the chosen flow on.
-pub fn next_steps(flow: &str, config_file: &Path) -> Vec<String> {
-    let f = format!("--config-file {}", config_file.display());
-    let mut steps = vec![
-        format!("yb-voyager export schema {f}"),
-        format!("yb-voyager analyze-schema {f}"),
-        format!("yb-voyager import schema {f}"),
-        format!("yb-voyager export data {f}"),
-        format!("yb-voyager import data {f}"),
-    ];
-    match flow {
-        "live" => steps.push(format!("yb-voyager initiate cutover to target {f}")),
-        "live-fall-back" => {
-            steps.push(format!("yb-voyager initiate cutover to target {f}"));
-            steps.push(format!("yb-voyager export data from target {f}"));
-            steps.push(format!("yb-voyager initiate cutover to source {f}"));
-        }
-        "live-fall-forward" => {
-            steps.push(format!("yb-voyager import data to source-replica {f}"));
-            steps.push(format!("yb-voyager initiate cutover to target {f}"));
-            steps.push(format!("yb-voyager initiate cutover to source-replica {f}"));
-        }
-        _ => steps.push(format!("yb-voyager finalize-schema-post-data-import {f}")),
-    }
-    steps.push(format!("yb-voyager end migration {f}"));
-    steps
 }
 
 /// Run start-migration with every answer given up front; a missing answer is a
@@ -716,91 +466,5 @@ impl crate::journey::Journey for StartMigrationJourney {
     }
     fn answer(&mut self, id: &str, value: &str) -> Result<()> {
         self.take_answer(id, value)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::ErrorKind;
-
-    fn answers(cf: bool, dir: bool, cp: bool, uuid: bool) -> StartMigrationAnswers {
-        StartMigrationAnswers {
-            config_file: cf.then(|| "m/config.toml".into()),
-            migration_dir: dir.then(|| "m".into()),
-            assessment_control_plane: cp.then(|| "postgresql://yugabyte@localhost:5433".into()),
-            migration_uuid: uuid.then(|| Uuid::new_v4().to_string()),
-            ..Default::default()
-        }
-    }
-
-    #[test]
-    fn config_file_with_any_of_the_three_is_refused() {
-        for (d, c, u) in [
-            (true, false, false),
-            (false, true, false),
-            (false, false, true),
-            (true, true, true),
-        ] {
-            let err = way_in(&answers(true, d, c, u)).err().unwrap();
-            assert_eq!(err.kind(), ErrorKind::InvalidArgument);
-            assert!(err.message().contains("not both"), "{err}");
-        }
-    }
-
-    #[test]
-    fn a_missing_one_of_the_three_is_named() {
-        let err = way_in(&answers(false, true, true, false)).err().unwrap();
-        assert!(err.message().starts_with("--migration-uuid missing"), "{err}");
-        let err = way_in(&answers(false, true, false, false)).err().unwrap();
-        assert!(
-            err.message()
-                .starts_with("--assessment-control-plane and --migration-uuid missing"),
-            "{err}"
-        );
-        let err = way_in(&StartMigrationAnswers::default()).err().unwrap();
-        assert!(err.message().contains("nothing to start from"), "{err}");
-    }
-
-    #[test]
-    fn a_malformed_uuid_is_refused() {
-        let mut a = answers(false, true, true, true);
-        a.migration_uuid = Some("'; DROP TABLE x; --".into());
-        let err = way_in(&a).err().unwrap();
-        assert_eq!(err.kind(), ErrorKind::InvalidArgument);
-        assert!(err.message().contains("is not a UUID"));
-    }
-
-    #[test]
-    fn rebuild_target_rules() {
-        let tmp = tempfile::tempdir().unwrap();
-        let uuid = Uuid::new_v4();
-        assert!(check_rebuild_target(&tmp.path().join("new"), uuid).is_ok());
-        assert!(check_rebuild_target(tmp.path(), uuid).is_ok()); // empty
-        std::fs::write(tmp.path().join("x"), "mine").unwrap();
-        assert_eq!(
-            check_rebuild_target(tmp.path(), uuid).unwrap_err().kind(),
-            ErrorKind::AlreadyExists
-        );
-        let other = tmp.path().join("other");
-        MigrationDir::new(&other)
-            .write_metainfo(&MetaInfo::new(Uuid::new_v4()))
-            .unwrap();
-        assert_eq!(
-            check_rebuild_target(&other, uuid).unwrap_err().kind(),
-            ErrorKind::AlreadyExists
-        );
-        let same = tmp.path().join("same");
-        MigrationDir::new(&same).write_metainfo(&MetaInfo::new(uuid)).unwrap();
-        assert!(check_rebuild_target(&same, uuid).is_ok());
-    }
-
-    #[test]
-    fn every_flow_has_next_steps_ending_the_migration() {
-        for (flow, _) in FLOWS {
-            let steps = next_steps(flow, Path::new("/m/config.toml"));
-            assert!(steps.last().unwrap().contains("end migration"));
-            assert!(steps.iter().all(|s| s.contains("--config-file /m/config.toml")));
-        }
     }
 }
