@@ -152,8 +152,7 @@ struct Ctx {
     timeout: Duration,
 }
 
-/// The fleet's name and run id, from a request, without connecting anywhere when it names a
-/// fleet file.
+/// A fleet's run id: a UUID v5 of its name, the same on every machine.
 pub fn fleet_run_id(name: &str) -> Uuid {
     Uuid::new_v5(&FLEET_NAMESPACE, format!("libvoyager fleet {name}").as_bytes())
 }

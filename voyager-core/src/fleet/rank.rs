@@ -2,7 +2,7 @@
 //! first), a migration wave, a group of near-identical schemas, and the reasons, all from the
 //! control plane's summary columns and weights the user can change.
 //!
-//! score = complexity weight (LOW 0, MEDIUM 10, HIGH 30)
+//! score = complexity weight (LOW 0, MEDIUM 10, HIGH 30; an unknown one weighs as a blocker)
 //!       + 20 per LEVEL_3 (blocking) issue + 3 per LEVEL_2 + 0.5 per LEVEL_1
 //!       + 2 × log2(1 + data size in GiB) + 1 per hour of estimated effort
 //!       + label weights (by default criticality: high 15, medium 5, low 0)
