@@ -11,7 +11,13 @@ const SIZES: [usize; 3] = [100, 1_000, 10_000];
 
 async fn connect(url: &str) -> tokio_postgres::Client {
     let conn = ConnectionString::parse(url).unwrap().resolve(&LibpqEnv::empty());
-    conn.connect(Duration::from_secs(10)).await.unwrap()
+    let client = conn.connect(Duration::from_secs(10)).await.unwrap();
+    // Our connections pin search_path to pg_catalog; the set-up makes objects by bare names.
+    client
+        .batch_execute("SET search_path = \"$user\", public")
+        .await
+        .unwrap();
+    client
 }
 
 /// Create `tables` tables in chunks: one transaction holds a lock per object it creates.

@@ -15,7 +15,13 @@ fn var(name: &str) -> String {
 
 async fn connect(url: &str) -> tokio_postgres::Client {
     let conn = ConnectionString::parse(url).unwrap().resolve(&LibpqEnv::empty());
-    conn.connect(Duration::from_secs(10)).await.unwrap()
+    let client = conn.connect(Duration::from_secs(10)).await.unwrap();
+    // Our connections pin search_path to pg_catalog; the set-up makes objects by bare names.
+    client
+        .batch_execute("SET search_path = \"$user\", public")
+        .await
+        .unwrap();
+    client
 }
 
 /// Peak resident memory of this process so far, in MiB (VmHWM), and reset it.

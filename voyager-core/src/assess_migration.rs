@@ -38,6 +38,11 @@ pub struct AssessRequest {
     /// The control plane to store the assessment in (default: the config's
     /// assess-migration.assessment-control-plane, else the local one; none for --source runs).
     pub assessment_control_plane: Option<String>,
+    /// How long a catalog query waits for a lock held by another session (default 10 s; 0: no
+    /// limit).
+    pub lock_timeout_seconds: Option<u64>,
+    /// How long a catalog query may run (default 300 s; 0: no limit).
+    pub statement_timeout_seconds: Option<u64>,
 }
 
 impl std::fmt::Debug for AssessRequest {
@@ -87,6 +92,8 @@ pub struct Plan {
     pub schemas: Option<Vec<String>>,
     pub target_db_version: String,
     pub control_plane: Option<String>,
+    /// The assessment session's lock and statement timeouts.
+    pub limits: assessment::session::Limits,
 }
 
 impl AssessRequest {
@@ -128,6 +135,8 @@ impl AssessRequest {
             .or(version)
             .unwrap_or_else(|| assessment::DEFAULT_TARGET_DB_VERSION.to_string());
         assessment::version::YbVersion::parse(&target_db_version)?;
+        let limits =
+            assessment::session::Limits::from_seconds(self.lock_timeout_seconds, self.statement_timeout_seconds)?;
         let control_plane = self.assessment_control_plane.clone().or(control_plane);
         if let Some(cp) = &control_plane {
             ConnectionString::parse(cp).map_err(|e| e.context("--assessment-control-plane"))?;
@@ -138,6 +147,7 @@ impl AssessRequest {
             schemas,
             target_db_version,
             control_plane,
+            limits,
         })
     }
 }
@@ -212,6 +222,7 @@ pub async fn run_plan(plan: Plan, progress: Option<ProgressFn>) -> Result<Assess
         schemas: plan.schemas.clone(),
         target_db_version: plan.target_db_version.clone(),
         progress,
+        limits: plan.limits,
     };
     let mut report = assessment::assess_source(&plan.source, CONNECT_TIMEOUT, &options).await?;
     report.summary.source = assessment::report::ReportSource {

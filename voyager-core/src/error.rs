@@ -57,6 +57,8 @@ impl ErrorKind {
 pub struct Error {
     kind: ErrorKind,
     message: String,
+    /// The server's SQLSTATE, when a database said what failed.
+    sqlstate: Option<String>,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -66,6 +68,7 @@ impl Error {
         Error {
             kind,
             message: message.into(),
+            sqlstate: None,
         }
     }
     pub fn kind(&self) -> ErrorKind {
@@ -74,11 +77,16 @@ impl Error {
     pub fn message(&self) -> &str {
         &self.message
     }
+    /// The server's SQLSTATE (for example `55P03`), when a database said what failed.
+    pub fn sqlstate(&self) -> Option<&str> {
+        self.sqlstate.as_deref()
+    }
     /// The same error with some context in front: `"{context}: {message}"`.
     pub fn context(self, context: impl std::fmt::Display) -> Self {
         Error {
             kind: self.kind,
             message: format!("{context}: {}", self.message),
+            sqlstate: self.sqlstate,
         }
     }
 
@@ -106,6 +114,31 @@ impl Error {
     pub fn internal(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Internal, message)
     }
+    /// A failure of a statement on a database: `{what}: {server message} (SQLSTATE {code})`,
+    /// with the server's detail and hint when it gave them, and the SQLSTATE kept apart. The
+    /// text goes through [`redact`](crate::connection::redact): no password ever lands in it.
+    pub fn database(kind: ErrorKind, what: &str, err: &tokio_postgres::Error) -> Self {
+        let redact = crate::connection::redact;
+        let Some(db) = err.as_db_error() else {
+            let source = std::error::Error::source(err)
+                .map(|s| format!(": {s}"))
+                .unwrap_or_default();
+            return Self::new(kind, redact(&format!("{what}: {err}{source}")));
+        };
+        let mut message = format!("{what}: {} (SQLSTATE {})", db.message(), db.code().code());
+        if let Some(detail) = db.detail() {
+            message.push_str(&format!("; detail: {detail}"));
+        }
+        if let Some(hint) = db.hint() {
+            message.push_str(&format!("; hint: {hint}"));
+        }
+        Error {
+            kind,
+            message: redact(&message),
+            sqlstate: Some(db.code().code().to_string()),
+        }
+    }
+
     /// An I/O failure on `path`, saying what we were doing.
     pub fn io(action: &str, path: &std::path::Path, err: &std::io::Error) -> Self {
         Self::new(ErrorKind::Io, format!("could not {action} {}: {err}", path.display()))
@@ -117,6 +150,8 @@ impl Error {
 pub struct ErrorReport<'a> {
     pub kind: ErrorKind,
     pub message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sqlstate: Option<&'a str>,
 }
 
 impl Error {
@@ -124,6 +159,7 @@ impl Error {
         ErrorReport {
             kind: self.kind,
             message: &self.message,
+            sqlstate: self.sqlstate.as_deref(),
         }
     }
 }

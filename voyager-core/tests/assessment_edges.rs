@@ -202,5 +202,6 @@ async fn the_query_count_does_not_grow_with_the_schema() {
         counts[0], counts[1],
         "statements sent for 10 and 200 tables: {counts:?}"
     );
-    assert!(counts[0] <= 15, "a handful of queries: {counts:?}");
+    // The catalog queries, plus the read-only session's BEGIN, settings and ROLLBACK.
+    assert!(counts[0] <= 17, "a handful of queries: {counts:?}");
 }

@@ -179,10 +179,10 @@ pub struct SourceSnapshot {
 /// Sizes come from the planner's page counts (pg_class.relpages, as of the last VACUUM or
 /// ANALYZE): reading every relation's file sizes would cost more than the rest of the
 /// assessment together on a large schema.
-const BLOCK: &str = "current_setting('block_size')::int8";
+const BLOCK: &str = "pg_catalog.current_setting('block_size')::int8";
 
 /// Objects created by an extension are the extension's, not the user's.
-const NOT_FROM_EXTENSION: &str = "NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.classid = 'pg_class'::regclass AND d.deptype = 'e')";
+const NOT_FROM_EXTENSION: &str = "NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.classid = 'pg_catalog.pg_class'::regclass AND d.deptype = 'e')";
 
 /// Collect a snapshot of the schemas `schemas` (all user schemas when None).
 ///
@@ -192,17 +192,18 @@ pub async fn collect(client: &Client, second: Option<&Client>, schemas: Option<&
     let mut snap = SourceSnapshot::default();
     let info = client
         .query_one(
-            "SELECT current_database()::text, current_setting('server_version'), current_setting('server_version_num')::int, \
-             (SELECT sum(greatest(relpages, 0))::int8 FROM pg_class) * current_setting('block_size')::int8, \
-             (SELECT extract(epoch FROM now() - coalesce(stats_reset, pg_postmaster_start_time()))::float8 \
-                FROM pg_stat_database WHERE datname = current_database()), \
+            "SELECT pg_catalog.current_database()::text, pg_catalog.current_setting('server_version'), \
+                    pg_catalog.current_setting('server_version_num')::int, \
+             (SELECT pg_catalog.sum(greatest(relpages, 0))::int8 FROM pg_class) * pg_catalog.current_setting('block_size')::int8, \
+             (SELECT extract(epoch FROM pg_catalog.now() - coalesce(stats_reset, pg_catalog.pg_postmaster_start_time()))::float8 \
+                FROM pg_stat_database WHERE datname = pg_catalog.current_database()), \
              ARRAY(SELECT nspname::text FROM pg_namespace WHERE nspname !~ '^pg_' AND nspname <> 'information_schema' \
-                   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = pg_namespace.oid AND d.classid = 'pg_namespace'::regclass AND d.deptype = 'e') \
+                   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = pg_namespace.oid AND d.classid = 'pg_catalog.pg_namespace'::regclass AND d.deptype = 'e') \
                    ORDER BY 1)",
             &[],
         )
         .await
-        .map_err(|e| lost(&e))?;
+        .map_err(|e| lost(&e, "the database's name, version and schemas"))?;
     snap.database = info.get(0);
     snap.server_version = info.get(1);
     snap.server_version_num = info.get(2);
@@ -227,7 +228,7 @@ pub async fn collect(client: &Client, second: Option<&Client>, schemas: Option<&
     let v = snap.server_version_num;
     let schemas = &snap.schemas;
     let provider_sql = if v >= 150000 {
-        "SELECT datlocprovider::text FROM pg_database WHERE datname = current_database()"
+        "SELECT datlocprovider::text FROM pg_database WHERE datname = pg_catalog.current_database()"
     } else {
         "SELECT 'c'::text"
     };
@@ -296,11 +297,18 @@ pub async fn collect(client: &Client, second: Option<&Client>, schemas: Option<&
         .iter()
         .map(routine)
         .collect();
+    // The schema pg_stat_statements is in: the session's search_path is pg_catalog only.
+    let mut statements_schema = String::new();
     for row in rows(misc, "extensions, collations and conversions", &mut snap.skipped)? {
         let kind: String = row.get(0);
         let name: String = row.get(1);
         match kind.as_str() {
-            "extension" => snap.extensions.push(name),
+            "extension" => {
+                if name == "pg_stat_statements" {
+                    statements_schema = row.get(2);
+                }
+                snap.extensions.push(name)
+            }
             "collation" => snap.collations.push((name, row.get::<_, String>(2) == "d")),
             _ => snap.conversions.push(name),
         }
@@ -324,10 +332,13 @@ pub async fn collect(client: &Client, second: Option<&Client>, schemas: Option<&
         snap.queries += 1;
         match client
             .query(
-                "SELECT query FROM pg_stat_statements \
-                 WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) \
-                   AND query IS NOT NULL AND query <> '<insufficient privilege>' \
-                 ORDER BY calls DESC LIMIT 5000",
+                &format!(
+                    "SELECT query FROM \"{}\".pg_stat_statements \
+                     WHERE dbid = (SELECT oid FROM pg_database WHERE datname = pg_catalog.current_database()) \
+                       AND query IS NOT NULL AND query <> '<insufficient privilege>' \
+                     ORDER BY calls DESC LIMIT 5000",
+                    statements_schema.replace('"', "\"\"")
+                ),
                 &[],
             )
             .await
@@ -377,21 +388,30 @@ fn skip_or_fail(e: tokio_postgres::Error, what: &str, skipped: &mut Vec<String>)
         skipped.push(format!("{what}: not readable by this user ({why})"));
         Ok(())
     } else {
-        Err(lost(&e))
+        Err(lost(&e, what))
     }
 }
 
-/// A failure in the middle of collection: the database went away, or a query failed.
-fn lost(e: &tokio_postgres::Error) -> Error {
-    let text = crate::connection::redact(&e.to_string());
+/// A failure in the middle of collection: the database went away, or the query for `what`
+/// failed (the error keeps the server's message, detail, hint and SQLSTATE).
+fn lost(e: &tokio_postgres::Error, what: &str) -> Error {
+    let failed = |why: &str| {
+        Error::database(
+            crate::ErrorKind::Connection,
+            &format!("the catalog query for {what} {why}"),
+            e,
+        )
+    };
     match e.code() {
-        Some(c) if *c == SqlState::ADMIN_SHUTDOWN || *c == SqlState::INVALID_CATALOG_NAME => Error::connection(format!(
-            "the source database went away during the assessment ({text}); nothing was written: run it again when the database is back"
-        )),
-        _ if e.is_closed() || e.code().is_none() => Error::connection(format!(
-            "the connection to the source was lost during the assessment ({text}); nothing was written"
-        )),
-        _ => Error::connection(format!("a catalog query failed: {text}")),
+        Some(c) if *c == SqlState::ADMIN_SHUTDOWN || *c == SqlState::INVALID_CATALOG_NAME => {
+            failed("failed: the source database went away during the assessment; nothing was written, run it again when the database is back")
+        }
+        _ if e.is_closed() || e.code().is_none() => {
+            failed("failed: the connection to the source was lost during the assessment; nothing was written")
+        }
+        Some(c) if *c == SqlState::LOCK_NOT_AVAILABLE => failed("waited longer than the lock timeout"),
+        Some(c) if *c == SqlState::QUERY_CANCELED => failed("was cancelled (statement timeout, or by an administrator)"),
+        _ => failed("failed"),
     }
 }
 
@@ -403,14 +423,15 @@ fn relations_sql() -> String {
                 greatest(c.relpages, 0)::int8 * {BLOCK}, \
                 coalesce(c.reloptions, '{{}}')::text[], pt.partstrat::text, coalesce(pt.partattrs::int2[], '{{}}'), \
                 pt.partexprs IS NOT NULL, \
-                CASE WHEN c.relkind IN ('v','m') THEN pg_get_viewdef(c.oid) END, \
-                pg_stat_get_numscans(c.oid)::int8, \
-                (pg_stat_get_tuples_inserted(c.oid) + pg_stat_get_tuples_updated(c.oid) + pg_stat_get_tuples_deleted(c.oid))::int8, \
+                CASE WHEN c.relkind IN ('v','m') THEN pg_catalog.pg_get_viewdef(c.oid) END, \
+                pg_catalog.pg_stat_get_numscans(c.oid)::int8, \
+                (pg_catalog.pg_stat_get_tuples_inserted(c.oid) + pg_catalog.pg_stat_get_tuples_updated(c.oid) \
+                 + pg_catalog.pg_stat_get_tuples_deleted(c.oid))::int8, \
                 c.relnatts::int8 \
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
          LEFT JOIN pg_inherits i ON i.inhrelid = c.oid AND i.inhseqno = 1 \
          LEFT JOIN pg_class toast ON toast.oid = c.reltoastrelid \
-         LEFT JOIN (SELECT x.indrelid, sum(greatest(xc.relpages, 0)) AS pages FROM pg_index x \
+         LEFT JOIN (SELECT x.indrelid, pg_catalog.sum(greatest(xc.relpages, 0)) AS pages FROM pg_index x \
                     JOIN pg_class xc ON xc.oid = x.indexrelid GROUP BY x.indrelid) ix ON ix.indrelid = c.oid \
          LEFT JOIN pg_partitioned_table pt ON pt.partrelid = c.oid \
          WHERE n.nspname = ANY($1) AND c.relkind IN ('r','p','f','v','m','S') AND {NOT_FROM_EXTENSION} \
@@ -457,7 +478,7 @@ fn columns_sql(v: i32) -> String {
          JOIN pg_type bt ON bt.oid = CASE WHEN et.typtype = 'd' THEN et.typbasetype ELSE et.oid END \
          JOIN pg_namespace bn ON bn.oid = bt.typnamespace \
          LEFT JOIN (SELECT d.objid, e.extname FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid \
-                    WHERE d.classid = 'pg_type'::regclass AND d.deptype = 'e') ext ON ext.objid = bt.oid \
+                    WHERE d.classid = 'pg_catalog.pg_type'::regclass AND d.deptype = 'e') ext ON ext.objid = bt.oid \
          WHERE n.nspname = ANY($1) AND c.relkind IN ('r','p','f','v','m') AND a.attnum > 0 AND NOT a.attisdropped \
            AND {NOT_FROM_EXTENSION}"
     )
@@ -483,7 +504,7 @@ fn column(r: &Row) -> Column {
 const CONSTRAINTS_SQL: &str = "SELECT con.conrelid::int8, con.conname::text, con.contype::text, con.condeferrable, \
         coalesce(con.conkey, '{}'), nullif(con.confrelid, 0)::int8, coalesce(con.confkey, '{}'), \
         CASE WHEN con.contype IN ('c', 'x') OR con.condeferrable OR con.confkey IS NULL AND con.contype = 'f' \
-             THEN pg_get_constraintdef(con.oid) ELSE '' END, nullif(con.conindid, 0)::int8 \
+             THEN pg_catalog.pg_get_constraintdef(con.oid) ELSE '' END, nullif(con.conindid, 0)::int8 \
      FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
      WHERE n.nspname = ANY($1) AND con.conrelid <> 0";
 
@@ -509,8 +530,8 @@ fn indexes_sql(v: i32) -> String {
                 {nnd}, ic.reloptions IS NOT NULL, \
                 CASE WHEN i.indexprs IS NOT NULL OR i.indpred IS NOT NULL OR ic.reloptions IS NOT NULL OR {nnd} \
                           OR i.indnatts > i.indnkeyatts \
-                     THEN pg_get_indexdef(i.indexrelid) ELSE '' END, greatest(ic.relpages, 0)::int8 * {BLOCK}, \
-                pg_stat_get_numscans(i.indexrelid)::int8 \
+                     THEN pg_catalog.pg_get_indexdef(i.indexrelid) ELSE '' END, greatest(ic.relpages, 0)::int8 * {BLOCK}, \
+                pg_catalog.pg_stat_get_numscans(i.indexrelid)::int8 \
          FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_am am ON am.oid = ic.relam \
          JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
          WHERE n.nspname = ANY($1) AND {NOT_FROM_EXTENSION}"
@@ -545,7 +566,7 @@ fn triggers_sql(v: i32) -> String {
     let not_clone = if v >= 130000 { "t.tgparentid = 0" } else { "true" };
     format!(
         "SELECT t.tgrelid::int8, t.tgname::text, t.tgtype::int4, t.tgconstraint <> 0, \
-                t.tgoldtable IS NOT NULL OR t.tgnewtable IS NOT NULL, pg_get_triggerdef(t.oid) \
+                t.tgoldtable IS NOT NULL OR t.tgnewtable IS NOT NULL, pg_catalog.pg_get_triggerdef(t.oid) \
          FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
          WHERE n.nspname = ANY($1) AND NOT t.tgisinternal AND {not_clone}"
     )
@@ -563,7 +584,7 @@ fn trigger(r: &Row) -> Trigger {
 }
 
 const POLICIES_SQL: &str = "SELECT p.polrelid::int8, p.polname::text, \
-        ARRAY(SELECT CASE WHEN r = 0 THEN 'public' ELSE pg_get_userbyid(r)::text END FROM unnest(p.polroles) r) \
+        ARRAY(SELECT CASE WHEN r = 0 THEN 'public' ELSE pg_catalog.pg_get_userbyid(r)::text END FROM pg_catalog.unnest(p.polroles) r) \
      FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
      WHERE n.nspname = ANY($1)";
 
@@ -579,10 +600,10 @@ fn routines_sql(v: i32) -> String {
     };
     format!(
         "SELECT n.nspname::text, p.proname::text, p.prokind = 'p', l.lanname::text, \
-                CASE WHEN l.lanname IN ('plpgsql', 'sql') THEN pg_get_functiondef(p.oid) ELSE '' END, {sql_body} \
+                CASE WHEN l.lanname IN ('plpgsql', 'sql') THEN pg_catalog.pg_get_functiondef(p.oid) ELSE '' END, {sql_body} \
          FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang \
          WHERE n.nspname = ANY($1) AND p.prokind IN ('f', 'p') \
-           AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.classid = 'pg_proc'::regclass AND d.deptype = 'e') \
+           AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.classid = 'pg_catalog.pg_proc'::regclass AND d.deptype = 'e') \
          ORDER BY 1, 2"
     )
 }
@@ -598,7 +619,8 @@ fn routine(r: &Row) -> Routine {
     }
 }
 
-const MISC_SQL: &str = "SELECT 'extension', extname::text, '' FROM pg_extension WHERE extname <> 'plpgsql' \
+const MISC_SQL: &str = "SELECT 'extension', e.extname::text, x.nspname::text \
+       FROM pg_extension e JOIN pg_namespace x ON x.oid = e.extnamespace WHERE e.extname <> 'plpgsql' \
      UNION ALL SELECT 'collation', n.nspname || '.' || c.collname, CASE WHEN c.collisdeterministic THEN 'd' ELSE 'n' END \
        FROM pg_collation c JOIN pg_namespace n ON n.oid = c.collnamespace WHERE n.nspname = ANY($1) \
      UNION ALL SELECT 'conversion', n.nspname || '.' || c.conname, '' \

@@ -12,6 +12,7 @@ pub mod html;
 pub mod issue;
 pub mod report;
 pub mod rules;
+pub mod session;
 pub mod sizing;
 pub mod sql_constructs;
 pub mod version;
@@ -52,6 +53,8 @@ pub struct AssessOptions {
     /// The YugabyteDB version the report is for; issues fixed there are left out.
     pub target_db_version: String,
     pub progress: Option<ProgressFn>,
+    /// The session's lock and statement timeouts.
+    pub limits: session::Limits,
 }
 
 impl Default for AssessOptions {
@@ -60,6 +63,7 @@ impl Default for AssessOptions {
             schemas: None,
             target_db_version: DEFAULT_TARGET_DB_VERSION.into(),
             progress: None,
+            limits: session::Limits::default(),
         }
     }
 }
@@ -76,12 +80,12 @@ fn report_progress(options: &AssessOptions, done: u32, step: &str) {
     }
 }
 
-/// Assess the database `client` is connected to.
+/// Assess the database `client` is connected to, in a read-only transaction (see [`session`]).
 pub async fn assess_database(
     client: &tokio_postgres::Client,
     options: &AssessOptions,
 ) -> crate::Result<AssessmentReport> {
-    assess_with(client, None, options).await
+    assess_in_session(client, None, options).await
 }
 
 /// Assess the database `source` names, over two connections so the server reads its catalogs
@@ -95,7 +99,29 @@ pub async fn assess_source(
     let first = first?;
     // A server out of connection slots still gets assessed, on one connection.
     let second = second.ok();
-    assess_with(&first, second.as_ref(), options).await
+    assess_in_session(&first, second.as_ref(), options).await
+}
+
+/// Assess within the [`session`]: read only, `search_path` pinned, lock and statement timeouts.
+async fn assess_in_session(
+    client: &tokio_postgres::Client,
+    second: Option<&tokio_postgres::Client>,
+    options: &AssessOptions,
+) -> crate::Result<AssessmentReport> {
+    session::begin(client, options.limits).await?;
+    let second = match second {
+        Some(other) => session::begin(other, options.limits).await.ok().map(|()| other),
+        None => None,
+    };
+    let result = assess_with(client, second, options).await;
+    if let Some(other) = second {
+        session::end(other).await;
+    }
+    session::end(client).await;
+    match result {
+        Err(e) if e.sqlstate() == Some("55P03") => Err(session::explain_lock_timeout(client, e, options.limits).await),
+        result => result,
+    }
 }
 
 async fn assess_with(

@@ -7,6 +7,8 @@ use serde_json::Value;
 #[derive(Debug, Clone, Copy)]
 pub(super) enum Allowed {
     Text,
+    /// A host name, IP address or Unix socket directory (see `connection::check_host`).
+    Host,
     Port,
     Whole,
     OneOf(&'static [&'static str]),
@@ -16,6 +18,9 @@ impl Allowed {
     pub(super) fn describe(self) -> String {
         match self {
             Allowed::Text => "a string".into(),
+            Allowed::Host => "a host name, an IP address or a Unix socket directory (letters, digits, '-', '.', '_'; \
+                              no ']', '/', '?', '@', '#' or spaces)"
+                .into(),
             Allowed::Port => "an integer port from 1 to 65535".into(),
             Allowed::Whole => "a whole number (0 or more)".into(),
             Allowed::OneOf(values) => format!("one of {}", values.join(", ")),
@@ -26,6 +31,7 @@ impl Allowed {
     pub(super) fn check(self, value: &Value) -> Option<Value> {
         match (self, value) {
             (Allowed::Text, Value::String(_)) => Some(value.clone()),
+            (Allowed::Host, Value::String(s)) => crate::connection::check_host(s).ok().map(|()| value.clone()),
             (Allowed::Port, Value::Number(n)) => n.as_u64().filter(|p| (1..=65535).contains(p)).map(Value::from),
             (Allowed::Port, Value::String(s)) => s.trim().parse::<u16>().ok().filter(|p| *p > 0).map(Value::from),
             (Allowed::Whole, Value::Number(n)) => n.as_u64().map(Value::from),
@@ -62,9 +68,8 @@ pub(super) fn allowed(key: &str) -> Option<Allowed> {
             "db-type" => Allowed::OneOf(DB_TYPES),
             "db-port" => Allowed::Port,
             "ssl-mode" => Allowed::OneOf(SSL_MODES),
-            "db-host" | "db-name" | "db-schema" | "db-user" | "ssl-cert" | "ssl-key" | "ssl-root-cert" | "ssl-crl" => {
-                Allowed::Text
-            }
+            "db-host" => Allowed::Host,
+            "db-name" | "db-schema" | "db-user" | "ssl-cert" | "ssl-key" | "ssl-root-cert" | "ssl-crl" => Allowed::Text,
             _ => return None,
         },
         (Some("assess-migration"), "assessment-control-plane" | "target-db-version" | "assessment-metadata-dir") => {

@@ -1,5 +1,7 @@
-//! Connecting, with a timeout, and errors that say which server and what failed.
+//! Connecting, host after host with a timeout for each (as libpq does), every session with its
+//! `search_path` pinned, and errors that say which server and what failed.
 
+use std::net::IpAddr;
 use std::time::Duration;
 
 use tokio_postgres::config::{SslMode as PgSslMode, TargetSessionAttrs};
@@ -10,33 +12,193 @@ use tokio_postgres_rustls::MakeRustlsConnect;
 use super::{redact, tls, ConnectionString, SslMode};
 use crate::{Error, Result};
 
-pub(super) async fn connect(conn: &ConnectionString, timeout: Duration) -> Result<Client> {
-    let attempt = async {
-        match conn.sslmode() {
-            SslMode::Disable => connect_with(conn, PgSslMode::Disable, timeout).await,
-            // allow: plain first, TLS only if the server insists.
-            SslMode::Allow => match connect_with(conn, PgSslMode::Disable, timeout).await {
-                Ok(client) => Ok(client),
-                Err(_) => connect_with(conn, PgSslMode::Require, timeout).await,
-            },
-            SslMode::Prefer => connect_with(conn, PgSslMode::Prefer, timeout).await,
-            SslMode::Require | SslMode::VerifyCa | SslMode::VerifyFull => {
-                connect_with(conn, PgSslMode::Require, timeout).await
-            }
-        }
-    };
-    match tokio::time::timeout(timeout, attempt).await {
-        Ok(result) => result,
-        Err(_) => Err(Error::connection(format!(
-            "could not connect to {}: no answer within {} s (is the host reachable and the port right?)",
-            conn.describe(),
-            timeout.as_secs_f32()
-        ))),
+/// What every session we open starts with, after the user's own `options`: a database's owner
+/// controls its `search_path` (`ALTER DATABASE ... SET search_path`), and an unqualified name
+/// would then run their functions and operators with our privileges.
+pub const PINNED_OPTIONS: &str = "-c search_path=pg_catalog";
+
+/// One address to try: a host of the connection string, with one of its IP addresses (none for
+/// a Unix socket directory).
+struct Target {
+    host: String,
+    addr: Option<IpAddr>,
+    port: u16,
+    /// Whether the host has other addresses too (then messages name this one).
+    several: bool,
+}
+
+impl Target {
+    fn describe(&self, conn: &ConnectionString) -> String {
+        let addr = match self.addr {
+            Some(ip) if self.several => format!(" (address {ip})"),
+            _ => String::new(),
+        };
+        format!("{}:{}{addr}/{} as {}", self.host, self.port, conn.dbname(), conn.user())
     }
 }
 
-async fn connect_with(conn: &ConnectionString, mode: PgSslMode, timeout: Duration) -> Result<Client> {
-    let config = pg_config(conn, mode, timeout)?;
+/// Connect to the first host (of a multi-host string) that answers. Each host, and each address
+/// of a host name, gets `connect_timeout` seconds (at least 2, as libpq), or `timeout` when the
+/// string sets none.
+pub(super) async fn connect(conn: &ConnectionString, timeout: Duration) -> Result<Client> {
+    let per_host = per_host_timeout(conn, timeout);
+    let options = startup_options(conn)?;
+    let hosts = conn.hosts();
+    for host in &hosts {
+        super::parse::check_host(host)?;
+    }
+    let hostaddrs = hostaddrs(conn, hosts.len())?;
+    let mut failures: Vec<Error> = Vec::new();
+    for (i, host) in hosts.iter().enumerate() {
+        let port = port_of(conn, i);
+        let targets = match hostaddrs.get(i) {
+            Some(ip) => Ok(vec![(Some(*ip), false)]),
+            None if host.starts_with('/') => Ok(vec![(None, false)]),
+            None => resolve(host, port, per_host).await,
+        };
+        let targets = match targets {
+            Ok(targets) => targets,
+            Err(why) => {
+                failures.push(Error::connection(format!(
+                    "could not connect to {host}:{port}/{} as {}: {why}",
+                    conn.dbname(),
+                    conn.user()
+                )));
+                continue;
+            }
+        };
+        for (addr, several) in targets {
+            let target = Target {
+                host: host.clone(),
+                addr,
+                port,
+                several,
+            };
+            match tokio::time::timeout(per_host, connect_target(conn, &target, &options, per_host)).await {
+                Ok(Ok(client)) => return Ok(client),
+                // A mistake in the connection string (TLS files, ...) is the same for every host.
+                Ok(Err(e)) if e.kind() != crate::ErrorKind::Connection => return Err(e),
+                Ok(Err(e)) => failures.push(e),
+                Err(_) => failures.push(Error::connection(format!(
+                    "could not connect to {}: no answer within {} s (is the host reachable and the port right? \
+                     connect_timeout sets how long to wait for each host)",
+                    target.describe(conn),
+                    per_host.as_secs_f32()
+                ))),
+            }
+        }
+    }
+    Err(match failures.len() {
+        0 => Error::connection(format!("could not connect to {}: no host to try", conn.describe())),
+        1 => failures.remove(0),
+        n => Error::connection(format!(
+            "could not connect to any of {n} addresses: {}",
+            failures.iter().map(Error::message).collect::<Vec<_>>().join("; ")
+        )),
+    })
+}
+
+/// How long one host (or one address of a host name) may take: libpq's `connect_timeout` (its
+/// minimum of 2 s; 0 means our default), else `timeout`.
+fn per_host_timeout(conn: &ConnectionString, timeout: Duration) -> Duration {
+    match conn.param("connect_timeout").and_then(|t| t.trim().parse::<u64>().ok()) {
+        Some(0) | None => timeout,
+        Some(seconds) => Duration::from_secs(seconds.max(2)),
+    }
+}
+
+/// The user's `options` followed by ours, which therefore win (the server applies them in order).
+fn startup_options(conn: &ConnectionString) -> Result<String> {
+    let Some(user) = conn.param("options").map(str::trim).filter(|o| !o.is_empty()) else {
+        return Ok(PINNED_OPTIONS.to_string());
+    };
+    // A trailing backslash would escape the space before ours and swallow them.
+    if user.chars().rev().take_while(|c| *c == '\\').count() % 2 == 1 {
+        return Err(Error::invalid_argument(
+            "the connection option 'options' ends with a backslash: remove it",
+        ));
+    }
+    Ok(format!("{user} {PINNED_OPTIONS}"))
+}
+
+fn port_of(conn: &ConnectionString, i: usize) -> u16 {
+    match conn.ports.len() {
+        0 => 5432,
+        1 => conn.ports[0],
+        _ => conn.ports.get(i).copied().unwrap_or(5432),
+    }
+}
+
+fn hostaddrs(conn: &ConnectionString, hosts: usize) -> Result<Vec<IpAddr>> {
+    let Some(text) = conn.param("hostaddr") else {
+        return Ok(Vec::new());
+    };
+    let addrs = text
+        .split(',')
+        .map(|addr| {
+            addr.trim()
+                .parse()
+                .map_err(|_| Error::invalid_argument(format!("hostaddr '{addr}' is not an IP address")))
+        })
+        .collect::<Result<Vec<IpAddr>>>()?;
+    if addrs.len() != hosts && !conn.hosts.is_empty() {
+        return Err(Error::invalid_argument(format!(
+            "hostaddr names {} addresses for {hosts} hosts: give one per host",
+            addrs.len()
+        )));
+    }
+    if conn.ports.len() > 1 && conn.ports.len() != hosts {
+        return Err(Error::invalid_argument(format!(
+            "port names {} ports for {hosts} hosts: give one port, or one per host",
+            conn.ports.len()
+        )));
+    }
+    Ok(addrs)
+}
+
+/// A host name's addresses (each tried in turn, as libpq does), within the per-host timeout.
+async fn resolve(host: &str, port: u16, within: Duration) -> std::result::Result<Vec<(Option<IpAddr>, bool)>, String> {
+    let found = tokio::time::timeout(within, tokio::net::lookup_host((host, port))).await;
+    let mut addrs: Vec<IpAddr> = match found {
+        Ok(Ok(addrs)) => addrs.map(|a| a.ip()).collect(),
+        Ok(Err(_)) => return Err(format!("host '{host}' was not found (check the host name)")),
+        Err(_) => {
+            return Err(format!(
+                "looking up host '{host}' took longer than {} s",
+                within.as_secs_f32()
+            ))
+        }
+    };
+    addrs.dedup();
+    if addrs.is_empty() {
+        return Err(format!("host '{host}' has no address (check the host name)"));
+    }
+    let several = addrs.len() > 1;
+    Ok(addrs.into_iter().map(|a| (Some(a), several)).collect())
+}
+
+async fn connect_target(conn: &ConnectionString, target: &Target, options: &str, timeout: Duration) -> Result<Client> {
+    let with = |mode| connect_with(conn, target, options, mode, timeout);
+    match conn.sslmode() {
+        SslMode::Disable => with(PgSslMode::Disable).await,
+        // allow: plain first, TLS only if the server insists.
+        SslMode::Allow => match with(PgSslMode::Disable).await {
+            Ok(client) => Ok(client),
+            Err(_) => with(PgSslMode::Require).await,
+        },
+        SslMode::Prefer => with(PgSslMode::Prefer).await,
+        SslMode::Require | SslMode::VerifyCa | SslMode::VerifyFull => with(PgSslMode::Require).await,
+    }
+}
+
+async fn connect_with(
+    conn: &ConnectionString,
+    target: &Target,
+    options: &str,
+    mode: PgSslMode,
+    timeout: Duration,
+) -> Result<Client> {
+    let config = pg_config(conn, target, options, mode, timeout);
     let result = if mode == PgSslMode::Disable {
         config.connect(NoTls).await.map(|(client, connection)| {
             tokio::spawn(drive(connection));
@@ -49,7 +211,7 @@ async fn connect_with(conn: &ConnectionString, mode: PgSslMode, timeout: Duratio
             client
         })
     };
-    result.map_err(|e| explain(conn, &e))
+    result.map_err(|e| explain(conn, target, &e))
 }
 
 async fn drive<F: std::future::Future<Output = std::result::Result<(), tokio_postgres::Error>>>(connection: F) {
@@ -58,33 +220,23 @@ async fn drive<F: std::future::Future<Output = std::result::Result<(), tokio_pos
     }
 }
 
-fn pg_config(conn: &ConnectionString, mode: PgSslMode, timeout: Duration) -> Result<Config> {
+/// The configuration of one attempt: one host, at one address.
+fn pg_config(conn: &ConnectionString, target: &Target, options: &str, mode: PgSslMode, timeout: Duration) -> Config {
     let mut config = Config::new();
-    for host in conn.hosts() {
-        config.host(&host);
-    }
-    for port in &conn.ports {
-        config.port(*port);
+    config.host(&target.host).port(target.port);
+    if let Some(addr) = target.addr {
+        config.hostaddr(addr);
     }
     config
         .user(conn.user())
         .dbname(conn.dbname())
         .ssl_mode(mode)
-        .connect_timeout(timeout);
+        .connect_timeout(timeout)
+        .options(options);
     if let Some(password) = &conn.password {
         config.password(password);
     }
     config.application_name(conn.param("application_name").unwrap_or("libvoyager"));
-    if let Some(options) = conn.param("options") {
-        config.options(options);
-    }
-    if let Some(t) = conn
-        .param("connect_timeout")
-        .and_then(|t| t.parse::<u64>().ok())
-        .filter(|t| *t > 0)
-    {
-        config.connect_timeout(Duration::from_secs(t).min(timeout));
-    }
     match conn.param("target_session_attrs") {
         Some("read-write") => {
             config.target_session_attrs(TargetSessionAttrs::ReadWrite);
@@ -100,20 +252,12 @@ fn pg_config(conn: &ConnectionString, mode: PgSslMode, timeout: Duration) -> Res
     if let Some(idle) = conn.param("keepalives_idle").and_then(|t| t.parse().ok()) {
         config.keepalives_idle(Duration::from_secs(idle));
     }
-    if let Some(hostaddr) = conn.param("hostaddr") {
-        for addr in hostaddr.split(',') {
-            let ip = addr
-                .parse()
-                .map_err(|_| Error::invalid_argument(format!("hostaddr '{addr}' is not an IP address")))?;
-            config.hostaddr(ip);
-        }
-    }
-    Ok(config)
+    config
 }
 
 /// Turn a tokio-postgres failure into a message that says where and what, without a password.
-fn explain(conn: &ConnectionString, err: &tokio_postgres::Error) -> Error {
-    let target = conn.describe();
+fn explain(conn: &ConnectionString, at: &Target, err: &tokio_postgres::Error) -> Error {
+    let target = at.describe(conn);
     if let Some(db) = err.as_db_error() {
         let what = match db.code() {
             c if *c == SqlState::INVALID_PASSWORD => format!(
@@ -147,7 +291,7 @@ fn explain(conn: &ConnectionString, err: &tokio_postgres::Error) -> Error {
         || all.contains("name or service not known")
         || all.contains("no address")
     {
-        format!("host '{}' was not found (check the host name)", conn.host())
+        format!("host '{}' was not found (check the host name)", at.host)
     } else if all.contains("server does not support tls") {
         format!(
             "the server does not support SSL, but sslmode={} requires it",
@@ -156,7 +300,7 @@ fn explain(conn: &ConnectionString, err: &tokio_postgres::Error) -> Error {
     } else if all.contains("notvalidforname") || all.contains("not valid for name") {
         format!(
             "TLS: the server's certificate is not valid for host '{}' (sslmode=verify-full checks the name)",
-            conn.host()
+            at.host
         )
     } else if all.contains("unknownissuer") || all.contains("certificate") || all.contains("tls") {
         format!("TLS handshake failed: {} {}", text, source)

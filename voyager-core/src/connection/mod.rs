@@ -13,7 +13,8 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-pub use parse::{debug_redacted, redact};
+pub use connect::PINNED_OPTIONS;
+pub use parse::{check_host, debug_redacted, redact};
 
 use crate::{Error, Result};
 

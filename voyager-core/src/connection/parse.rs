@@ -69,7 +69,9 @@ fn parse_uri(rest: &str) -> Result<ConnectionString> {
     for spec in hostspec.split(',').filter(|s| !s.is_empty()) {
         let (host, port) = split_host_port(spec)?;
         if !host.is_empty() {
-            conn.hosts.push(decode(host, "host")?);
+            let host = decode(host, "host")?;
+            check_host(&host)?;
+            conn.hosts.push(host);
         }
         if let Some(port) = port {
             conn.ports.push(parse_port(port)?);
@@ -109,6 +111,41 @@ fn split_host_port(spec: &str) -> Result<(&str, Option<&str>)> {
         Some((host, port)) => (host, Some(port)),
         None => (spec, None),
     })
+}
+
+/// What a host may be: a host name or IPv4 address (letters, digits, `-`, `.`, `_`), an IPv6
+/// address (hex digits, `:` and `.`, with an optional `%zone`), or a Unix socket directory (an
+/// absolute path). Anything else (`]`, `/`, `?`, `@`, `#`, spaces, control characters) is
+/// refused: re-read as part of a URI it could name another server or drop `sslmode`.
+pub fn check_host(host: &str) -> Result<()> {
+    let name = |h: &str| {
+        !h.is_empty()
+            && h.len() <= 253
+            && h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_'))
+    };
+    let ipv6 = |h: &str| {
+        let (addr, zone) = match h.split_once('%') {
+            Some((a, z)) => (a, Some(z)),
+            None => (h, None),
+        };
+        addr.contains(':')
+            && addr.parse::<std::net::Ipv6Addr>().is_ok()
+            && zone.is_none_or(|z| {
+                !z.is_empty()
+                    && z.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_'))
+            })
+    };
+    let socket_dir = |h: &str| h.starts_with('/') && !h.chars().any(|c| c.is_control() || c == ',');
+    if name(host) || ipv6(host) || socket_dir(host) {
+        return Ok(());
+    }
+    let shown: String = host.chars().take(60).flat_map(char::escape_default).collect();
+    Err(Error::invalid_argument(format!(
+        "host '{shown}' is not a host name, an IP address or a Unix socket directory: \
+         a host name holds only letters, digits, '-', '.' and '_' (an IPv6 address in a URI goes in [brackets])"
+    )))
 }
 
 fn parse_port(text: &str) -> Result<u16> {
@@ -191,7 +228,10 @@ fn parse_key_values(text: &str) -> Result<ConnectionString> {
 /// Set one keyword, checking its value where libpq would.
 fn set(conn: &mut ConnectionString, key: &str, value: String) -> Result<()> {
     match key {
-        "host" => conn.hosts = value.split(',').filter(|h| !h.is_empty()).map(str::to_string).collect(),
+        "host" => {
+            conn.hosts = value.split(',').filter(|h| !h.is_empty()).map(str::to_string).collect();
+            conn.hosts.iter().try_for_each(|h| check_host(h))?;
+        }
         "port" => {
             conn.ports = value
                 .split(',')
@@ -284,7 +324,13 @@ pub(super) fn to_uri(conn: &ConnectionString) -> String {
         .iter()
         .enumerate()
         .map(|(i, h)| {
-            let host = if h.contains(':') { format!("[{h}]") } else { enc(h) };
+            // Brackets only around a real IPv6 address; anything else is percent-encoded, so
+            // that reading the URI back gives the same host and parameters.
+            let host = if h.contains(':') && check_host(h).is_ok() && !h.starts_with('/') {
+                format!("[{}]", h.replace('%', "%25"))
+            } else {
+                enc(h)
+            };
             let port = conn.ports.get(i).or(if conn.ports.len() == 1 {
                 conn.ports.first()
             } else {

@@ -469,6 +469,7 @@ async fn assess_member(ctx: &Ctx, member: &Member) -> Result<Option<String>> {
             schemas: member.entry.schemas.clone().or_else(|| ctx.schemas.clone()),
             target_db_version: ctx.target_db_version.clone(),
             control_plane: None,
+            limits: Default::default(),
         };
         let result = tokio::time::timeout(ctx.timeout, crate::assess_migration::run_plan(plan, None))
             .await

@@ -35,7 +35,17 @@ pub async fn source_admin() -> tokio_postgres::Client {
     let conn = ConnectionString::parse(&var("VOYAGER_SOURCE_ADMIN_URL"))
         .unwrap()
         .resolve(&LibpqEnv::empty());
-    conn.connect(TIMEOUT).await.expect("the sandbox source server answers")
+    user_search_path(conn.connect(TIMEOUT).await.expect("the sandbox source server answers")).await
+}
+
+/// Our connections pin `search_path` to `pg_catalog`; a test that makes objects by their bare
+/// names wants the usual one back.
+pub async fn user_search_path(client: tokio_postgres::Client) -> tokio_postgres::Client {
+    client
+        .batch_execute("SET search_path = \"$user\", public")
+        .await
+        .expect("SET search_path");
+    client
 }
 
 /// A port on which nothing listens.
@@ -117,7 +127,7 @@ impl TestDb {
         let conn = ConnectionString::parse(&self.admin_url())
             .unwrap()
             .resolve(&LibpqEnv::empty());
-        conn.connect(TIMEOUT).await.expect("the test database answers")
+        user_search_path(conn.connect(TIMEOUT).await.expect("the test database answers")).await
     }
 
     pub async fn drop(self) {
@@ -149,12 +159,13 @@ pub async fn fresh_control_plane(name: &str) -> String {
 }
 
 pub async fn plain_client(url: &str) -> tokio_postgres::Client {
-    ConnectionString::parse(url)
+    let client = ConnectionString::parse(url)
         .unwrap()
         .resolve(&LibpqEnv::empty())
         .connect(TIMEOUT)
         .await
-        .unwrap()
+        .unwrap();
+    user_search_path(client).await
 }
 
 /// A small but real-shaped report (the keys the control plane reads).

@@ -1,0 +1,173 @@
+//! The assessment's session on a source database that may be hostile: its owner controls the
+//! database's `search_path`, its function and operator names, and its locks.
+//!
+//! - Every connection starts with `search_path=pg_catalog` (see
+//!   [`PINNED_OPTIONS`](crate::connection::PINNED_OPTIONS)); the transaction sets it again, for
+//!   poolers that drop startup options. The catalog SQL also names `pg_catalog` for every
+//!   function it calls.
+//! - Everything runs in one READ ONLY transaction per connection (REPEATABLE READ: the queries
+//!   of a connection see one snapshot), so nothing the owner planted can write as us.
+//! - A lock timeout and a statement timeout end the assessment with a message instead of a
+//!   hang when a relation is locked ACCESS EXCLUSIVE (`ALTER`, `VACUUM FULL`, `REINDEX`); the
+//!   message names the locked relations and who holds them, where `pg_locks` and
+//!   `pg_stat_activity` show it.
+
+use std::time::Duration;
+
+use tokio_postgres::Client;
+
+use crate::{Error, ErrorKind, Result};
+
+/// How long one catalog query waits for a lock by default (`--lock-timeout-seconds`).
+pub const DEFAULT_LOCK_TIMEOUT_SECONDS: u64 = 10;
+/// How long one catalog query may run by default (`--statement-timeout-seconds`).
+pub const DEFAULT_STATEMENT_TIMEOUT_SECONDS: u64 = 300;
+/// The largest timeout PostgreSQL takes (`INT_MAX` milliseconds), in whole seconds.
+const MAX_TIMEOUT_SECONDS: u64 = i32::MAX as u64 / 1000;
+
+/// The assessment session's timeouts. Zero means none (PostgreSQL's meaning of 0).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub lock_timeout: Duration,
+    pub statement_timeout: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            lock_timeout: Duration::from_secs(DEFAULT_LOCK_TIMEOUT_SECONDS),
+            statement_timeout: Duration::from_secs(DEFAULT_STATEMENT_TIMEOUT_SECONDS),
+        }
+    }
+}
+
+impl Limits {
+    /// The limits from flags given in seconds (the defaults for those not given).
+    pub fn from_seconds(lock_timeout: Option<u64>, statement_timeout: Option<u64>) -> Result<Self> {
+        let check = |value: Option<u64>, default: u64, flag: &str| match value {
+            Some(s) if s > MAX_TIMEOUT_SECONDS => Err(Error::invalid_argument(format!(
+                "{flag} {s} is too large: give at most {MAX_TIMEOUT_SECONDS} seconds, or 0 for no limit"
+            ))),
+            Some(s) => Ok(Duration::from_secs(s)),
+            None => Ok(Duration::from_secs(default)),
+        };
+        Ok(Limits {
+            lock_timeout: check(lock_timeout, DEFAULT_LOCK_TIMEOUT_SECONDS, "--lock-timeout-seconds")?,
+            statement_timeout: check(
+                statement_timeout,
+                DEFAULT_STATEMENT_TIMEOUT_SECONDS,
+                "--statement-timeout-seconds",
+            )?,
+        })
+    }
+}
+
+/// Start the assessment's read-only transaction on `client`.
+pub async fn begin(client: &Client, limits: Limits) -> Result<()> {
+    // Two statements (the settings in one): the session costs the source little.
+    client
+        .batch_execute(&format!(
+            "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; \
+             SELECT pg_catalog.set_config('search_path', 'pg_catalog', true), \
+                    pg_catalog.set_config('lock_timeout', '{}', true), \
+                    pg_catalog.set_config('statement_timeout', '{}', true)",
+            limits.lock_timeout.as_millis().min(i32::MAX as u128),
+            limits.statement_timeout.as_millis().min(i32::MAX as u128)
+        ))
+        .await
+        .map_err(|e| {
+            let what = if e.code() == Some(&tokio_postgres::error::SqlState::ADMIN_SHUTDOWN) {
+                "the source database went away before the assessment began; nothing was written"
+            } else if e.is_closed() || e.code().is_none() {
+                "the connection to the source was lost before the assessment began; nothing was written"
+            } else {
+                "could not start the assessment's read-only transaction"
+            };
+            Error::database(ErrorKind::Connection, what, &e)
+        })
+}
+
+/// End the transaction (it wrote nothing: there is nothing to commit).
+pub async fn end(client: &Client) {
+    if !client.is_closed() {
+        let _ = client.batch_execute("ROLLBACK").await;
+    }
+}
+
+/// The relations of this database that other sessions hold ACCESS EXCLUSIVE, and what those
+/// sessions are doing (their query is shown only to a user allowed to see it).
+const LOCK_HOLDERS_SQL: &str =
+    "SELECT coalesce(n.nspname::text || '.' || c.relname::text, 'relation ' || l.relation::text), \
+        coalesce(CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHEN 'i' THEN 'index' \
+                 WHEN 'S' THEN 'sequence' WHEN 'f' THEN 'foreign table' ELSE 'table' END, 'relation'), \
+        l.pid, a.usename::text, a.application_name, a.state, \
+        pg_catalog.extract(epoch FROM pg_catalog.now() - a.xact_start)::float8, pg_catalog.left(a.query, 200) \
+     FROM pg_catalog.pg_locks l \
+     LEFT JOIN pg_catalog.pg_class c ON c.oid = l.relation \
+     LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+     LEFT JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid \
+     WHERE l.locktype = 'relation' AND l.granted AND l.mode = 'AccessExclusiveLock' \
+       AND l.database = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database()) \
+       AND l.pid <> pg_catalog.pg_backend_pid() \
+     ORDER BY 1 LIMIT 10";
+
+/// `err` (a lock timeout, SQLSTATE 55P03) with the locked relations and their holders named.
+pub async fn explain_lock_timeout(client: &Client, err: Error, limits: Limits) -> Error {
+    let holders = lock_holders(client).await;
+    let seen = if holders.is_empty() {
+        "the lock was released before its holder could be seen".to_string()
+    } else {
+        format!("locked ACCESS EXCLUSIVE by another session: {}", holders.join("; "))
+    };
+    err.context(format!(
+        "a relation the assessment reads was locked for longer than the lock timeout ({} s) ({seen}); \
+         run the assessment again when that work is done, or wait longer with --lock-timeout-seconds",
+        limits.lock_timeout.as_secs()
+    ))
+}
+
+async fn lock_holders(client: &Client) -> Vec<String> {
+    let rows = async {
+        client
+            .batch_execute(
+                "ROLLBACK; BEGIN READ ONLY; SET LOCAL search_path = pg_catalog; \
+                 SET LOCAL lock_timeout = 1000; SET LOCAL statement_timeout = 5000",
+            )
+            .await?;
+        let rows = client.query(LOCK_HOLDERS_SQL, &[]).await;
+        let _ = client.batch_execute("ROLLBACK").await;
+        rows
+    }
+    .await;
+    let Ok(rows) = rows else { return Vec::new() };
+    rows.iter()
+        .map(|r| {
+            let (object, kind): (String, String) = (r.get(0), r.get(1));
+            let mut who = vec![format!("pid {}", r.get::<_, i32>(2))];
+            if let Some(user) = r.get::<_, Option<String>>(3) {
+                who.push(format!("user {user}"));
+            }
+            if let Some(app) = r.get::<_, Option<String>>(4).filter(|a| !a.is_empty()) {
+                who.push(format!("application '{app}'"));
+            }
+            if let Some(state) = r.get::<_, Option<String>>(5) {
+                who.push(state);
+            }
+            if let Some(age) = r.get::<_, Option<f64>>(6) {
+                who.push(format!("in a transaction for {} s", age.round() as i64));
+            }
+            if let Some(query) = r.get::<_, Option<String>>(7).filter(|q| !q.is_empty()) {
+                // Someone else's statement: shown unless it may carry a secret.
+                if query.to_lowercase().contains("password") || query.to_lowercase().contains("secret") {
+                    who.push("last query hidden (it mentions a password)".into());
+                } else {
+                    who.push(format!(
+                        "last query: {}",
+                        query.split_whitespace().collect::<Vec<_>>().join(" ")
+                    ));
+                }
+            }
+            crate::connection::redact(&format!("{kind} {object} (held by {})", who.join(", ")))
+        })
+        .collect()
+}
