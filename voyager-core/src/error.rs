@@ -81,6 +81,14 @@ impl Error {
     pub fn sqlstate(&self) -> Option<&str> {
         self.sqlstate.as_deref()
     }
+    /// The same error with more said after its message: `"{message}; {more}"`.
+    pub fn with_note(self, more: impl std::fmt::Display) -> Self {
+        Error {
+            kind: self.kind,
+            message: format!("{}; {more}", self.message),
+            sqlstate: self.sqlstate,
+        }
+    }
     /// The same error with some context in front: `"{context}: {message}"`.
     pub fn context(self, context: impl std::fmt::Display) -> Self {
         Error {

@@ -101,7 +101,7 @@ const LOCK_HOLDERS_SQL: &str =
         coalesce(CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHEN 'i' THEN 'index' \
                  WHEN 'S' THEN 'sequence' WHEN 'f' THEN 'foreign table' ELSE 'table' END, 'relation'), \
         l.pid, a.usename::text, a.application_name, a.state, \
-        pg_catalog.extract(epoch FROM pg_catalog.now() - a.xact_start)::float8, pg_catalog.left(a.query, 200) \
+        extract(epoch FROM pg_catalog.now() - a.xact_start)::float8, pg_catalog.left(a.query, 200) \
      FROM pg_catalog.pg_locks l \
      LEFT JOIN pg_catalog.pg_class c ON c.oid = l.relation \
      LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
@@ -113,19 +113,21 @@ const LOCK_HOLDERS_SQL: &str =
 
 /// `err` (a lock timeout, SQLSTATE 55P03) with the locked relations and their holders named.
 pub async fn explain_lock_timeout(client: &Client, err: Error, limits: Limits) -> Error {
-    let holders = lock_holders(client).await;
-    let seen = if holders.is_empty() {
-        "the lock was released before its holder could be seen".to_string()
-    } else {
-        format!("locked ACCESS EXCLUSIVE by another session: {}", holders.join("; "))
+    let seen = match lock_holders(client).await {
+        holders if holders.is_empty() => {
+            "a relation it reads was locked by another session (released since, so its holder is not known)".to_string()
+        }
+        holders => holders.join("; "),
     };
-    err.context(format!(
-        "a relation the assessment reads was locked for longer than the lock timeout ({} s) ({seen}); \
-         run the assessment again when that work is done, or wait longer with --lock-timeout-seconds",
+    err.with_note(format!(
+        "{seen}; run the assessment again when that work is done, or let it wait longer than {} s with \
+         --lock-timeout-seconds",
         limits.lock_timeout.as_secs()
     ))
 }
 
+/// One line per session holding locks: `view a.b and table a.c are locked ACCESS EXCLUSIVE by
+/// pid 7 (user u, application 'x', idle in transaction for 42 s, last query: ...)`.
 async fn lock_holders(client: &Client) -> Vec<String> {
     let rows = async {
         client
@@ -139,35 +141,66 @@ async fn lock_holders(client: &Client) -> Vec<String> {
         rows
     }
     .await;
-    let Ok(rows) = rows else { return Vec::new() };
-    rows.iter()
-        .map(|r| {
-            let (object, kind): (String, String) = (r.get(0), r.get(1));
-            let mut who = vec![format!("pid {}", r.get::<_, i32>(2))];
-            if let Some(user) = r.get::<_, Option<String>>(3) {
-                who.push(format!("user {user}"));
-            }
-            if let Some(app) = r.get::<_, Option<String>>(4).filter(|a| !a.is_empty()) {
-                who.push(format!("application '{app}'"));
-            }
-            if let Some(state) = r.get::<_, Option<String>>(5) {
-                who.push(state);
-            }
-            if let Some(age) = r.get::<_, Option<f64>>(6) {
-                who.push(format!("in a transaction for {} s", age.round() as i64));
-            }
-            if let Some(query) = r.get::<_, Option<String>>(7).filter(|q| !q.is_empty()) {
-                // Someone else's statement: shown unless it may carry a secret.
-                if query.to_lowercase().contains("password") || query.to_lowercase().contains("secret") {
-                    who.push("last query hidden (it mentions a password)".into());
-                } else {
-                    who.push(format!(
-                        "last query: {}",
-                        query.split_whitespace().collect::<Vec<_>>().join(" ")
-                    ));
-                }
-            }
-            crate::connection::redact(&format!("{kind} {object} (held by {})", who.join(", ")))
+    let rows = match rows {
+        Ok(rows) => rows,
+        Err(e) => {
+            tracing::debug!(
+                "could not read the lock holders: {}",
+                crate::connection::redact(&e.to_string())
+            );
+            return Vec::new();
+        }
+    };
+    let mut by_holder: std::collections::BTreeMap<i32, (Vec<String>, String)> = Default::default();
+    for r in &rows {
+        let pid: i32 = r.get(2);
+        let object = format!("{} {}", r.get::<_, String>(1), r.get::<_, String>(0));
+        let held = by_holder.entry(pid).or_insert_with(|| (Vec::new(), holder(r)));
+        held.0.push(object);
+    }
+    by_holder
+        .into_values()
+        .map(|(objects, who)| {
+            let verb = if objects.len() == 1 { "is" } else { "are" };
+            crate::connection::redact(&format!(
+                "{} {verb} locked ACCESS EXCLUSIVE by {who}",
+                objects.join(" and ")
+            ))
         })
         .collect()
+}
+
+/// Who holds a lock, as far as `pg_stat_activity` shows this user.
+fn holder(r: &tokio_postgres::Row) -> String {
+    let mut about = Vec::new();
+    if let Some(user) = r.get::<_, Option<String>>(3) {
+        about.push(format!("user {user}"));
+    }
+    if let Some(app) = r.get::<_, Option<String>>(4).filter(|a| !a.is_empty()) {
+        about.push(format!("application '{app}'"));
+    }
+    match (r.get::<_, Option<String>>(5), r.get::<_, Option<f64>>(6)) {
+        (Some(state), Some(age)) => about.push(format!("{state}, in a transaction for {} s", age.round() as i64)),
+        (Some(state), None) => about.push(state),
+        (None, Some(age)) => about.push(format!("in a transaction for {} s", age.round() as i64)),
+        (None, None) => {}
+    }
+    if let Some(query) = r.get::<_, Option<String>>(7).filter(|q| !q.is_empty()) {
+        // Someone else's statement: shown unless it may carry a secret.
+        let lower = query.to_lowercase();
+        if lower.contains("password") || lower.contains("secret") {
+            about.push("last query hidden (it mentions a password)".into());
+        } else {
+            about.push(format!(
+                "last query: {}",
+                query.split_whitespace().collect::<Vec<_>>().join(" ")
+            ));
+        }
+    }
+    let pid: i32 = r.get(2);
+    if about.is_empty() {
+        format!("pid {pid}")
+    } else {
+        format!("pid {pid} ({})", about.join(", "))
+    }
 }

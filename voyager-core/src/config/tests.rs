@@ -219,3 +219,18 @@ fn db_sections_as_typed_data() {
     assert_eq!(c.db_section("target"), db);
     assert!(c.render().starts_with("# libvoyager migration config"));
 }
+
+#[test]
+fn db_host_must_be_a_host_name_an_address_or_a_socket_directory() {
+    let hostile = "evil.example]:5432/x?sslmode=disable&application_name=";
+    let mut c = Config::parse(TOML_FILE, ConfigFormat::Toml, "m/config.toml").unwrap();
+    let err = c.set("source.db-host", json!(hostile)).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Config, "{err}");
+    assert!(err.message().contains("db-host"), "{err}");
+    for good in ["db.example.com", "10.1.2.3", "::1", "/var/run/postgresql"] {
+        c.set("source.db-host", json!(good)).unwrap();
+    }
+    let text = TOML_FILE.replace("pg.example.com", "pg.example.com]:1/x?sslmode=disable");
+    let err = Config::parse(&text, ConfigFormat::Toml, "m/config.toml").unwrap_err();
+    assert!(err.message().contains("db-host"), "{err}");
+}

@@ -499,6 +499,97 @@ mod tests {
     }
 
     #[test]
+    fn hosts_are_names_addresses_or_socket_directories() {
+        for good in [
+            "db.example.com",
+            "127.0.0.1",
+            "my_host-1",
+            "::1",
+            "fe80::1%eth0",
+            "2001:db8::5",
+            "/var/run/postgresql",
+        ] {
+            assert!(check_host(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "evil.example]:5432/x?sslmode=disable&application_name=",
+            "[::1]",
+            "a]b",
+            "a b",
+            "h?x",
+            "h#x",
+            "u@h",
+            "h/x",
+            "h:5432",
+            "",
+            "h\nx",
+            "fe80::1%",
+            "fe80::1%a]b",
+            "/tmp/a,b",
+        ] {
+            let err = check_host(bad).unwrap_err();
+            assert_eq!(err.kind(), crate::ErrorKind::InvalidArgument, "{bad}");
+            assert!(err.message().contains("is not a host name"), "{err}");
+            assert!(!err.message().contains('\n'), "{err}");
+        }
+        // In both syntaxes, a bad host is refused rather than read as something else.
+        for bad in [
+            "postgresql://u@evil]:5432/db?sslmode=verify-full",
+            "postgresql://u@a%5Db:5432/db",
+            "postgresql://u@h/db?host=a]b",
+            "host=a]b dbname=db",
+            "host='a b' dbname=db",
+        ] {
+            let err = parse(bad).unwrap_err();
+            assert!(err.message().contains("is not a host name"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn a_uri_read_back_names_the_same_server_and_keeps_verify_full() {
+        let hostile = [
+            "evil.example]:5432/x?sslmode=disable&application_name=",
+            "evil.example:1/x?sslmode=disable#",
+            "a@evil.example",
+            "[evil.example]",
+            "evil.example, other",
+            "h%2Fx",
+        ];
+        for host in hostile {
+            let conn = ConnectionString::from_parts(host, 5433, "db", "u", SslMode::VerifyFull);
+            let uri = conn.redacted();
+            // Either refused, or read back exactly: never another server, never without verify-full.
+            match parse(&uri) {
+                Ok(back) => {
+                    assert_eq!(back.hosts(), vec![host.to_string()], "{uri}");
+                    assert_eq!(back.port(), 5433, "{uri}");
+                    assert_eq!(back.dbname(), "db", "{uri}");
+                    assert_eq!(back.sslmode(), SslMode::VerifyFull, "{uri}");
+                    assert!(back.params.is_empty(), "{uri}");
+                }
+                Err(e) => assert!(e.message().contains("is not a host name"), "{uri}: {e}"),
+            }
+        }
+        for host in [
+            "db.example.com",
+            "::1",
+            "fe80::1%eth0",
+            "/var/run/postgresql",
+            "10.0.0.7",
+        ] {
+            let mut conn = ConnectionString::from_parts(host, 6543, "my db", "u", SslMode::VerifyFull);
+            conn.params.push(("sslrootcert".into(), "/etc/ca.pem".into()));
+            let back = parse(&conn.redacted()).unwrap();
+            assert_eq!(back.hosts(), vec![host.to_string()]);
+            assert_eq!(
+                (back.port(), back.dbname(), back.sslmode()),
+                (6543, "my db", SslMode::VerifyFull)
+            );
+            assert_eq!(back.sslrootcert(), Some("/etc/ca.pem"));
+        }
+    }
+
+    #[test]
     fn redact_any_text() {
         let text = "failed: postgresql://u:Secr3t@h:5/db and host=h password=Secr3t2 x password = 'a b' y";
         let r = redact(text);
