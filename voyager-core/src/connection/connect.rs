@@ -47,6 +47,13 @@ pub(super) async fn connect(conn: &ConnectionString, timeout: Duration) -> Resul
     for host in &hosts {
         super::parse::check_host(host)?;
     }
+    if conn.ports.len() > 1 && conn.ports.len() != hosts.len() {
+        return Err(Error::invalid_argument(format!(
+            "port names {} ports for {} hosts: give one port, or one per host",
+            conn.ports.len(),
+            hosts.len()
+        )));
+    }
     let hostaddrs = hostaddrs(conn, hosts.len())?;
     let mut failures: Vec<Error> = Vec::new();
     for (i, host) in hosts.iter().enumerate() {
@@ -103,7 +110,7 @@ pub(super) async fn connect(conn: &ConnectionString, timeout: Duration) -> Resul
 fn per_host_timeout(conn: &ConnectionString, timeout: Duration) -> Duration {
     match conn.param("connect_timeout").and_then(|t| t.trim().parse::<u64>().ok()) {
         Some(0) | None => timeout,
-        Some(seconds) => Duration::from_secs(seconds.max(2)),
+        Some(seconds) => Duration::from_secs(seconds.clamp(2, u64::from(u32::MAX))),
     }
 }
 
@@ -145,12 +152,6 @@ fn hostaddrs(conn: &ConnectionString, hosts: usize) -> Result<Vec<IpAddr>> {
         return Err(Error::invalid_argument(format!(
             "hostaddr names {} addresses for {hosts} hosts: give one per host",
             addrs.len()
-        )));
-    }
-    if conn.ports.len() > 1 && conn.ports.len() != hosts {
-        return Err(Error::invalid_argument(format!(
-            "port names {} ports for {hosts} hosts: give one port, or one per host",
-            conn.ports.len()
         )));
     }
     Ok(addrs)
