@@ -387,10 +387,11 @@ impl StartMigrationJourney {
             } => {
                 let final_dir = MigrationDir::new(migration_dir::absolute(dir)?);
                 let uuid = *uuid;
-                migration_dir::create_atomically(final_dir.root(), true, |staging| {
-                    let mut config = Config::new(staging.config_file())?;
+                let set_keys = |config: &mut Config| -> Result<()> {
                     config.set("export-dir", final_dir.export_dir().display().to_string().into())?;
-                    config.set("log-level", "info".into())?;
+                    if config.get_str("log-level").is_none() {
+                        config.set("log-level", "info".into())?;
+                    }
                     let mut src = source_section(&source.conn);
                     src.db_schema = Some(found.recorded_source.schemas.join(",")).filter(|s| !s.is_empty());
                     config.set_db_section("source", &src)?;
@@ -399,17 +400,37 @@ impl StartMigrationJourney {
                         "assess-migration.assessment-control-plane",
                         control_plane.clone().into(),
                     )?;
-                    config.set("start-migration.data-migration-flow", flow.into())?;
-                    config.save()?;
-                    write_report(&staging.export_dir(), &found.report_text)?;
-                    let logs = staging.export_dir().join("logs");
-                    std::fs::create_dir_all(&logs).map_err(|e| Error::io("create directory", &logs, &e))?;
-                    let mut meta = MetaInfo::new(uuid);
-                    let now = chrono::Utc::now();
-                    meta.steps.insert("assess-migration".into(), now);
-                    meta.steps.insert("start-migration".into(), now);
-                    staging.write_metainfo(&meta)
-                })?;
+                    config.set("start-migration.data-migration-flow", flow.into())
+                };
+                if final_dir.holds_migration() {
+                    // This migration's own dir (checked before): update it in place, so what
+                    // yb-voyager exported there, the user's files and the config's comments stay.
+                    update_in_place(&final_dir, uuid, set_keys, &found.report_text)?;
+                    self.messages.push(format!(
+                        "Updated the migration dir {} in place (config, assessment report); nothing else in it was touched.",
+                        final_dir.root().display()
+                    ));
+                } else {
+                    let created = migration_dir::create_atomically(final_dir.root(), false, |staging| {
+                        let mut config = Config::new(staging.config_file())?;
+                        set_keys(&mut config)?;
+                        config.save()?;
+                        write_report(&staging.export_dir(), &found.report_text)?;
+                        let logs = staging.export_dir().join("logs");
+                        std::fs::create_dir_all(&logs).map_err(|e| Error::io("create directory", &logs, &e))?;
+                        let mut meta = MetaInfo::new(uuid);
+                        meta.source = Some(migration_dir::source_key(
+                            source.conn.host(),
+                            source.conn.port(),
+                            source.conn.dbname(),
+                        ));
+                        let now = chrono::Utc::now();
+                        meta.steps.insert("assess-migration".into(), now);
+                        meta.steps.insert("start-migration".into(), now);
+                        staging.write_metainfo(&meta)
+                    })?;
+                    self.messages.extend(created.notes);
+                }
                 (final_dir, "control-plane")
             }
         };
@@ -439,6 +460,41 @@ impl StartMigrationJourney {
             next_steps,
         })
     }
+}
+
+/// Update the migration dir that already holds migration `uuid` where it is, under its lock:
+/// the config's keys (its comments and other keys stay), the stored report, the journey steps.
+/// Nothing else in the dir is read, moved or deleted.
+fn update_in_place(
+    dir: &MigrationDir,
+    uuid: Uuid,
+    set_keys: impl FnOnce(&mut Config) -> Result<()>,
+    report_text: &str,
+) -> Result<()> {
+    let _lock = migration_dir::lock_migration_dir(dir.root())?;
+    let meta = dir.read_metainfo()?;
+    if meta.migration_uuid != uuid {
+        return Err(Error::already_exists(format!(
+            "{} now holds another migration ({}): choose another --migration-dir",
+            dir.root().display(),
+            meta.migration_uuid
+        )));
+    }
+    let mut config = if dir.config_file().is_file() {
+        Config::load(dir.config_file())?
+    } else {
+        Config::new(dir.config_file())?
+    };
+    set_keys(&mut config)?;
+    config.save()?;
+    write_report(&dir.export_dir(), report_text)?;
+    let logs = dir.export_dir().join("logs");
+    std::fs::create_dir_all(&logs).map_err(|e| Error::io("create directory", &logs, &e))?;
+    let mut meta = meta;
+    let now = chrono::Utc::now();
+    meta.steps.insert("assess-migration".into(), now);
+    meta.steps.insert("start-migration".into(), now);
+    dir.write_metainfo(&meta)
 }
 
 fn target_section(conn: &ConnectionString) -> DbSection {
