@@ -191,7 +191,8 @@ impl InitJourney {
             if self.dir_lock.as_ref().is_none_or(|(locked, _)| *locked != dir) {
                 self.dir_lock = None;
                 match migration_dir::lock_migration_dir(std::path::Path::new(&dir)) {
-                    Ok(lock) => self.dir_lock = Some((dir, lock)),
+                    Ok(Some(lock)) => self.dir_lock = Some((dir, lock)),
+                    Ok(None) => {}
                     Err(e) => {
                         self.answers.migration_dir = None;
                         return Err(e);

@@ -176,11 +176,22 @@ pub struct Created {
 }
 
 /// An exclusive hold on a migration dir's path while one command creates or rewrites it: an
-/// flock on `.<name>.voyager-lock` beside it. Released when dropped (or when the process dies).
+/// flock on `.<name>.voyager-lock` beside it. Dropping it removes the lock file and releases the
+/// lock (a killed process releases it too, leaving the file, which the next command reuses).
 #[derive(Debug)]
 pub struct DirLock {
-    _file: std::fs::File,
+    file: Option<std::fs::File>,
+    path: PathBuf,
     root: PathBuf,
+}
+
+impl Drop for DirLock {
+    fn drop(&mut self) {
+        // Unlink while still holding the lock: whoever opened this file meanwhile sees, once it
+        // gets the lock, that the path no longer names it, and tries again (see `lock`).
+        let _ = std::fs::remove_file(&self.path);
+        drop(self.file.take());
+    }
 }
 
 /// Take the lock of the migration dir at `root` (an absolute path), or say plainly that another
@@ -189,30 +200,49 @@ pub fn lock(root: &Path) -> Result<DirLock> {
     let (parent, name) = parent_and_name(root)?;
     std::fs::create_dir_all(parent).map_err(|e| Error::io("create directory", parent, &e))?;
     let path = parent.join(format!(".{}.voyager-lock", name.to_string_lossy()));
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(|e| Error::io("create the lock file", &path, &e))?;
-    match file.try_lock() {
-        Ok(()) => Ok(DirLock {
-            _file: file,
-            root: root.to_path_buf(),
-        }),
-        Err(std::fs::TryLockError::WouldBlock) => Err(Error::already_exists(format!(
+    let busy = || {
+        Error::already_exists(format!(
             "another voyager command is creating or changing {} right now (it holds {}): wait for it to finish, \
              then look at what it made before running this again",
             root.display(),
             path.display()
-        ))),
-        Err(std::fs::TryLockError::Error(e)) => Err(Error::io("lock", &path, &e)),
+        ))
+    };
+    for _ in 0..3 {
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| Error::io("create the lock file", &path, &e))?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => return Err(busy()),
+            Err(std::fs::TryLockError::Error(e)) => return Err(Error::io("lock", &path, &e)),
+        }
+        // The holder before us may have removed the file between our open and our lock.
+        use std::os::unix::fs::MetadataExt;
+        let ours = file.metadata().map(|m| (m.dev(), m.ino())).ok();
+        let named = std::fs::metadata(&path).map(|m| (m.dev(), m.ino())).ok();
+        if ours.is_some() && ours == named {
+            return Ok(DirLock {
+                file: Some(file),
+                path,
+                root: root.to_path_buf(),
+            });
+        }
     }
+    Err(busy())
 }
 
-/// [`lock`] for a migration dir as the user gave it (relative, or a symbolic link).
-pub fn lock_migration_dir(root: &Path) -> Result<DirLock> {
-    lock(&follow_link(&absolute(root)?)?)
+/// [`lock`] for a migration dir as the user gave it (relative, or a symbolic link); `None` when
+/// its parent does not exist yet (nothing is created for a lock: creating the dir takes it).
+pub fn lock_migration_dir(root: &Path) -> Result<Option<DirLock>> {
+    let root = follow_link(&absolute(root)?)?;
+    match root.parent() {
+        Some(parent) if parent.is_dir() => lock(&root).map(Some),
+        _ => Ok(None),
+    }
 }
 
 fn parent_and_name(root: &Path) -> Result<(&Path, &std::ffi::OsStr)> {
@@ -520,13 +550,8 @@ mod tests {
             "{:?}",
             created.notes
         );
-        // No staging or replaced directories left behind (the lock file stays).
-        assert!(
-            !names
-                .iter()
-                .any(|n| n.starts_with(".voyager-staging") || n.starts_with(".voyager-replaced")),
-            "{names:?}"
-        );
+        // No staging or replaced directories, no lock file left behind.
+        assert!(!names.iter().any(|n| n.starts_with('.')), "{names:?}");
     }
 
     #[test]
@@ -557,7 +582,7 @@ mod tests {
         })
         .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Connection);
-        assert_eq!(names_in(tmp.path()), vec![".m.voyager-lock".to_string()]);
+        assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
     }
 
     /// The state a SIGKILL between the two renames of a replacement leaves: the old migration

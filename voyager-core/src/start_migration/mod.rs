@@ -296,6 +296,26 @@ impl StartMigrationJourney {
                 ))
             })?
             .get(0);
+        let server: (Option<std::net::IpAddr>, Option<i32>) = client
+            .query_one(
+                "SELECT pg_catalog.inet_server_addr(), pg_catalog.inet_server_port()",
+                &[],
+            )
+            .await
+            .map(|r| (r.get(0), r.get(1)))
+            .unwrap_or((None, None));
+        let recorded = &found.recorded_source;
+        if !recorded.host.is_empty() && !same_server(recorded, &conn, server).await {
+            self.answers.source = None;
+            return Err(Error::invalid_argument(format!(
+                "the source {} is not the server migration {} assessed ({}:{}): give the connection string of the \
+                 assessed server and database",
+                conn.redacted(),
+                found.uuid,
+                recorded.host,
+                recorded.port
+            )));
+        }
         let expected = &found.recorded_source.database;
         if !expected.is_empty() && &database != expected {
             self.answers.source = None;
@@ -462,6 +482,31 @@ impl StartMigrationJourney {
     }
 }
 
+/// Whether `conn` reaches the server a migration recorded: the same host (loopback addresses and
+/// `localhost` alike) and port, or the recorded host resolves to the address and port the
+/// connected server reports (`inet_server_addr()`, `inet_server_port()`).
+async fn same_server(
+    recorded: &crate::control_plane::SourceDetails,
+    conn: &ConnectionString,
+    server: (Option<std::net::IpAddr>, Option<i32>),
+) -> bool {
+    let key = |host: &str, port: u16| migration_dir::source_key(host, port, "");
+    if key(&recorded.host, recorded.port) == key(conn.host(), conn.port()) {
+        return true;
+    }
+    let (Some(addr), Some(port)) = server else {
+        return false;
+    };
+    if i32::from(recorded.port) != port {
+        return false;
+    }
+    let lookup = tokio::net::lookup_host((recorded.host.as_str(), recorded.port));
+    match tokio::time::timeout(std::time::Duration::from_secs(5), lookup).await {
+        Ok(Ok(mut addrs)) => addrs.any(|a| a.ip() == addr || (a.ip().is_loopback() && addr.is_loopback())),
+        _ => false,
+    }
+}
+
 /// Update the migration dir that already holds migration `uuid` where it is, under its lock:
 /// the config's keys (its comments and other keys stay), the stored report, the journey steps.
 /// Nothing else in the dir is read, moved or deleted.
@@ -471,7 +516,7 @@ fn update_in_place(
     set_keys: impl FnOnce(&mut Config) -> Result<()>,
     report_text: &str,
 ) -> Result<()> {
-    let _lock = migration_dir::lock_migration_dir(dir.root())?;
+    let _lock = migration_dir::lock(&migration_dir::follow_link(dir.root())?)?;
     let meta = dir.read_metainfo()?;
     if meta.migration_uuid != uuid {
         return Err(Error::already_exists(format!(
