@@ -456,6 +456,7 @@ impl ControlPlane {
 
     /// Every migration with its latest assessment, filtered and sorted, in one query.
     pub async fn list(&self, filter: &ListFilter) -> Result<Vec<MigrationSummary>> {
+        filter.check()?;
         let client = self.client.lock().await;
         listing::list(&client, filter)
             .await
@@ -558,6 +559,7 @@ pub async fn status(control_plane: &str) -> Result<ControlPlaneStatus> {
 }
 
 pub async fn list(control_plane: &str, filter: &ListFilter) -> Result<Vec<MigrationSummary>> {
+    filter.check()?;
     ControlPlane::connect(control_plane).await?.list(filter).await
 }
 
