@@ -74,6 +74,10 @@ pub struct InitOutcome {
     pub assessment_control_plane: String,
     /// What the journey said along the way, in order.
     pub messages: Vec<String>,
+    /// What happened to what was there before (an earlier migration moved aside, an interrupted
+    /// command's leftovers recovered); also in `messages`.
+    #[serde(default)]
+    pub notes: Vec<String>,
     /// The command to run next.
     pub next_step: String,
 }
@@ -333,7 +337,7 @@ impl InitJourney {
             shared.then_some(control_plane.as_str()),
             migration_uuid,
         )?;
-        self.messages.extend(created.notes);
+        self.messages.extend(created.notes.iter().cloned());
 
         let config_file = final_dir.config_file();
         let next_step = format!("voyager assess-migration --config-file {}", config_file.display());
@@ -354,6 +358,7 @@ impl InitJourney {
             control_plane: if shared { "shared" } else { "local" }.to_string(),
             assessment_control_plane: redacted_cp,
             messages: std::mem::take(&mut self.messages),
+            notes: created.notes,
             next_step,
         })
     }

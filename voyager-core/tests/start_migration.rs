@@ -424,7 +424,7 @@ async fn a_rerun_on_its_own_dir_updates_it_in_place_keeping_what_others_wrote() 
     let again = start(rebuild(&dir, &cp, uuid, &target, "live"), env()).await.unwrap();
     assert_eq!(again.migration_uuid, uuid);
     assert!(
-        again.messages.iter().any(|m| m.contains("in place")),
+        again.notes.iter().any(|m| m.contains("in place")),
         "{:?}",
         again.messages
     );

@@ -83,6 +83,10 @@ pub struct StartMigrationOutcome {
     pub flow: String,
     pub summary: AssessmentSummaryView,
     pub messages: Vec<String>,
+    /// What happened to what was there before (the migration dir updated in place, an
+    /// interrupted command's leftovers recovered); also in `messages`.
+    #[serde(default)]
+    pub notes: Vec<String>,
     /// The commands to run next, for the chosen flow.
     pub next_steps: Vec<String>,
 }
@@ -101,6 +105,7 @@ pub struct StartMigrationJourney {
     said_summary: bool,
     target: Option<Verified>,
     messages: Vec<String>,
+    notes: Vec<String>,
 }
 
 impl StartMigrationJourney {
@@ -114,6 +119,7 @@ impl StartMigrationJourney {
             said_summary: false,
             target: None,
             messages: Vec::new(),
+            notes: Vec::new(),
         }
     }
 
@@ -426,7 +432,7 @@ impl StartMigrationJourney {
                     // This migration's own dir (checked before): update it in place, so what
                     // yb-voyager exported there, the user's files and the config's comments stay.
                     update_in_place(&final_dir, uuid, set_keys, &found.report_text)?;
-                    self.messages.push(format!(
+                    self.notes.push(format!(
                         "Updated the migration dir {} in place (config, assessment report); nothing else in it was touched.",
                         final_dir.root().display()
                     ));
@@ -449,7 +455,7 @@ impl StartMigrationJourney {
                         meta.steps.insert("start-migration".into(), now);
                         staging.write_metainfo(&meta)
                     })?;
-                    self.messages.extend(created.notes);
+                    self.notes.extend(created.notes);
                 }
                 (final_dir, "control-plane")
             }
@@ -460,6 +466,7 @@ impl StartMigrationJourney {
         };
         let report_json = dir.export_dir().join(REPORT_JSON_RELATIVE);
         let html = report_json.with_extension("html");
+        self.messages.extend(self.notes.iter().cloned());
         let next_steps = next_steps(flow, &config_file);
         self.messages.push(format!(
             "Migration {} is ready to start ({flow}). Next: {}",
@@ -477,6 +484,7 @@ impl StartMigrationJourney {
             flow: flow.into(),
             summary: AssessmentSummaryView::from_report(&found.report),
             messages: std::mem::take(&mut self.messages),
+            notes: std::mem::take(&mut self.notes),
             next_steps,
         })
     }
