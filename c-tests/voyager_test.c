@@ -327,6 +327,21 @@ static void test_fleet(const char *dir) {
     out = NULL;
     CHECK(voyager_fleet_list(cp, fleet, &out) == VOYAGER_OK && contains(out, "db1") && contains(out, "db3"), "list the fleet");
     voyager_string_free(out);
+    /* db3 leaves the fleet file: not counted, and "prune" removes it from the fleet. */
+    snprintf(path, sizeof path, "%s/fleet.toml", dir);
+    f = fopen(path, "w");
+    if (!f) { perror(path); failed++; return; }
+    fprintf(f, "name = \"%s\"\n", fleet);
+    for (int i = 1; i <= 2; i++)
+        fprintf(f, "[[source]]\nconnection = \"postgresql://amakala:password@%s:%s/db%d\"\n", host, port, i);
+    fclose(f);
+    snprintf(request, sizeof request, "{\"fleet_file\":\"%s\",\"work_dir\":\"%s/fleet-work\",\"assessment_control_plane\":\"%s\",\"prune\":true}", path, dir, cp);
+    out = NULL;
+    CHECK(voyager_assess_fleet(request, NULL, NULL, &out) == VOYAGER_OK && contains(out, "\"total\":2") && contains(out, "\"pruned\":1"), "prune a shrunk fleet");
+    voyager_string_free(out);
+    out = NULL;
+    CHECK(voyager_fleet_list(cp, fleet, &out) == VOYAGER_OK && contains(out, "db1") && !contains(out, "db3"), "the pruned database left the fleet");
+    voyager_string_free(out);
     out = (char *)0x1;
     snprintf(path, sizeof path, "%s/weights.toml", dir);
     f = fopen(path, "w");

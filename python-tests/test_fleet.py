@@ -184,3 +184,25 @@ def test_a_failing_database_fails_alone_and_sets_the_exit_code(
     assert r.returncode == 1, r.stderr
     assert "failed: gone on 127.0.0.1" in r.stderr and "3 assessed, 1 failed" in r.stdout
     assert "connection refused" in r.stdout.lower() or "refused" in r.stdout
+
+
+def test_a_shrunk_fleet_counts_its_inventory_and_prune_removes_the_rest(
+    tmp_path: Path, cli: str, fleet_dbs: List[str], fresh_cp: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FLEET_PW", "password")
+    work = tmp_path / "work"
+    both = voyager.assess_fleet(fleet_file=str(csv_fleet(tmp_path, fleet_dbs[:2])), work_dir=str(work),
+                                assessment_control_plane=fresh_cp)
+    assert (both.total, both.done) == (2, 2)
+    one = str(csv_fleet(tmp_path, fleet_dbs[:1]))
+    shrunk = voyager.assess_fleet(fleet_file=one, work_dir=str(work), assessment_control_plane=fresh_cp)
+    assert (shrunk.total, shrunk.done, shrunk.not_in_inventory, shrunk.pruned) == (1, 1, 1, 0)
+    assert shrunk.all_succeeded and "--prune" in shrunk.next_step
+    # The CLI's --prune, then the Python kwarg (nothing left to prune).
+    proc = cli_fleet(cli, Path(one), work, fresh_cp, "--prune", "--json")
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert (json.loads(out)["pruned"], json.loads(out)["not_in_inventory"]) == (1, 0)
+    again = voyager.assess_fleet(fleet_file=one, work_dir=str(work), assessment_control_plane=fresh_cp, prune=True)
+    assert (again.total, again.pruned, again.not_in_inventory) == (1, 0, 0)
+    assert [r.database for r in voyager.fleet_list(fresh_cp, "fleet")] == fleet_dbs[:1]

@@ -115,7 +115,10 @@ impl AssessRequest {
                 let dir = self.export_dir.as_deref().ok_or_else(|| {
                     Error::invalid_argument("--source needs --export-dir: where the report is to be written")
                 })?;
-                (ConnectionString::parse(text)?.resolve(env), PathBuf::from(dir), None, None, None)
+                let source = ConnectionString::parse(text)?.resolve(env);
+                let key = migration_dir::source_key(source.host(), source.port(), source.dbname());
+                migration_dir::check_same_source(Path::new(dir), &key)?;
+                (source, PathBuf::from(dir), None, None, None)
             }
         };
         if let Some(p) = self
@@ -233,6 +236,8 @@ pub async fn run_plan(plan: Plan, progress: Option<ProgressFn>) -> Result<Assess
         user: plan.source.user().to_string(),
     };
     let mut meta = metainfo_or_new(&plan.export_dir)?;
+    let source = &plan.source;
+    meta.source = Some(migration_dir::source_key(source.host(), source.port(), source.dbname()));
     let paths = report.write(&plan.export_dir)?;
     meta.steps.insert("assess-migration".into(), chrono::Utc::now());
     fs_atomic::write_json(&plan.export_dir.join("metainfo/migration.json"), &meta)?;

@@ -74,6 +74,10 @@ pub struct InitOutcome {
     pub assessment_control_plane: String,
     /// What the journey said along the way, in order.
     pub messages: Vec<String>,
+    /// What happened to what was there before (an earlier migration moved aside, an interrupted
+    /// command's leftovers recovered); also in `messages`.
+    #[serde(default)]
+    pub notes: Vec<String>,
     /// The command to run next.
     pub next_step: String,
 }
@@ -87,6 +91,9 @@ pub struct InitJourney {
     source: Option<VerifiedSource>,
     control_plane_checked: bool,
     messages: Vec<String>,
+    /// The migration dir's lock, taken as soon as the dir is known, so concurrent inits of one
+    /// dir cannot all go ahead.
+    dir_lock: Option<(String, migration_dir::DirLock)>,
 }
 
 struct VerifiedSource {
@@ -105,6 +112,7 @@ impl InitJourney {
             source: None,
             control_plane_checked: false,
             messages: Vec::new(),
+            dir_lock: None,
         }
     }
 
@@ -183,6 +191,19 @@ impl InitJourney {
     /// A connection check that fails returns the error and forgets that answer, so the same
     /// question is asked again.
     async fn go_on(&mut self) -> Result<Step<InitOutcome>> {
+        if let Some(dir) = self.answers.migration_dir.clone() {
+            if self.dir_lock.as_ref().is_none_or(|(locked, _)| *locked != dir) {
+                self.dir_lock = None;
+                match migration_dir::lock_migration_dir(std::path::Path::new(&dir)) {
+                    Ok(Some(lock)) => self.dir_lock = Some((dir, lock)),
+                    Ok(None) => {}
+                    Err(e) => {
+                        self.answers.migration_dir = None;
+                        return Err(e);
+                    }
+                }
+            }
+        }
         if !self.said_intro {
             self.said_intro = true;
             return Ok(self.say(INTRO.to_string()));
@@ -308,13 +329,15 @@ impl InitJourney {
         let final_dir = MigrationDir::new(&final_root);
         let conn = &source.conn;
 
-        create_migration_dir(
+        let created = create_migration_dir(
             &final_root,
             self.answers.force,
+            self.dir_lock.take().map(|(_, lock)| lock),
             conn,
             shared.then_some(control_plane.as_str()),
             migration_uuid,
         )?;
+        self.messages.extend(created.notes.iter().cloned());
 
         let config_file = final_dir.config_file();
         let next_step = format!("voyager assess-migration --config-file {}", config_file.display());
@@ -335,6 +358,7 @@ impl InitJourney {
             control_plane: if shared { "shared" } else { "local" }.to_string(),
             assessment_control_plane: redacted_cp,
             messages: std::mem::take(&mut self.messages),
+            notes: created.notes,
             next_step,
         })
     }
@@ -359,12 +383,13 @@ pub fn source_section(conn: &ConnectionString) -> DbSection {
 pub(crate) fn create_migration_dir(
     root: &std::path::Path,
     force: bool,
+    held: Option<migration_dir::DirLock>,
     conn: &ConnectionString,
     control_plane: Option<&str>,
     migration_uuid: Uuid,
-) -> Result<MigrationDir> {
+) -> Result<migration_dir::Created> {
     let final_dir = MigrationDir::new(root);
-    migration_dir::create_atomically(root, force, |staging| {
+    migration_dir::create_atomically_holding(root, force, held, |staging| {
         let mut config = Config::new(staging.config_file())?;
         config.set("export-dir", final_dir.export_dir().display().to_string().into())?;
         config.set("log-level", "info".into())?;
@@ -378,6 +403,7 @@ pub(crate) fn create_migration_dir(
             std::fs::create_dir_all(&path).map_err(|e| Error::io("create directory", &path, &e))?;
         }
         let mut meta = MetaInfo::new(migration_uuid);
+        meta.source = Some(migration_dir::source_key(conn.host(), conn.port(), conn.dbname()));
         meta.steps.insert("init".into(), chrono::Utc::now());
         staging.write_metainfo(&meta)
     })

@@ -6,7 +6,7 @@ mod support;
 use support::*;
 use voyager_core::config::Config;
 use voyager_core::connection::LibpqEnv;
-use voyager_core::init::{run_with_env, InitAnswers, InitJourney, LOCAL_CONTROL_PLANE};
+use voyager_core::init::{run_with_env, InitAnswers, InitJourney, InitOutcome, LOCAL_CONTROL_PLANE};
 use voyager_core::journey::{Journey, Step};
 use voyager_core::migration_dir::MigrationDir;
 use voyager_core::ErrorKind;
@@ -239,4 +239,66 @@ async fn the_password_is_nowhere_init_wrote() {
     assert!(!printed.contains(SECRET_PASSWORD));
     assert!(!all_text_below(&dir).contains(SECRET_PASSWORD));
     assert!(all_text_below(&dir).contains(SECRET_ROLE), "the user is kept");
+}
+
+#[tokio::test]
+async fn concurrent_forced_inits_of_one_dir_do_not_all_win_and_keep_every_earlier_dir() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("m");
+    let first = run_with_env(answers(&dir), LibpqEnv::empty()).await.unwrap();
+    std::fs::write(dir.join("notes.txt"), "mine").unwrap();
+    let runs = (0..6).map(|_| {
+        let mut a = answers(&dir);
+        a.force = true;
+        tokio::spawn(run_with_env(a, LibpqEnv::empty()))
+    });
+    let results: Vec<_> = futures_util::future::join_all(runs)
+        .await
+        .into_iter()
+        .map(|r| r.unwrap())
+        .collect();
+    let won: Vec<&InitOutcome> = results.iter().filter_map(|r| r.as_ref().ok()).collect();
+    assert!(!won.is_empty() && won.len() < 6, "{results:?}");
+    for err in results.iter().filter_map(|r| r.as_ref().err()) {
+        assert_eq!(err.kind(), ErrorKind::AlreadyExists, "{err}");
+        assert!(err.message().contains("another voyager command"), "{err}");
+    }
+    // The last winner's migration is in place; the first one, with the user's file, was moved
+    // aside (as the winners' messages say), never deleted.
+    let now = MigrationDir::new(&dir).read_metainfo().unwrap().migration_uuid;
+    assert!(won.iter().any(|o| o.migration_uuid == now));
+    let aside: Vec<std::path::PathBuf> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("m.replaced-"))
+        .collect();
+    assert_eq!(aside.len(), won.len(), "{aside:?}");
+    assert!(aside.iter().any(|p| {
+        MigrationDir::new(p).read_metainfo().unwrap().migration_uuid == first.migration_uuid
+            && std::fs::read_to_string(p.join("notes.txt")).unwrap() == "mine"
+    }));
+    assert!(won.iter().all(|o| o.messages.iter().any(|m| m.contains("m.replaced-"))));
+}
+
+#[tokio::test]
+async fn a_symlinked_migration_dir_is_followed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let real = tmp.path().join("real");
+    std::fs::create_dir(&real).unwrap();
+    let link = tmp.path().join("link");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let outcome = run_with_env(answers(&link), LibpqEnv::empty()).await.unwrap();
+    assert!(link.symlink_metadata().unwrap().file_type().is_symlink());
+    assert_eq!(
+        MigrationDir::new(&real).read_metainfo().unwrap().migration_uuid,
+        outcome.migration_uuid
+    );
+    let mut forced = answers(&link);
+    forced.force = true;
+    run_with_env(forced, LibpqEnv::empty()).await.unwrap();
+    assert!(link.symlink_metadata().unwrap().file_type().is_symlink());
+    let dangling = tmp.path().join("dangling");
+    std::os::unix::fs::symlink(tmp.path().join("nowhere"), &dangling).unwrap();
+    let err = run_with_env(answers(&dangling), LibpqEnv::empty()).await.unwrap_err();
+    assert!(err.message().contains("is a symbolic link to"), "{err}");
 }

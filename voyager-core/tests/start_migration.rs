@@ -399,3 +399,121 @@ async fn a_migration_only_yb_voyager_recorded_needs_the_source_connection_string
     assert_eq!(config.get_str("source.db-schema").as_deref(), Some("public,sales"));
     assert!(outcome.next_steps.iter().any(|s| s.contains("source-replica")));
 }
+
+#[tokio::test]
+async fn a_rerun_on_its_own_dir_updates_it_in_place_keeping_what_others_wrote() {
+    let cp = fresh_control_plane("cp_start_in_place").await;
+    let target = target_db("target_in_place").await;
+    let tmp = tempfile::tempdir().unwrap();
+    let inits = assessed(&cp, tmp.path(), &["db1"]).await;
+    let uuid = inits[0].migration_uuid;
+    let dir = tmp.path().join("rebuilt");
+    let first = start(rebuild(&dir, &cp, uuid, &target, "offline"), env())
+        .await
+        .unwrap();
+
+    // What yb-voyager exported, the user's own file, a comment in the config.
+    let exported = dir.join("export-dir/schema/tables/table.sql");
+    std::fs::create_dir_all(exported.parent().unwrap()).unwrap();
+    std::fs::write(&exported, "CREATE TABLE t (id int);").unwrap();
+    std::fs::write(dir.join("notes.txt"), "my notes").unwrap();
+    let config_text = format!("# kept: my comment\n{}", read(&first.config_file));
+    std::fs::write(&first.config_file, config_text).unwrap();
+
+    // Again, to change the flow.
+    let again = start(rebuild(&dir, &cp, uuid, &target, "live"), env()).await.unwrap();
+    assert_eq!(again.migration_uuid, uuid);
+    assert!(
+        again.notes.iter().any(|m| m.contains("in place")),
+        "{:?}",
+        again.messages
+    );
+    assert_eq!(read(&exported), "CREATE TABLE t (id int);");
+    assert_eq!(read(&dir.join("notes.txt")), "my notes");
+    let config = read(&again.config_file);
+    assert!(config.contains("# kept: my comment"), "{config}");
+    assert_eq!(
+        Config::load(&again.config_file)
+            .unwrap()
+            .get_str("start-migration.data-migration-flow")
+            .as_deref(),
+        Some("live")
+    );
+    let siblings: Vec<PathBuf> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with('.'))
+        .collect();
+    assert!(siblings.is_empty(), "{siblings:?}");
+}
+
+#[tokio::test]
+async fn a_database_of_the_same_name_on_another_server_is_refused() {
+    let cp = fresh_control_plane("cp_start_other_server").await;
+    let target = target_db("target_other_server").await;
+    let tmp = tempfile::tempdir().unwrap();
+    let inits = assessed(&cp, tmp.path(), &["db3"]).await;
+    // A db3 on the control-plane server: same name, another server.
+    let admin = plain_client(&cp_url()).await;
+    admin
+        .batch_execute("DROP DATABASE IF EXISTS db3 WITH (FORCE)")
+        .await
+        .unwrap();
+    admin.batch_execute("CREATE DATABASE db3").await.unwrap();
+    let other = format!(
+        "postgresql://yugabyte:yugabyte@{}:{}/db3",
+        var("VOYAGER_CP_HOST"),
+        var("VOYAGER_CP_PORT")
+    );
+    let mut answers = rebuild(&tmp.path().join("m"), &cp, inits[0].migration_uuid, &target, "offline");
+    answers.source = Some(other);
+    answers.source_password = None;
+    let err = start(answers, env()).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidArgument, "{err}");
+    assert!(err.message().contains("is not the server"), "{err}");
+    assert!(!tmp.path().join("m").exists());
+
+    // The assessed server under another name for the same address is accepted.
+    let mut answers = rebuild(&tmp.path().join("m"), &cp, inits[0].migration_uuid, &target, "offline");
+    answers.source = Some(format!("postgresql://amakala@localhost:{}/db3", source_port()));
+    start(answers, env()).await.unwrap();
+}
+
+#[tokio::test]
+async fn an_export_dir_takes_only_its_own_source() {
+    let tmp = tempfile::tempdir().unwrap();
+    let answers = InitAnswers {
+        source: Some(source_of("db1")),
+        control_plane: Some("local".into()),
+        migration_dir: Some(tmp.path().join("db1-migration").display().to_string()),
+        ..Default::default()
+    };
+    let db1 = init(answers, LibpqEnv::empty()).await.unwrap();
+    let with_source = |db: &str| AssessRequest {
+        source: Some(source_of(db)),
+        export_dir: Some(db1.export_dir.display().to_string()),
+        ..Default::default()
+    };
+    let err = with_source("db2").plan(&env()).err().unwrap();
+    assert_eq!(err.kind(), ErrorKind::InvalidArgument, "{err}");
+    assert!(
+        err.message().contains(&db1.migration_uuid.to_string()) && err.message().contains("/db1"),
+        "{err}"
+    );
+    assert!(!err.message().contains("password"), "{err}");
+    with_source("db1").plan(&env()).unwrap();
+    // A bare export dir records its source with the first assessment.
+    let bare = tmp.path().join("bare");
+    let request = AssessRequest {
+        source: Some(source_of("db2")),
+        export_dir: Some(bare.display().to_string()),
+        ..Default::default()
+    };
+    run_plan(request.plan(&env()).unwrap(), None).await.unwrap();
+    let request = AssessRequest {
+        source: Some(source_of("db3")),
+        export_dir: Some(bare.display().to_string()),
+        ..Default::default()
+    };
+    assert!(request.plan(&env()).err().unwrap().message().contains("/db2"));
+}

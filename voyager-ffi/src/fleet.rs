@@ -13,8 +13,10 @@ use crate::status::voyager_status;
 /// `all_databases` (a server connection string, with optional `include` and `exclude` glob
 /// arrays); optional `fleet_name`, `assessment_control_plane`, `parallel`, `per_host`,
 /// `reassess`, `lease_seconds`, `timeout_seconds`, `source_db_schema`, `target_db_version`,
-/// `worker`. `progress` (may be NULL) is called with JSON {total, done, failed, running,
-/// pending, eta_seconds, event} after each database. A database that fails does not fail the
+/// `worker`, `prune` (true: remove from the fleet the databases no longer in its inventory).
+/// `progress` (may be NULL) is called with JSON {total, done, failed, running, pending,
+/// eta_seconds, event, waiting} after each database, and with `waiting` (what it waits for)
+/// when other workers hold the rest. A database that fails does not fail the
 /// call: see `failed` and `failures` in `*outcome_json_out` (free with `voyager_string_free`).
 ///
 /// # Safety

@@ -12,8 +12,8 @@ use crate::output::Output;
 
 #[derive(Args)]
 #[command(
-    after_help = "Passwords: PGPASSWORD, ~/.pgpass, or a per-source environment variable named by the fleet \
-file's password-env; never stored.\nSeveral assess-fleet processes (on one machine or many) may work on the same \
+    after_help = "Passwords: a per-source environment variable named by the fleet file's password-env, else \
+SOURCE_DB_PASSWORD, PGPASSWORD or ~/.pgpass (there is no prompt); never stored.\nSeveral assess-fleet processes (on one machine or many) may work on the same \
 fleet and control plane at once: they share the work, and each database is assessed once.\nCtrl-C stops cleanly; \
 run the same command again to resume."
 )]
@@ -60,6 +60,9 @@ pub struct AssessFleetArgs {
     /// The YugabyteDB version to assess for.
     #[arg(long, value_name = "X.Y.Z.W")]
     target_db_version: Option<String>,
+    /// Remove from the fleet the databases no longer in its inventory (their assessments stay).
+    #[arg(long)]
+    prune: bool,
 }
 
 pub fn assess_fleet(args: AssessFleetArgs, out: &Output) -> Result<std::process::ExitCode> {
@@ -79,6 +82,7 @@ pub fn assess_fleet(args: AssessFleetArgs, out: &Output) -> Result<std::process:
         source_db_schema: args.source_db_schema,
         target_db_version: args.target_db_version,
         worker: None,
+        prune: args.prune,
     };
     let cancel = CancellationToken::new();
     let on_ctrl_c = cancel.clone();
@@ -99,6 +103,7 @@ pub fn assess_fleet(args: AssessFleetArgs, out: &Output) -> Result<std::process:
                 e.error.as_deref().unwrap_or("unknown error")
             )
         });
+        let failure = failure.or_else(|| p.waiting.clone());
         match &shown {
             Some(bar) => {
                 bar.set_length(p.total.max(0) as u64);
@@ -151,6 +156,12 @@ fn summary(o: &FleetOutcome) -> String {
         text.push_str(&format!(
             "  failed: {} on {} ({}): {}\n",
             f.database, f.host, f.migration_uuid, f.error
+        ));
+    }
+    if o.pruned > 0 {
+        text.push_str(&format!(
+            "Removed {} database(s) no longer in the inventory from the fleet.\n",
+            o.pruned
         ));
     }
     if o.interrupted {

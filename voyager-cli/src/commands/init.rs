@@ -78,7 +78,9 @@ pub fn run(args: InitArgs, out: &Output) -> Result<()> {
 }
 
 fn human(outcome: &InitOutcome) -> String {
-    format!(
+    let notes: String = outcome.notes.iter().map(|n| format!("{n}\n")).collect();
+    notes
+        + &format!(
         "Migration {} is ready in {}\n  config file:   {}\n  source:        {}\n  control plane: {} ({})\n\nNext step:\n  {}",
         outcome.migration_uuid,
         outcome.migration_dir.display(),

@@ -107,5 +107,8 @@ fn human(o: &StartMigrationOutcome) -> String {
     for step in &o.next_steps {
         text.push_str(&format!("  {step}\n"));
     }
+    for note in &o.notes {
+        text.push_str(&format!("{note}\n"));
+    }
     text
 }

@@ -55,6 +55,26 @@ pub struct ListFilter {
     pub fleet: Option<String>,
 }
 
+/// The statuses a stored assessment has.
+pub const STATUSES: [&str; 2] = ["completed", "failed"];
+
+impl ListFilter {
+    /// Refuse a status no assessment can have (it would match nothing, silently).
+    pub fn check(&self) -> crate::Result<()> {
+        if let Some(status) = &self.status {
+            if !STATUSES.contains(&status.trim().to_lowercase().as_str()) {
+                return Err(crate::Error::invalid_argument(format!(
+                    "--status '{}' is not a status of an assessment: give {} (databases a fleet run is assessing \
+                     now show in assess-fleet's progress)",
+                    status.chars().take(40).collect::<String>(),
+                    STATUSES.join(" or ")
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
 /// One migration and its latest assessment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MigrationSummary {
@@ -79,7 +99,7 @@ pub(super) async fn list(client: &Client, f: &ListFilter) -> Result<Vec<Migratio
                 a.run, a.status, a.error, a.complexity, a.level1, a.level2, a.level3, a.total_size_bytes, a.effort_hours, a.assessed_at \
          FROM voyager_fleet.sources s \
          LEFT JOIN voyager_fleet.assessments a ON a.migration_uuid = s.migration_uuid AND a.run = s.latest_run \
-         WHERE ($1::text IS NULL OR a.complexity = upper($1)) AND ($2::text IS NULL OR a.status = lower($2)) \
+         WHERE ($1::text IS NULL OR a.complexity = upper($1)) AND ($2::text IS NULL OR a.status = lower(trim($2))) \
            AND ($3::text IS NULL OR s.host = $3) AND ($4::text IS NULL OR strpos(s.database_name, $4) > 0) \
            AND ($7::text IS NULL OR s.labels->>'fleet' = $7) \
          ORDER BY {order} LIMIT $5 OFFSET $6"
@@ -193,4 +213,29 @@ pub(super) async fn object_names(
             )
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_status_no_assessment_has_is_refused_naming_the_valid_ones() {
+        for bad in ["running", "pending", "done", "x'; --"] {
+            let filter = ListFilter {
+                status: Some(bad.into()),
+                ..Default::default()
+            };
+            let err = filter.check().unwrap_err();
+            assert_eq!(err.kind(), crate::ErrorKind::InvalidArgument);
+            assert!(err.message().contains("completed or failed"), "{err}");
+        }
+        for good in ["completed", "FAILED", " failed "] {
+            let filter = ListFilter {
+                status: Some(good.into()),
+                ..Default::default()
+            };
+            filter.check().unwrap();
+        }
+    }
 }

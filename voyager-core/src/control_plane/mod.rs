@@ -59,7 +59,7 @@ use tokio_postgres::Client;
 use uuid::Uuid;
 
 pub use listing::{ListFilter, MigrationSummary, SortKey};
-pub use queue::{Claim, FleetMember, QueueCounts, QueueFailure};
+pub use queue::{Claim, FleetMember, HeldItem, QueueCounts, QueueFailure};
 pub use schema::SCHEMA_VERSION;
 
 use crate::connection::{ConnectionString, LibpqEnv};
@@ -281,11 +281,15 @@ impl ControlPlane {
         report: &Value,
         migration_dir: &str,
     ) -> Result<StoreOutcome> {
-        self.store_claimed(uuid, source, report, migration_dir, None).await
+        self.store_claimed(uuid, source, report, migration_dir, None)
+            .await?
+            .ok_or_else(|| Error::internal("an assessment without a claim was refused as unclaimed"))
     }
 
     /// [`Self::store_assessment`], and in the same transaction the fleet queue's item marked
-    /// done, so a worker killed at any moment leaves either both or neither.
+    /// done, so a worker killed at any moment leaves either both or neither. With a `claim` that
+    /// this worker no longer holds (its lease ran out and another worker took the item),
+    /// nothing is stored and the result is `None`.
     pub async fn store_claimed(
         &self,
         uuid: Uuid,
@@ -293,13 +297,15 @@ impl ControlPlane {
         report: &Value,
         migration_dir: &str,
         claim: Option<&Claim>,
-    ) -> Result<StoreOutcome> {
+    ) -> Result<Option<StoreOutcome>> {
         self.check_writable()?;
         let sha = hex(&Sha256::digest(serde_json::to_vec(report).unwrap_or_default()));
         let summary = listing::summary_columns(report);
         transact!(self, "could not store the assessment", |tx| {
             if let Some(claim) = claim {
-                queue::finish(tx, claim, uuid, "done", None).await?;
+                if !queue::finish(tx, claim, uuid, "done", None).await? {
+                    return Ok(None);
+                }
             }
             let existing = tx
                 .query_opt(
@@ -308,7 +314,7 @@ impl ControlPlane {
                 )
                 .await?;
             if let Some(row) = existing {
-                return Ok(StoreOutcome::AlreadyStored { run: row.get(0) });
+                return Ok(Some(StoreOutcome::AlreadyStored { run: row.get(0) }));
             }
             upsert_source(tx, uuid, source).await?;
             let run = next_run(tx, uuid).await?;
@@ -338,28 +344,31 @@ impl ControlPlane {
             )
             .await?;
             yugabyted::write_rows(tx, uuid, source, report, migration_dir).await?;
-            Ok(StoreOutcome::Stored { run })
+            Ok(Some(StoreOutcome::Stored { run }))
         })
     }
 
     /// Record that assessing a migration's source failed, and why.
     pub async fn record_failure(&self, uuid: Uuid, source: &SourceDetails, error: &str) -> Result<()> {
-        self.record_failure_claimed(uuid, source, error, None).await
+        self.record_failure_claimed(uuid, source, error, None).await.map(|_| ())
     }
 
     /// [`Self::record_failure`], and in the same transaction the fleet queue's item marked failed.
+    /// Returns false (and records nothing) when `claim` no longer holds the item.
     pub async fn record_failure_claimed(
         &self,
         uuid: Uuid,
         source: &SourceDetails,
         error: &str,
         claim: Option<&Claim>,
-    ) -> Result<()> {
+    ) -> Result<bool> {
         self.check_writable()?;
         let error = crate::connection::redact(error);
         transact!(self, "could not record the failure", |tx| {
             if let Some(claim) = claim {
-                queue::finish(tx, claim, uuid, "failed", Some(&error)).await?;
+                if !queue::finish(tx, claim, uuid, "failed", Some(&error)).await? {
+                    return Ok(false);
+                }
             }
             upsert_source(tx, uuid, source).await?;
             let run = next_run(tx, uuid).await?;
@@ -374,7 +383,7 @@ impl ControlPlane {
                 &[&uuid, &run],
             )
             .await?;
-            Ok(())
+            Ok(true)
         })
     }
 
@@ -447,6 +456,7 @@ impl ControlPlane {
 
     /// Every migration with its latest assessment, filtered and sorted, in one query.
     pub async fn list(&self, filter: &ListFilter) -> Result<Vec<MigrationSummary>> {
+        filter.check()?;
         let client = self.client.lock().await;
         listing::list(&client, filter)
             .await
@@ -549,6 +559,7 @@ pub async fn status(control_plane: &str) -> Result<ControlPlaneStatus> {
 }
 
 pub async fn list(control_plane: &str, filter: &ListFilter) -> Result<Vec<MigrationSummary>> {
+    filter.check()?;
     ControlPlane::connect(control_plane).await?.list(filter).await
 }
 

@@ -30,6 +30,15 @@ pub struct FleetMember {
     pub labels: Value,
 }
 
+/// An item of this worker's inventory that another worker holds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeldItem {
+    pub migration_uuid: Uuid,
+    pub worker: String,
+    /// How long until its lease runs out (negative: it has run out).
+    pub lease_seconds_left: f64,
+}
+
 /// How far a fleet run is.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QueueCounts {
@@ -99,9 +108,18 @@ impl ControlPlane {
         })
     }
 
-    /// Claim up to `limit` items that are pending or whose lease ran out, skipping sources on
-    /// `busy_hosts` (this worker's per-host limit). Returns the claimed migrations' UUIDs.
-    pub async fn claim(&self, claim: &Claim, lease: Duration, limit: i64, busy_hosts: &[String]) -> Result<Vec<Uuid>> {
+    /// Claim up to `limit` items of `mine` (this worker's inventory) that are pending or whose
+    /// lease ran out, skipping sources on `busy_hosts` (this worker's per-host limit). Items of
+    /// the same fleet run that another inventory queued are not this worker's to take. Returns
+    /// the claimed migrations' UUIDs.
+    pub async fn claim(
+        &self,
+        claim: &Claim,
+        lease: Duration,
+        limit: i64,
+        busy_hosts: &[String],
+        mine: &[Uuid],
+    ) -> Result<Vec<Uuid>> {
         self.check_writable()?;
         let lease_ms = lease.as_millis() as f64;
         transact!(self, "could not claim work from the fleet queue", |tx| {
@@ -112,11 +130,11 @@ impl ControlPlane {
                      WHERE (q.fleet_run_id, q.migration_uuid) IN ( \
                         SELECT w.fleet_run_id, w.migration_uuid FROM voyager_fleet.work_queue w \
                         JOIN voyager_fleet.sources s ON s.migration_uuid = w.migration_uuid \
-                        WHERE w.fleet_run_id = $1 AND NOT (s.host = ANY($5)) \
+                        WHERE w.fleet_run_id = $1 AND NOT (s.host = ANY($5)) AND w.migration_uuid = ANY($6) \
                           AND (w.state = 'pending' OR (w.state = 'running' AND w.lease_until < now())) \
                         ORDER BY w.migration_uuid LIMIT $4 FOR UPDATE OF w SKIP LOCKED) \
                      RETURNING q.migration_uuid",
-                    &[&claim.fleet_run_id, &claim.worker, &lease_ms, &limit, &busy_hosts],
+                    &[&claim.fleet_run_id, &claim.worker, &lease_ms, &limit, &busy_hosts, &mine],
                 )
                 .await?;
             Ok(rows.iter().map(|r| r.get(0)).collect())
@@ -164,13 +182,77 @@ impl ControlPlane {
         })
     }
 
-    /// How many items of a fleet run are pending, running, done and failed.
-    pub async fn queue_counts(&self, fleet_run_id: Uuid) -> Result<QueueCounts> {
+    /// Remove from the fleet what is not in its current inventory `keep`: the fleet run's other
+    /// queue items, and the `fleet` label of sources registered under `name` (so `fleet list`
+    /// and `rank` leave them out). Their assessments stay, under their migration UUIDs.
+    /// Returns how many databases left the fleet.
+    pub async fn prune_fleet(&self, fleet_run_id: Uuid, name: &str, keep: &[Uuid]) -> Result<u64> {
+        self.check_writable()?;
+        transact!(self, "could not prune the fleet", |tx| {
+            let queued = tx
+                .execute(
+                    "DELETE FROM voyager_fleet.work_queue WHERE fleet_run_id = $1 AND NOT (migration_uuid = ANY($2))",
+                    &[&fleet_run_id, &keep],
+                )
+                .await?;
+            let labelled = tx
+                .execute(
+                    "UPDATE voyager_fleet.sources SET labels = labels - 'fleet', updated_at = now() \
+                     WHERE labels->>'fleet' = $1 AND NOT (migration_uuid = ANY($2))",
+                    &[&name, &keep],
+                )
+                .await?;
+            Ok(queued.max(labelled))
+        })
+    }
+
+    /// The items of `mine` that other workers hold, with their leases.
+    pub async fn queue_held_by_others(&self, claim: &Claim, mine: &[Uuid]) -> Result<Vec<HeldItem>> {
         transact!(self, "could not read the fleet queue", |tx| {
             let rows = tx
                 .query(
-                    "SELECT state, count(*) FROM voyager_fleet.work_queue WHERE fleet_run_id = $1 GROUP BY state",
-                    &[&fleet_run_id],
+                    "SELECT migration_uuid, coalesce(claimed_by, ''), \
+                        extract(epoch FROM (lease_until - now()))::float8 \
+                     FROM voyager_fleet.work_queue WHERE fleet_run_id = $1 AND migration_uuid = ANY($2) \
+                       AND state = 'running' AND claimed_by IS DISTINCT FROM $3 ORDER BY migration_uuid",
+                    &[&claim.fleet_run_id, &mine, &claim.worker],
+                )
+                .await?;
+            Ok(rows
+                .iter()
+                .map(|r| HeldItem {
+                    migration_uuid: r.get(0),
+                    worker: r.get(1),
+                    lease_seconds_left: r.get::<_, Option<f64>>(2).unwrap_or(0.0),
+                })
+                .collect())
+        })
+    }
+
+    /// How many items of a fleet run are not in the inventory `mine` (another inventory queued
+    /// them under the same fleet name, or they left the inventory).
+    pub async fn queue_leftovers(&self, fleet_run_id: Uuid, mine: &[Uuid]) -> Result<i64> {
+        transact!(self, "could not read the fleet queue", |tx| {
+            let row = tx
+                .query_one(
+                    "SELECT count(*) FROM voyager_fleet.work_queue WHERE fleet_run_id = $1 AND NOT (migration_uuid = ANY($2))",
+                    &[&fleet_run_id, &mine],
+                )
+                .await?;
+            Ok(row.get(0))
+        })
+    }
+
+    /// How many items of a fleet run's inventory `mine` are pending, running, done and failed
+    /// (items another inventory queued under the same fleet name, or that left the inventory,
+    /// are not counted).
+    pub async fn queue_counts(&self, fleet_run_id: Uuid, mine: &[Uuid]) -> Result<QueueCounts> {
+        transact!(self, "could not read the fleet queue", |tx| {
+            let rows = tx
+                .query(
+                    "SELECT state, count(*) FROM voyager_fleet.work_queue \
+                     WHERE fleet_run_id = $1 AND migration_uuid = ANY($2) GROUP BY state",
+                    &[&fleet_run_id, &mine],
                 )
                 .await?;
             let mut counts = QueueCounts::default();
@@ -187,15 +269,16 @@ impl ControlPlane {
         })
     }
 
-    /// The failed items of a fleet run, with their errors.
-    pub async fn queue_failures(&self, fleet_run_id: Uuid) -> Result<Vec<QueueFailure>> {
+    /// The failed items of a fleet run's inventory `mine`, with their errors.
+    pub async fn queue_failures(&self, fleet_run_id: Uuid, mine: &[Uuid]) -> Result<Vec<QueueFailure>> {
         transact!(self, "could not read the fleet queue", |tx| {
             let rows = tx
                 .query(
                     "SELECT w.migration_uuid, s.host, s.database_name, coalesce(w.last_error, '') \
                      FROM voyager_fleet.work_queue w JOIN voyager_fleet.sources s ON s.migration_uuid = w.migration_uuid \
-                     WHERE w.fleet_run_id = $1 AND w.state = 'failed' ORDER BY s.database_name",
-                    &[&fleet_run_id],
+                     WHERE w.fleet_run_id = $1 AND w.migration_uuid = ANY($2) AND w.state = 'failed' \
+                     ORDER BY s.database_name",
+                    &[&fleet_run_id, &mine],
                 )
                 .await?;
             Ok(rows
@@ -211,19 +294,31 @@ impl ControlPlane {
     }
 }
 
-/// Mark an item finished (done or failed) inside the transaction that stores its outcome.
+/// Mark an item finished (done or failed) inside the transaction that stores its outcome, if
+/// this worker still holds it. Returns false when it does not (its lease ran out and another
+/// worker claimed the item, or the item is finished already): the caller then stores nothing.
 pub(super) async fn finish(
     tx: &Transaction<'_>,
     claim: &Claim,
     uuid: Uuid,
     state: &str,
     error: Option<&str>,
-) -> Result<(), tokio_postgres::Error> {
+) -> Result<bool, tokio_postgres::Error> {
+    let held = tx
+        .query_opt(
+            "SELECT 1 FROM voyager_fleet.work_queue \
+             WHERE fleet_run_id = $1 AND migration_uuid = $2 AND claimed_by = $3 AND state = 'running' FOR UPDATE",
+            &[&claim.fleet_run_id, &uuid, &claim.worker],
+        )
+        .await?;
+    if held.is_none() {
+        return Ok(false);
+    }
     tx.execute(
-        "UPDATE voyager_fleet.work_queue SET state = $3, last_error = $4, lease_until = NULL, claimed_by = $5, updated_at = now() \
-         WHERE fleet_run_id = $1 AND migration_uuid = $2",
+        "UPDATE voyager_fleet.work_queue SET state = $3, last_error = $4, lease_until = NULL, updated_at = now() \
+         WHERE fleet_run_id = $1 AND migration_uuid = $2 AND claimed_by = $5 AND state = 'running'",
         &[&claim.fleet_run_id, &uuid, &state, &error, &claim.worker],
     )
     .await
-    .map(|_| ())
+    .map(|n| n == 1)
 }

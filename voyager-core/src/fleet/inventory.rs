@@ -19,7 +19,11 @@
 //! ```
 //! CSV: a header row naming any of `name, connection, host, port, database, user, schemas,
 //! sslmode, password, password_env`; every other column is a label. Schemas are separated by
-//! `|` or `;`.
+//! `|` or `;`. A column named twice, or a label that looks like a secret (`db_password`,
+//! `pgpassword`, `pass`, `secret`, ...), is refused: labels are stored in the control plane.
+//!
+//! A source without a password of its own (`password`, `password-env`) takes
+//! `SOURCE_DB_PASSWORD`, then libpq's `PGPASSWORD` and `~/.pgpass`.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -59,7 +63,19 @@ impl FleetEntry {
         )
     }
 
-    /// The connection to use: the entry's, the password from its variable, then libpq's ways.
+    /// The key that finds the same server under another name: loopback addresses and
+    /// `localhost` are one host, IP addresses compare by value, a trailing dot is dropped.
+    fn alias_key(&self) -> String {
+        format!(
+            "{}:{}/{}",
+            same_host(self.conn.host()),
+            self.conn.port(),
+            self.conn.dbname()
+        )
+    }
+
+    /// The connection to use: the entry's, the password from its variable, then
+    /// `SOURCE_DB_PASSWORD`, then libpq's ways.
     pub fn connection(&self, env: &LibpqEnv) -> Result<ConnectionString> {
         let mut conn = self.conn.clone();
         if let Some(var) = &self.password_env {
@@ -74,8 +90,58 @@ impl FleetEntry {
                 None => {}
             }
         }
+        with_source_db_password(&mut conn, env);
         Ok(conn.resolve(env))
     }
+}
+
+/// Give `conn` the password of `SOURCE_DB_PASSWORD` when it has none of its own.
+fn with_source_db_password(conn: &mut ConnectionString, env: &LibpqEnv) {
+    if !conn.has_password() {
+        if let Some(p) = env.var("SOURCE_DB_PASSWORD") {
+            conn.set_password(Some(p.to_string()));
+        }
+    }
+}
+
+/// A host name as it compares for duplicates: loopback is `localhost`.
+pub(crate) fn same_host(host: &str) -> String {
+    let host = host.trim_end_matches('.').to_lowercase();
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    match bare.parse::<std::net::IpAddr>() {
+        Ok(ip) if ip.is_loopback() => "localhost".into(),
+        Ok(ip) => ip.to_string(),
+        Err(_) if host == "localhost" || host.ends_with(".localhost") => "localhost".into(),
+        Err(_) => host,
+    }
+}
+
+/// Whether a label name looks like it holds a secret (labels are stored and printed).
+fn looks_secret(name: &str) -> bool {
+    let n = name.to_lowercase().replace('-', "_");
+    let words: Vec<&str> = n.split(|c: char| !c.is_ascii_alphanumeric()).collect();
+    [
+        "password",
+        "passwd",
+        "secret",
+        "token",
+        "credential",
+        "apikey",
+        "api_key",
+        "private_key",
+    ]
+    .iter()
+    .any(|w| n.contains(w))
+        || words.iter().any(|w| ["pass", "pwd", "pw", "pgpass"].contains(w))
+}
+
+fn refuse_secret_label(origin: &str, name: &str) -> Error {
+    Error::config(format!(
+        "{origin}: the column or label '{name}' looks like a password or secret; labels are stored in the \
+         control plane and printed by `fleet list`, so it is refused: name the column `password` (used to \
+         connect, never stored), or better give passwords with `password-env`, SOURCE_DB_PASSWORD, PGPASSWORD \
+         or ~/.pgpass"
+    ))
 }
 
 /// The fleet's name and its databases.
@@ -132,11 +198,26 @@ pub fn load(path: &Path, env: &LibpqEnv) -> Result<Inventory> {
                 e.message()
             ))
         })?;
+        for (what, given) in [
+            ("name", file.defaults.name.is_some()),
+            ("connection", file.defaults.connection.is_some()),
+            ("database", file.defaults.database.is_some()),
+        ] {
+            if given {
+                return Err(Error::config(format!(
+                    "{shown}: [defaults] cannot hold `{what}`: it names one source; put it in a [[source]] entry"
+                )));
+            }
+        }
         let entries = file
             .source
             .iter()
             .enumerate()
-            .map(|(i, fields)| entry(merge(&file.defaults, fields), format!("{shown} source #{}", i + 1)))
+            .map(|(i, fields)| {
+                let origin = format!("{shown} source #{}", i + 1);
+                one_way_to_connect(fields, &origin)?;
+                entry(merge(&file.defaults, fields), origin)
+            })
             .collect::<Result<Vec<_>>>()?;
         Inventory {
             name: file.name.unwrap_or(stem),
@@ -156,6 +237,17 @@ fn parse_csv(text: &str, shown: &str, _env: &LibpqEnv) -> Result<Vec<FleetEntry>
         .iter()
         .map(|h| h.to_lowercase().replace('-', "_"))
         .collect();
+    for (i, h) in headers.iter().enumerate() {
+        if headers[..i].contains(h) {
+            return Err(Error::config(format!(
+                "{shown}: the header row names the column '{h}' twice: each column once"
+            )));
+        }
+        let known = ["password", "password_env"].contains(&h.as_str());
+        if !known && looks_secret(h) {
+            return Err(refuse_secret_label(&format!("{shown} header row"), h));
+        }
+    }
     let mut entries = Vec::new();
     for record in reader.records() {
         let record =
@@ -199,6 +291,7 @@ fn parse_csv(text: &str, shown: &str, _env: &LibpqEnv) -> Result<Vec<FleetEntry>
             }
         }
         fields.labels = Some(labels);
+        one_way_to_connect(&fields, &origin)?;
         entries.push(entry(fields, origin)?);
     }
     Ok(entries)
@@ -216,7 +309,7 @@ fn merge(defaults: &Fields, f: &Fields) -> Fields {
         user: f.user.clone().or_else(|| defaults.user.clone()),
         schemas: f.schemas.clone().or_else(|| defaults.schemas.clone()),
         sslmode: f.sslmode.clone().or_else(|| defaults.sslmode.clone()),
-        password: f.password.clone(),
+        password: f.password.clone().or_else(|| defaults.password.clone()),
         password_env: f.password_env.clone().or_else(|| defaults.password_env.clone()),
         labels: Some(labels),
     }
@@ -230,13 +323,11 @@ fn entry(f: Fields, origin: String) -> Result<FleetEntry> {
         ),
         None => None,
     };
+    if let Some(secret) = f.labels.iter().flat_map(|l| l.keys()).find(|k| looks_secret(k)) {
+        return Err(refuse_secret_label(&origin, secret));
+    }
     let mut conn = match (&f.connection, &f.database) {
         (Some(text), _) => {
-            if f.host.is_some() && f.connection.is_some() && f.database.is_some() {
-                return Err(Error::config(format!(
-                    "{origin}: give either `connection` or `host`/`database`, not both"
-                )));
-            }
             ConnectionString::parse(text).map_err(|e| Error::config(format!("{origin}: {}", e.message())))?
         }
         (None, Some(db)) => {
@@ -284,6 +375,32 @@ fn entry(f: Fields, origin: String) -> Result<FleetEntry> {
     })
 }
 
+/// A source's own fields give `connection` or `host`/`port`/`database`/`sslmode`, not both
+/// (`[defaults]` apply only to what an entry leaves out, so they are not checked here).
+fn one_way_to_connect(f: &Fields, origin: &str) -> Result<()> {
+    if f.connection.is_none() {
+        return Ok(());
+    }
+    let also: Vec<&str> = [
+        ("host", f.host.is_some()),
+        ("port", f.port.is_some()),
+        ("database", f.database.is_some()),
+        ("sslmode", f.sslmode.is_some()),
+    ]
+    .iter()
+    .filter(|(_, given)| *given)
+    .map(|(name, _)| *name)
+    .collect();
+    if also.is_empty() {
+        return Ok(());
+    }
+    Err(Error::config(format!(
+        "{origin}: give either `connection` or `host`/`port`/`database`/`sslmode`, not both (this source gives \
+         `connection` and `{}`, which would be ignored): put everything in the connection string, or drop it",
+        also.join("`, `")
+    )))
+}
+
 /// No empty fleet, no database listed twice.
 fn check(inventory: Inventory, shown: &str) -> Result<Inventory> {
     if inventory.entries.is_empty() {
@@ -294,13 +411,19 @@ fn check(inventory: Inventory, shown: &str) -> Result<Inventory> {
     if inventory.name.trim().is_empty() {
         return Err(Error::config(format!("{shown}: the fleet's `name` is empty")));
     }
-    let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+    let mut seen: BTreeMap<String, &FleetEntry> = BTreeMap::new();
     for e in &inventory.entries {
-        if let Some(first) = seen.insert(e.key(), &e.origin) {
+        if let Some(first) = seen.insert(e.alias_key(), e) {
+            let same = if first.key() == e.key() {
+                String::new()
+            } else {
+                format!(", as {}", first.key())
+            };
             return Err(Error::config(format!(
-                "{} lists {} again (first at {first}): each database once",
+                "{} lists {} again (first at {}{same}): each database once",
                 e.origin,
-                e.key()
+                e.key(),
+                first.origin
             )));
         }
     }
@@ -321,7 +444,8 @@ pub async fn discover(server: &str, include: &[String], exclude: &[String], env:
     };
     let include = patterns(include, "--include")?;
     let exclude = patterns(exclude, "--exclude")?;
-    let base = ConnectionString::parse(server).map_err(|e| e.context("--all-databases"))?;
+    let mut base = ConnectionString::parse(server).map_err(|e| e.context("--all-databases"))?;
+    with_source_db_password(&mut base, env);
     let conn = base.clone().resolve(env);
     let client = conn.connect(crate::init::CONNECT_TIMEOUT).await?;
     let rows = client
@@ -426,6 +550,108 @@ password-env = "LEDGER_PW"
         assert!(!inv.entries[0].labels.contains_key("password"));
         assert!(inv.entries[0].conn.has_password());
         assert_eq!(inv.entries[1].conn.dbname(), "we\"ird db");
+    }
+
+    #[test]
+    fn secret_looking_columns_and_labels_are_refused_without_their_values() {
+        for column in [
+            "db_password",
+            "db-password",
+            "PGPASSWORD",
+            "pass",
+            "secret",
+            "api_token",
+            "pwd",
+        ] {
+            let (_d, path) = write("f.csv", &format!("host,database,{column}\npg1,orders,Hunter2-value\n"));
+            let err = load(&path, &LibpqEnv::empty()).unwrap_err();
+            assert_eq!(err.kind(), crate::ErrorKind::Config, "{column}: {err}");
+            assert!(err.message().contains("looks like a password"), "{column}: {err}");
+            assert!(!err.message().contains("Hunter2"), "{column}: {err}");
+        }
+        let (_d, path) = write(
+            "f.toml",
+            "[[source]]\ndatabase = \"a\"\nlabels = { db_password = \"Hunter2-value\" }\n",
+        );
+        let err = load(&path, &LibpqEnv::empty()).unwrap_err();
+        assert!(err.message().contains("'db_password' looks like a password"), "{err}");
+        // Ordinary labels stay labels.
+        let (_d, path) = write("f.csv", "host,database,passport_office,team\npg1,orders,x,y\n");
+        let inv = load(&path, &LibpqEnv::empty()).unwrap();
+        assert_eq!(inv.entries[0].labels["team"], "y");
+    }
+
+    #[test]
+    fn defaults_password_applies_and_source_db_password_fills_in() {
+        let (_d, path) = write(
+            "f.toml",
+            "[defaults]\npassword = \"Dflt-pw\"\n[[source]]\ndatabase = \"a\"\n[[source]]\ndatabase = \"b\"\npassword = \"Own-pw\"\n",
+        );
+        let with_password = |conn: &ConnectionString, p: &str| {
+            let mut c = conn.clone();
+            c.set_password(Some(p.to_string()));
+            c == *conn
+        };
+        let inv = load(&path, &LibpqEnv::empty()).unwrap();
+        assert!(with_password(&inv.entries[0].conn, "Dflt-pw"));
+        assert!(with_password(&inv.entries[1].conn, "Own-pw"));
+        let (_d, path) = write("f.toml", "[defaults]\ndatabase = \"x\"\n[[source]]\ndatabase = \"a\"\n");
+        let err = load(&path, &LibpqEnv::empty()).unwrap_err();
+        assert!(err.message().contains("[defaults] cannot hold `database`"), "{err}");
+
+        let (_d, path) = write(
+            "f.toml",
+            "[[source]]\ndatabase = \"a\"\n[[source]]\ndatabase = \"b\"\npassword-env = \"B_PW\"\n",
+        );
+        let inv = load(&path, &LibpqEnv::empty()).unwrap();
+        let env = LibpqEnv::empty()
+            .with_var("SOURCE_DB_PASSWORD", "From-env")
+            .with_var("B_PW", "B-own");
+        let a = inv.entries[0].connection(&env).unwrap();
+        let b = inv.entries[1].connection(&env).unwrap();
+        assert!(with_password(&a, "From-env") && !with_password(&a, "B-own"));
+        assert!(with_password(&b, "B-own"));
+    }
+
+    #[test]
+    fn duplicate_headers_connection_with_host_and_aliases_are_refused() {
+        let (_d, path) = write("f.csv", "host,database,Host\npg1,orders,pg2\n");
+        let err = load(&path, &LibpqEnv::empty()).unwrap_err();
+        assert!(err.message().contains("'host' twice"), "{err}");
+
+        let (_d, path) = write(
+            "f.toml",
+            "[[source]]\nconnection = \"postgresql://u@pg1/a\"\nhost = \"pg2\"\n",
+        );
+        let err = load(&path, &LibpqEnv::empty()).unwrap_err();
+        assert!(
+            err.message().contains("not both") && err.message().contains("`host`"),
+            "{err}"
+        );
+        let (_d, path) = write("f.csv", "connection,port\npostgresql://u@pg1/a,5433\n");
+        let err = load(&path, &LibpqEnv::empty()).unwrap_err();
+        assert!(err.message().contains("`port`"), "{err}");
+        // A host in [defaults] is for the sources that give none.
+        let (_d, path) = write(
+            "f.toml",
+            "[defaults]\nhost = \"pg2\"\n[[source]]\nconnection = \"postgresql://u@pg1/a\"\n",
+        );
+        assert_eq!(load(&path, &LibpqEnv::empty()).unwrap().entries[0].key(), "pg1:5432/a");
+
+        for (a, b) in [
+            ("localhost", "127.0.0.1"),
+            ("127.0.0.1", "[::1]"),
+            ("PG1.example.com.", "pg1.example.com"),
+        ] {
+            let (_d, path) = write(
+                "f.toml",
+                &format!(
+                    "[[source]]\nhost = \"{a}\"\ndatabase = \"d\"\n[[source]]\nhost = \"{b}\"\ndatabase = \"d\"\n"
+                ),
+            );
+            let err = load(&path, &LibpqEnv::empty()).unwrap_err();
+            assert!(err.message().contains("again"), "{a} {b}: {err}");
+        }
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //!
 //! Each database gets a migration UUID derived from the fleet's name and its
 //! `host:port/database` (UUID v5), so every worker, on any machine, names it the same way, and
-//! a migration dir `<work-dir>/<database>@<host>_<port>`. One database failing never stops the
+//! a migration dir `<work-dir>/<database>@<host>_<port>-<first 8 hex digits of the UUID>` (unique
+//! even when two names sanitise alike, such as `a/b` and `a_b`). One database failing never stops the
 //! others; its error goes to the control plane. A stopped run (cancelled, killed) resumes where
 //! it was: what is done is not assessed again (`reassess` forces it).
 
@@ -38,6 +39,10 @@ pub const DEFAULT_PARALLEL: usize = 8;
 pub const DEFAULT_PER_HOST: usize = 4;
 pub const DEFAULT_LEASE_SECONDS: u64 = 30;
 pub const DEFAULT_TIMEOUT_SECONDS: u64 = 600;
+/// The largest `--parallel` and `--per-host`.
+pub const MAX_PARALLEL: usize = 1024;
+/// The longest lease and per-database timeout: a week.
+pub const MAX_SECONDS: u64 = 7 * 24 * 3600;
 
 /// What to assess and how.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -70,6 +75,9 @@ pub struct FleetRequest {
     pub target_db_version: Option<String>,
     /// This worker's name in the queue (default host:pid:random).
     pub worker: Option<String>,
+    /// Remove from the fleet the databases that are no longer in its inventory (their queue
+    /// items, and their place in `fleet list` and `rank`); their assessments stay.
+    pub prune: bool,
 }
 
 impl std::fmt::Debug for FleetRequest {
@@ -89,6 +97,10 @@ pub struct FleetProgress {
     pub eta_seconds: Option<f64>,
     /// What just happened, if anything.
     pub event: Option<FleetEvent>,
+    /// What this worker waits for when it has nothing to do (databases other workers hold,
+    /// for example those of a killed run whose leases have not run out yet).
+    #[serde(default)]
+    pub waiting: Option<String>,
 }
 
 /// One database finished.
@@ -123,6 +135,11 @@ pub struct FleetOutcome {
     pub interrupted: bool,
     pub duration_ms: u64,
     pub failures: Vec<QueueFailure>,
+    /// Databases the fleet's queue holds that this inventory does not (removed from the fleet
+    /// file, or queued by another inventory under the same name); not counted above.
+    pub not_in_inventory: i64,
+    /// Databases removed from the fleet by `prune`.
+    pub pruned: u64,
     pub html_report: Option<PathBuf>,
     pub next_step: String,
 }
@@ -214,10 +231,26 @@ pub async fn run_with_env(
     let work_dir = crate::migration_dir::absolute(Path::new(work_dir))?;
     let parallel = request.parallel.unwrap_or(DEFAULT_PARALLEL);
     let per_host = request.per_host.unwrap_or(DEFAULT_PER_HOST);
-    if parallel == 0 || per_host == 0 {
-        return Err(Error::invalid_argument("--parallel and --per-host must be at least 1"));
+    for (flag, n) in [("--parallel", parallel), ("--per-host", per_host)] {
+        if !(1..=MAX_PARALLEL).contains(&n) {
+            return Err(Error::invalid_argument(format!(
+                "{flag} {n} is out of range: give 1 to {MAX_PARALLEL} (--parallel and --per-host must be at least 1)"
+            )));
+        }
     }
-    let lease = Duration::from_secs(request.lease_seconds.unwrap_or(DEFAULT_LEASE_SECONDS).max(1));
+    let lease_seconds = request.lease_seconds.unwrap_or(DEFAULT_LEASE_SECONDS);
+    let timeout_seconds = request.timeout_seconds.unwrap_or(DEFAULT_TIMEOUT_SECONDS);
+    for (flag, n) in [
+        ("--lease-seconds", lease_seconds),
+        ("--timeout-seconds", timeout_seconds),
+    ] {
+        if !(1..=MAX_SECONDS).contains(&n) {
+            return Err(Error::invalid_argument(format!(
+                "{flag} {n} is out of range: give 1 to {MAX_SECONDS} seconds (a week)"
+            )));
+        }
+    }
+    let lease = Duration::from_secs(lease_seconds);
     let target_db_version = request
         .target_db_version
         .clone()
@@ -237,12 +270,7 @@ pub async fn run_with_env(
         .iter()
         .map(|entry| {
             let uuid = member_uuid(fleet_run_id, &entry.key());
-            let dir = work_dir.join(format!(
-                "{}@{}_{}",
-                crate::init::sanitize_dir_name(entry.conn.dbname()),
-                crate::init::sanitize_dir_name(entry.conn.host()),
-                entry.conn.port()
-            ));
+            let dir = work_dir.join(member_dir_name(entry, uuid));
             let source = SourceDetails::of(
                 &entry.conn.clone().resolve(&env),
                 entry.schemas.clone().unwrap_or_default(),
@@ -275,7 +303,15 @@ pub async fn run_with_env(
         .collect();
     cp.enqueue_fleet(fleet_run_id, &inv.name, &registered, request.reassess)
         .await?;
-    let first = cp.queue_counts(fleet_run_id).await?;
+    // This worker's inventory: it claims, counts and waits for these only, so another inventory
+    // under the same fleet name (or a database removed from the file) never keeps it waiting.
+    let mine: Vec<Uuid> = members.keys().copied().collect();
+    let pruned = if request.prune {
+        cp.prune_fleet(fleet_run_id, &inv.name, &mine).await?
+    } else {
+        0
+    };
+    let first = cp.queue_counts(fleet_run_id, &mine).await?;
     let already_done = first.done;
 
     let worker = request.worker.clone().unwrap_or_else(default_worker_name);
@@ -286,10 +322,10 @@ pub async fn run_with_env(
         env,
         schemas,
         target_db_version,
-        timeout: Duration::from_secs(request.timeout_seconds.unwrap_or(DEFAULT_TIMEOUT_SECONDS).max(1)),
+        timeout: Duration::from_secs(timeout_seconds),
     });
 
-    let mut tasks: tokio::task::JoinSet<(Uuid, Result<Option<String>>)> = tokio::task::JoinSet::new();
+    let mut tasks: tokio::task::JoinSet<(Uuid, Result<Finished>)> = tokio::task::JoinSet::new();
     let mut running: HashMap<Uuid, String> = HashMap::new();
     let mut assessed_here = 0;
     let mut last_renew = Instant::now();
@@ -307,9 +343,25 @@ pub async fn run_with_env(
                 pending: counts.pending,
                 eta_seconds: (rate > 0.0).then(|| remaining as f64 / rate),
                 event,
+                waiting: None,
             });
         }
     };
+    let report_waiting = |text: String, counts: crate::control_plane::QueueCounts| {
+        if let Some(progress) = &progress {
+            progress(&FleetProgress {
+                total: counts.total(),
+                done: counts.done,
+                failed: counts.failed,
+                running: counts.running,
+                pending: counts.pending,
+                eta_seconds: None,
+                event: None,
+                waiting: Some(text),
+            });
+        }
+    };
+    let mut last_wait_said: Option<Instant> = None;
     report(None, first);
 
     let mut interrupted = false;
@@ -331,7 +383,7 @@ pub async fn run_with_env(
                 .filter(|(_, n)| **n >= per_host)
                 .map(|(h, _)| h.to_string())
                 .collect();
-            let claimed = ctx.cp.claim(&ctx.claim, lease, free as i64, &busy).await?;
+            let claimed = ctx.cp.claim(&ctx.claim, lease, free as i64, &busy, &mine).await?;
             // The per-host limit holds within one claim too: give back what exceeds it.
             let mut taken: Vec<Uuid> = Vec::new();
             let mut over: Vec<Uuid> = Vec::new();
@@ -356,11 +408,18 @@ pub async fn run_with_env(
             claimed_any = !taken.is_empty();
         }
         if running.is_empty() {
-            let counts = ctx.cp.queue_counts(fleet_run_id).await?;
+            let counts = ctx.cp.queue_counts(fleet_run_id, &mine).await?;
             if counts.pending == 0 && counts.running == 0 {
                 break;
             }
             if !claimed_any {
+                if last_wait_said.is_none_or(|t: Instant| t.elapsed() >= Duration::from_secs(5)) {
+                    let waiting = ctx.cp.queue_held_by_others(&ctx.claim, &mine).await?;
+                    if let Some(text) = waiting_message(&waiting) {
+                        report_waiting(text, counts);
+                    }
+                    last_wait_said = Some(Instant::now());
+                }
                 // Other workers hold the rest; their leases may run out.
                 tokio::select! {
                     _ = cancel.cancelled() => {}
@@ -378,14 +437,16 @@ pub async fn run_with_env(
         if let Some(joined) = joined {
             let (uuid, result) = joined.map_err(|e| Error::internal(format!("a fleet worker failed: {e}")))?;
             running.remove(&uuid);
-            assessed_here += 1;
             let member = &members[&uuid];
             let (state, error) = match result {
-                Ok(None) => ("done", None),
-                Ok(Some(error)) => ("failed", Some(error)),
+                Ok(Finished::Done) => ("done", None),
+                Ok(Finished::Failed(error)) => ("failed", Some(error)),
+                // Its lease ran out and another worker took it: that worker's outcome counts.
+                Ok(Finished::ClaimLost) => continue,
                 Err(e) => return Err(e),
             };
-            let counts = ctx.cp.queue_counts(fleet_run_id).await?;
+            assessed_here += 1;
+            let counts = ctx.cp.queue_counts(fleet_run_id, &mine).await?;
             report(
                 Some(FleetEvent {
                     migration_uuid: uuid,
@@ -409,8 +470,9 @@ pub async fn run_with_env(
         ctx.cp.release(&ctx.claim).await?;
     }
 
-    let counts = ctx.cp.queue_counts(fleet_run_id).await?;
-    let failures = ctx.cp.queue_failures(fleet_run_id).await?;
+    let counts = ctx.cp.queue_counts(fleet_run_id, &mine).await?;
+    let failures = ctx.cp.queue_failures(fleet_run_id, &mine).await?;
+    let not_in_inventory = ctx.cp.queue_leftovers(fleet_run_id, &mine).await?;
     let html_report = if interrupted {
         None
     } else {
@@ -433,9 +495,18 @@ pub async fn run_with_env(
         interrupted,
         duration_ms: started.elapsed().as_millis() as u64,
         failures,
+        not_in_inventory,
+        pruned,
         html_report,
         next_step: if interrupted {
             "run the same voyager assess-fleet again to resume".into()
+        } else if not_in_inventory > 0 {
+            format!(
+                "{not_in_inventory} database(s) of fleet '{}' are not in this inventory (removed from it, or queued by \
+                 another inventory of the same name; not counted above): run assess-fleet with --prune to remove them \
+                 from the fleet, or give --fleet-name to keep this inventory apart",
+                inv.name
+            )
         } else {
             format!(
                 "voyager fleet --assessment-control-plane <conn> --fleet {} rank",
@@ -445,9 +516,18 @@ pub async fn run_with_env(
     })
 }
 
+/// How one member's assessment ended for this worker.
+enum Finished {
+    Done,
+    /// The source failed; the error text (recorded in the control plane).
+    Failed(String),
+    /// This worker's lease ran out and another worker holds the item: nothing was stored.
+    ClaimLost,
+}
+
 /// Assess one member and store the outcome with its queue item. A failure of the source is
 /// recorded and returned as the error text; only control-plane failures are errors.
-async fn assess_member(ctx: &Ctx, member: &Member) -> Result<Option<String>> {
+async fn assess_member(ctx: &Ctx, member: &Member) -> Result<Finished> {
     let attempt = async {
         let conn = member.entry.connection(&ctx.env)?;
         let dir = MigrationDir::new(&member.dir);
@@ -461,7 +541,7 @@ async fn assess_member(ctx: &Ctx, member: &Member) -> Result<Option<String>> {
                 )));
             }
         } else {
-            crate::init::create_migration_dir(&member.dir, false, &conn, Some(&ctx.control_plane), member.uuid)?;
+            crate::init::create_migration_dir(&member.dir, false, None, &conn, Some(&ctx.control_plane), member.uuid)?;
         }
         let plan = Plan {
             source: conn,
@@ -489,7 +569,8 @@ async fn assess_member(ctx: &Ctx, member: &Member) -> Result<Option<String>> {
             let schemas = result.report.schema_summary.schema_names.clone();
             let mut source = member.source.clone();
             source.schemas = schemas;
-            ctx.cp
+            let stored = ctx
+                .cp
                 .store_claimed(
                     member.uuid,
                     &source,
@@ -498,15 +579,24 @@ async fn assess_member(ctx: &Ctx, member: &Member) -> Result<Option<String>> {
                     Some(&ctx.claim),
                 )
                 .await?;
-            Ok(None)
+            Ok(if stored.is_some() {
+                Finished::Done
+            } else {
+                Finished::ClaimLost
+            })
         }
         Err(e) if e.kind() == ErrorKind::ControlPlane => Err(e),
         Err(e) => {
-            let text = crate::connection::redact(&e.to_string());
-            ctx.cp
+            let text = crate::connection::redact(&fleet_password_hint(&e.to_string()));
+            let recorded = ctx
+                .cp
                 .record_failure_claimed(member.uuid, &member.source, &text, Some(&ctx.claim))
                 .await?;
-            Ok(Some(text))
+            Ok(if recorded {
+                Finished::Failed(text)
+            } else {
+                Finished::ClaimLost
+            })
         }
     }
 }
@@ -598,6 +688,48 @@ pub fn report_links(work_dir: &Path, ranked: &[RankedMigration]) -> HashMap<Uuid
         }
     }
     links
+}
+
+/// A connection error says how a fleet takes passwords (it has no prompt, and only sources).
+fn fleet_password_hint(text: &str) -> String {
+    match text.find("the server asks for a password and none was given") {
+        Some(at) => format!(
+            "{}the server asks for a password and none was given: give it with SOURCE_DB_PASSWORD (every source \
+             without one of its own), the fleet file's `password-env` (one source), PGPASSWORD or ~/.pgpass",
+            &text[..at]
+        ),
+        None => text.to_string(),
+    }
+}
+
+/// A member's migration dir name: `<database>@<host>_<port>-<8 hex digits of its UUID>`. The
+/// UUID part keeps names unique when sanitising makes two alike (`a/b` and `a_b`, `.a` and `a`);
+/// the name never starts with a dot.
+fn member_dir_name(entry: &FleetEntry, uuid: Uuid) -> String {
+    format!(
+        "{}@{}_{}-{}",
+        crate::init::sanitize_dir_name(entry.conn.dbname()),
+        crate::init::sanitize_dir_name(entry.conn.host()),
+        entry.conn.port(),
+        &uuid.simple().to_string()[..8]
+    )
+}
+
+/// What a worker with nothing to do waits for, from the items other workers hold.
+fn waiting_message(held: &[crate::control_plane::HeldItem]) -> Option<String> {
+    let longest = held.iter().map(|h| h.lease_seconds_left).fold(0.0_f64, f64::max);
+    let mut workers: Vec<&str> = held.iter().map(|h| h.worker.as_str()).collect();
+    workers.sort();
+    workers.dedup();
+    (!held.is_empty()).then(|| {
+        format!(
+            "waiting for {} database(s) held by other worker(s) ({}): they finish them, or their leases run out \
+             in at most {:.0} s (a killed run's claims are taken over then)",
+            held.len(),
+            workers.join(", "),
+            longest.max(0.0).ceil()
+        )
+    })
 }
 
 fn default_worker_name() -> String {

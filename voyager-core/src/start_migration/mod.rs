@@ -83,6 +83,10 @@ pub struct StartMigrationOutcome {
     pub flow: String,
     pub summary: AssessmentSummaryView,
     pub messages: Vec<String>,
+    /// What happened to what was there before (the migration dir updated in place, an
+    /// interrupted command's leftovers recovered); also in `messages`.
+    #[serde(default)]
+    pub notes: Vec<String>,
     /// The commands to run next, for the chosen flow.
     pub next_steps: Vec<String>,
 }
@@ -101,6 +105,7 @@ pub struct StartMigrationJourney {
     said_summary: bool,
     target: Option<Verified>,
     messages: Vec<String>,
+    notes: Vec<String>,
 }
 
 impl StartMigrationJourney {
@@ -114,6 +119,7 @@ impl StartMigrationJourney {
             said_summary: false,
             target: None,
             messages: Vec::new(),
+            notes: Vec::new(),
         }
     }
 
@@ -296,6 +302,26 @@ impl StartMigrationJourney {
                 ))
             })?
             .get(0);
+        let server: (Option<std::net::IpAddr>, Option<i32>) = client
+            .query_one(
+                "SELECT pg_catalog.inet_server_addr(), pg_catalog.inet_server_port()",
+                &[],
+            )
+            .await
+            .map(|r| (r.get(0), r.get(1)))
+            .unwrap_or((None, None));
+        let recorded = &found.recorded_source;
+        if !recorded.host.is_empty() && !same_server(recorded, &conn, server).await {
+            self.answers.source = None;
+            return Err(Error::invalid_argument(format!(
+                "the source {} is not the server migration {} assessed ({}:{}): give the connection string of the \
+                 assessed server and database",
+                conn.redacted(),
+                found.uuid,
+                recorded.host,
+                recorded.port
+            )));
+        }
         let expected = &found.recorded_source.database;
         if !expected.is_empty() && &database != expected {
             self.answers.source = None;
@@ -387,10 +413,11 @@ impl StartMigrationJourney {
             } => {
                 let final_dir = MigrationDir::new(migration_dir::absolute(dir)?);
                 let uuid = *uuid;
-                migration_dir::create_atomically(final_dir.root(), true, |staging| {
-                    let mut config = Config::new(staging.config_file())?;
+                let set_keys = |config: &mut Config| -> Result<()> {
                     config.set("export-dir", final_dir.export_dir().display().to_string().into())?;
-                    config.set("log-level", "info".into())?;
+                    if config.get_str("log-level").is_none() {
+                        config.set("log-level", "info".into())?;
+                    }
                     let mut src = source_section(&source.conn);
                     src.db_schema = Some(found.recorded_source.schemas.join(",")).filter(|s| !s.is_empty());
                     config.set_db_section("source", &src)?;
@@ -399,17 +426,37 @@ impl StartMigrationJourney {
                         "assess-migration.assessment-control-plane",
                         control_plane.clone().into(),
                     )?;
-                    config.set("start-migration.data-migration-flow", flow.into())?;
-                    config.save()?;
-                    write_report(&staging.export_dir(), &found.report_text)?;
-                    let logs = staging.export_dir().join("logs");
-                    std::fs::create_dir_all(&logs).map_err(|e| Error::io("create directory", &logs, &e))?;
-                    let mut meta = MetaInfo::new(uuid);
-                    let now = chrono::Utc::now();
-                    meta.steps.insert("assess-migration".into(), now);
-                    meta.steps.insert("start-migration".into(), now);
-                    staging.write_metainfo(&meta)
-                })?;
+                    config.set("start-migration.data-migration-flow", flow.into())
+                };
+                if final_dir.holds_migration() {
+                    // This migration's own dir (checked before): update it in place, so what
+                    // yb-voyager exported there, the user's files and the config's comments stay.
+                    update_in_place(&final_dir, uuid, set_keys, &found.report_text)?;
+                    self.notes.push(format!(
+                        "Updated the migration dir {} in place (config, assessment report); nothing else in it was touched.",
+                        final_dir.root().display()
+                    ));
+                } else {
+                    let created = migration_dir::create_atomically(final_dir.root(), false, |staging| {
+                        let mut config = Config::new(staging.config_file())?;
+                        set_keys(&mut config)?;
+                        config.save()?;
+                        write_report(&staging.export_dir(), &found.report_text)?;
+                        let logs = staging.export_dir().join("logs");
+                        std::fs::create_dir_all(&logs).map_err(|e| Error::io("create directory", &logs, &e))?;
+                        let mut meta = MetaInfo::new(uuid);
+                        meta.source = Some(migration_dir::source_key(
+                            source.conn.host(),
+                            source.conn.port(),
+                            source.conn.dbname(),
+                        ));
+                        let now = chrono::Utc::now();
+                        meta.steps.insert("assess-migration".into(), now);
+                        meta.steps.insert("start-migration".into(), now);
+                        staging.write_metainfo(&meta)
+                    })?;
+                    self.notes.extend(created.notes);
+                }
                 (final_dir, "control-plane")
             }
         };
@@ -419,6 +466,7 @@ impl StartMigrationJourney {
         };
         let report_json = dir.export_dir().join(REPORT_JSON_RELATIVE);
         let html = report_json.with_extension("html");
+        self.messages.extend(self.notes.iter().cloned());
         let next_steps = next_steps(flow, &config_file);
         self.messages.push(format!(
             "Migration {} is ready to start ({flow}). Next: {}",
@@ -436,9 +484,70 @@ impl StartMigrationJourney {
             flow: flow.into(),
             summary: AssessmentSummaryView::from_report(&found.report),
             messages: std::mem::take(&mut self.messages),
+            notes: std::mem::take(&mut self.notes),
             next_steps,
         })
     }
+}
+
+/// Whether `conn` reaches the server a migration recorded: the same host (loopback addresses and
+/// `localhost` alike) and port, or the recorded host resolves to the address and port the
+/// connected server reports (`inet_server_addr()`, `inet_server_port()`).
+async fn same_server(
+    recorded: &crate::control_plane::SourceDetails,
+    conn: &ConnectionString,
+    server: (Option<std::net::IpAddr>, Option<i32>),
+) -> bool {
+    let key = |host: &str, port: u16| migration_dir::source_key(host, port, "");
+    if key(&recorded.host, recorded.port) == key(conn.host(), conn.port()) {
+        return true;
+    }
+    let (Some(addr), Some(port)) = server else {
+        return false;
+    };
+    if i32::from(recorded.port) != port {
+        return false;
+    }
+    let lookup = tokio::net::lookup_host((recorded.host.as_str(), recorded.port));
+    match tokio::time::timeout(std::time::Duration::from_secs(5), lookup).await {
+        Ok(Ok(mut addrs)) => addrs.any(|a| a.ip() == addr || (a.ip().is_loopback() && addr.is_loopback())),
+        _ => false,
+    }
+}
+
+/// Update the migration dir that already holds migration `uuid` where it is, under its lock:
+/// the config's keys (its comments and other keys stay), the stored report, the journey steps.
+/// Nothing else in the dir is read, moved or deleted.
+fn update_in_place(
+    dir: &MigrationDir,
+    uuid: Uuid,
+    set_keys: impl FnOnce(&mut Config) -> Result<()>,
+    report_text: &str,
+) -> Result<()> {
+    let _lock = migration_dir::lock(&migration_dir::follow_link(dir.root())?)?;
+    let meta = dir.read_metainfo()?;
+    if meta.migration_uuid != uuid {
+        return Err(Error::already_exists(format!(
+            "{} now holds another migration ({}): choose another --migration-dir",
+            dir.root().display(),
+            meta.migration_uuid
+        )));
+    }
+    let mut config = if dir.config_file().is_file() {
+        Config::load(dir.config_file())?
+    } else {
+        Config::new(dir.config_file())?
+    };
+    set_keys(&mut config)?;
+    config.save()?;
+    write_report(&dir.export_dir(), report_text)?;
+    let logs = dir.export_dir().join("logs");
+    std::fs::create_dir_all(&logs).map_err(|e| Error::io("create directory", &logs, &e))?;
+    let mut meta = meta;
+    let now = chrono::Utc::now();
+    meta.steps.insert("assess-migration".into(), now);
+    meta.steps.insert("start-migration".into(), now);
+    dir.write_metainfo(&meta)
 }
 
 fn target_section(conn: &ConnectionString) -> DbSection {

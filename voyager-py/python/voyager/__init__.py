@@ -85,10 +85,11 @@ class InitOutcome:
     assessment_control_plane: str
     messages: List[str] = field(default_factory=list)
     next_step: str = ""
+    notes: List[str] = field(default_factory=list)
 
     @classmethod
     def from_dict(cls, d: Dict[str, Any]) -> "InitOutcome":
-        return cls(**{k: d[k] for k in cls.__dataclass_fields__})
+        return cls(**{k: d[k] for k in cls.__dataclass_fields__ if k in d})
 
     def to_dict(self) -> Dict[str, Any]:
         return asdict(self)
@@ -487,6 +488,8 @@ class FleetProgress:
     pending: int
     eta_seconds: Optional[float]
     event: Optional[Dict[str, Any]]
+    #: What this worker waits for when it has nothing to do (for example a killed run's leases).
+    waiting: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -517,10 +520,14 @@ class FleetOutcome:
     failures: List[FleetFailure]
     html_report: Optional[str]
     next_step: str
+    #: Databases the fleet holds that this inventory does not (not counted above).
+    not_in_inventory: int = 0
+    #: Databases removed from the fleet by ``prune``.
+    pruned: int = 0
 
     @classmethod
     def from_dict(cls, d: Dict[str, Any]) -> "FleetOutcome":
-        fields = {k: d[k] for k in cls.__dataclass_fields__ if k != "failures"}
+        fields = {k: d[k] for k in cls.__dataclass_fields__ if k != "failures" and k in d}
         return cls(failures=[FleetFailure(**f) for f in d["failures"]], **fields)
 
     @property
@@ -571,17 +578,19 @@ def assess_fleet(
     source_db_schema: Optional[str] = None,
     target_db_version: Optional[str] = None,
     worker: Optional[str] = None,
+    prune: bool = False,
     progress: Optional[Callable[[FleetProgress], object]] = None,
 ) -> FleetOutcome:
     """Assess every database of a fleet (``fleet_file``, TOML or CSV, or every database of the
     server ``all_databases``) concurrently, storing each assessment in the control plane.
     Several processes may share one fleet. A database that fails does not raise: see
-    ``failures``. KeyboardInterrupt stops the run cleanly (run it again to resume)."""
+    ``failures``. ``prune`` removes from the fleet the databases no longer in its inventory.
+    KeyboardInterrupt stops the run cleanly (run it again to resume)."""
     request = _answers(
         work_dir=work_dir, fleet_file=fleet_file, all_databases=all_databases, include=include, exclude=exclude,
         fleet_name=fleet_name, assessment_control_plane=assessment_control_plane, parallel=parallel,
         per_host=per_host, reassess=reassess, lease_seconds=lease_seconds, timeout_seconds=timeout_seconds,
-        source_db_schema=source_db_schema, target_db_version=target_db_version, worker=worker,
+        source_db_schema=source_db_schema, target_db_version=target_db_version, worker=worker, prune=prune,
     )
     callback = None if progress is None else (lambda text: progress(FleetProgress(**json.loads(text))))
     return FleetOutcome.from_dict(json.loads(_voyager.assess_fleet(request, callback)))
