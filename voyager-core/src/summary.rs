@@ -216,7 +216,7 @@ mod tests {
     #[test]
     fn skipped_checks_make_a_partial_summary_with_warnings() {
         let report = serde_json::json!({"LibvoyagerSummary": {"Partial": true, "SkippedChecks": [
-            {"Check": "workload_queries", "What": "Workload queries check (pg_stat_statements)",
+            {"Check": "workload_queries", "What": "Workload queries check (pg_stat_statements) skipped",
              "Reason": "2 of the 3 statements show <insufficient privilege>", "Fix": "GRANT pg_read_all_stats TO weak"}]}});
         let s = AssessmentSummaryView::from_report(&report);
         assert!(s.partial);

@@ -18,7 +18,7 @@ pub struct SkippedCheck {
     /// A stable name: `workload_queries`, `column_statistics`, `schema_usage`, `table_select`,
     /// or the catalog read that was refused.
     pub check: String,
-    /// What was not assessed, in words.
+    /// What was not assessed, in words ("... skipped", "... incomplete").
     pub what: String,
     pub reason: String,
     /// What to do so the next assessment runs it.
@@ -78,7 +78,7 @@ impl SkippedCheck {
 
     /// One line for a person: what, why, and the fix.
     pub fn line(&self) -> String {
-        let mut line = format!("{} skipped", self.what);
+        let mut line = self.what.clone();
         if !self.reason.is_empty() {
             line.push_str(&format!(": {}", self.reason));
         }
@@ -92,7 +92,7 @@ impl SkippedCheck {
     pub fn workload_not_installed(database: &str) -> Self {
         Self::new(
             WORKLOAD,
-            WORKLOAD_WHAT,
+            format!("{WORKLOAD_WHAT} skipped"),
             format!("the pg_stat_statements extension is not installed in database {database}"),
             "add pg_stat_statements to shared_preload_libraries, run CREATE EXTENSION pg_stat_statements in this database, \
              let the workload run, then assess again",
@@ -103,7 +103,7 @@ impl SkippedCheck {
     pub fn workload_not_loaded(why: &str) -> Self {
         Self::new(
             WORKLOAD,
-            WORKLOAD_WHAT,
+            format!("{WORKLOAD_WHAT} skipped"),
             format!("pg_stat_statements is installed but not loaded ({why})"),
             "add pg_stat_statements to shared_preload_libraries and restart the server, let the workload run, then assess again",
         )
@@ -113,7 +113,7 @@ impl SkippedCheck {
     pub fn workload_refused(user: &str, why: &str) -> Self {
         Self::new(
             WORKLOAD,
-            WORKLOAD_WHAT,
+            format!("{WORKLOAD_WHAT} skipped"),
             format!("user {user} may not read pg_stat_statements ({why})"),
             format!(
                 "GRANT pg_read_all_stats TO {user}, and EXECUTE on the pg_stat_statements functions if it was revoked"
@@ -125,7 +125,7 @@ impl SkippedCheck {
     pub fn workload_hidden(user: &str, hidden: i64, total: i64) -> Self {
         Self::new(
             WORKLOAD,
-            WORKLOAD_WHAT,
+            format!("{WORKLOAD_WHAT} skipped"),
             format!(
                 "{hidden} of the {total} statements in pg_stat_statements show <insufficient privilege> to user {user}: \
                  other users ran them, so their query constructs were not assessed"
@@ -138,7 +138,7 @@ impl SkippedCheck {
     pub fn workload_recently_reset(age_seconds: f64) -> Self {
         Self::new(
             WORKLOAD,
-            WORKLOAD_WHAT,
+            format!("{WORKLOAD_WHAT} incomplete"),
             format!(
                 "pg_stat_statements was reset {} ago (pg_stat_statements_info.stats_reset), so only the statements run \
                  since then were seen",
@@ -152,7 +152,7 @@ impl SkippedCheck {
     pub fn statistics_refused(user: &str, why: &str) -> Self {
         Self::new(
             STATISTICS,
-            STATISTICS_WHAT,
+            format!("{STATISTICS_WHAT} skipped"),
             format!("user {user} may not read pg_catalog.pg_stats ({why})"),
             format!("GRANT SELECT ON pg_catalog.pg_stats TO {user}"),
         )
@@ -162,7 +162,7 @@ impl SkippedCheck {
     pub fn statistics_missing(tables: &[String]) -> Self {
         Self::new(
             STATISTICS,
-            format!("{STATISTICS_WHAT} of {}", some_names(tables)),
+            format!("{STATISTICS_WHAT} skipped for {}", some_names(tables)),
             "pg_stats has no statistics for them: they were never analysed",
             "run ANALYZE on them (or the whole database) before assessing",
         )
@@ -172,7 +172,7 @@ impl SkippedCheck {
     pub fn schema_usage(user: &str, schemas: &[String]) -> Self {
         Self::new(
             "schema_usage",
-            format!("Export readiness of schema {}", some_names(schemas)),
+            format!("Export readiness of schema {} not assured", some_names(schemas)),
             format!(
                 "user {user} has no USAGE on it: its objects were assessed from the catalogs, but this user cannot read \
                  its tables, so exporting its schema and data with this user would fail"
@@ -189,7 +189,7 @@ impl SkippedCheck {
     pub fn table_select(user: &str, tables: &[String]) -> Self {
         Self::new(
             "table_select",
-            format!("{STATISTICS_WHAT} of {}", some_names(tables)),
+            format!("{STATISTICS_WHAT} skipped for {}", some_names(tables)),
             format!("user {user} has no SELECT on these tables, so pg_stats hides their statistics"),
             format!(
                 "GRANT SELECT ON them (or ALL TABLES IN SCHEMA) TO {user}; on PostgreSQL 14 and later GRANT pg_read_all_data TO {user}"
@@ -201,7 +201,7 @@ impl SkippedCheck {
     pub fn catalog_refused(what: &str, why: &str) -> Self {
         Self::new(
             "catalog",
-            format!("Reading {what}"),
+            format!("Reading {what} skipped"),
             format!("the assessing user may not read it ({why})"),
             "assess as a user that may read the system catalogs, or GRANT SELECT on them to this user",
         )
@@ -324,6 +324,9 @@ mod tests {
             "{line}"
         );
         assert!(line.ends_with("fix: GRANT pg_read_all_stats TO weak"), "{line}");
+        assert!(SkippedCheck::workload_recently_reset(30.0).line().starts_with(
+            "Workload queries check (pg_stat_statements) incomplete: pg_stat_statements was reset 30 seconds ago"
+        ));
         let names: Vec<String> = (1..=7).map(|i| format!("s.t{i}")).collect();
         assert!(SkippedCheck::table_select("u", &names)
             .what
