@@ -41,6 +41,11 @@ impl Output {
         }
     }
 
+    /// A warning: on stderr, with or without `--json`, so scripts see it and JSON stays clean.
+    pub fn warn(&self, message: &str) {
+        eprintln!("warning: {message}");
+    }
+
     /// The command's result: JSON for scripts, or the human text.
     pub fn result<T: Serialize>(&self, value: &T, human: impl FnOnce() -> String) {
         if self.json {

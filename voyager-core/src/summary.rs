@@ -5,6 +5,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::assessment::skipped_checks::SkippedCheck;
+
 /// The summary of one assessment report.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AssessmentSummaryView {
@@ -25,6 +27,12 @@ pub struct AssessmentSummaryView {
     pub estimated_import_minutes: f64,
     pub total_size_bytes: u64,
     pub effort_hours: f64,
+    /// Whether some check could not run; `skipped_checks` says which, why and the fix.
+    #[serde(default)]
+    pub partial: bool,
+    /// One line per skipped check.
+    #[serde(default)]
+    pub skipped_checks: Vec<String>,
 }
 
 impl AssessmentSummaryView {
@@ -65,6 +73,14 @@ impl AssessmentSummaryView {
         };
         let num = |v: &Value, key: &str| v.get(key).and_then(Value::as_f64).unwrap_or(0.0);
         let ours = report.get("LibvoyagerSummary").cloned().unwrap_or(Value::Null);
+        let skipped: Vec<String> = ours
+            .get("SkippedChecks")
+            .cloned()
+            .and_then(|v| serde_json::from_value::<Vec<SkippedCheck>>(v).ok())
+            .unwrap_or_default()
+            .iter()
+            .map(SkippedCheck::line)
+            .collect();
         AssessmentSummaryView {
             database: report
                 .pointer("/SchemaSummary/DbName")
@@ -97,6 +113,8 @@ impl AssessmentSummaryView {
                 .and_then(Value::as_u64)
                 .unwrap_or(0),
             effort_hours: num(&ours, "EffortHours"),
+            partial: ours.get("Partial").and_then(Value::as_bool).unwrap_or(false) || !skipped.is_empty(),
+            skipped_checks: skipped,
         }
     }
 
@@ -131,7 +149,21 @@ impl AssessmentSummaryView {
             human_bytes(self.total_size_bytes),
             self.effort_hours
         ));
+        if self.partial {
+            out.push_str(&format!(
+                "\n  partial: {} check(s) skipped, so the issues above may be incomplete (see the warnings)",
+                self.skipped_checks.len()
+            ));
+        }
         out
+    }
+
+    /// A warning line per skipped check, each with its fix.
+    pub fn warnings(&self) -> Vec<String> {
+        self.skipped_checks
+            .iter()
+            .map(|line| format!("partial assessment: {line}"))
+            .collect()
     }
 }
 
@@ -175,9 +207,28 @@ mod tests {
         assert_eq!(s.blocking, vec!["UNSUPPORTED_DATATYPE_XML on hr.docs.body".to_string()]);
         assert_eq!((s.colocated_tables, s.sharded_tables), (2, 1));
         let text = s.render_text();
+        assert!(!s.partial && !text.contains("partial"));
         assert!(text.contains("complexity MEDIUM"));
         assert!(text.contains("1.5 MiB"));
         assert!(text.contains("9.5 hours"));
+    }
+
+    #[test]
+    fn skipped_checks_make_a_partial_summary_with_warnings() {
+        let report = serde_json::json!({"LibvoyagerSummary": {"Partial": true, "SkippedChecks": [
+            {"Check": "workload_queries", "What": "Workload queries check (pg_stat_statements) skipped",
+             "Reason": "2 of the 3 statements show <insufficient privilege>", "Fix": "GRANT pg_read_all_stats TO weak"}]}});
+        let s = AssessmentSummaryView::from_report(&report);
+        assert!(s.partial);
+        assert!(s.render_text().contains("partial: 1 check(s) skipped"));
+        assert_eq!(
+            s.warnings(),
+            vec![
+                "partial assessment: Workload queries check (pg_stat_statements) skipped: 2 of the 3 statements show \
+                  <insufficient privilege>; fix: GRANT pg_read_all_stats TO weak"
+                    .to_string()
+            ]
+        );
     }
 
     #[test]

@@ -67,6 +67,9 @@ pub fn run(args: AssessArgs, out: &Output) -> Result<()> {
         bar.finish_and_clear();
     }
     let result = result?;
+    for warning in result.outcome.summary.warnings() {
+        out.warn(&warning);
+    }
     if out.is_json() {
         out.result(&result, String::new);
     } else {

@@ -8,6 +8,9 @@ use std::collections::HashMap;
 use tokio_postgres::error::SqlState;
 use tokio_postgres::{Client, Row};
 
+use super::skipped_checks::{Privileges, SkippedCheck, PRIVILEGES_SQL};
+use super::sql_names::quote_ident;
+use super::workload;
 use crate::{Error, Result};
 
 /// One relation: table, partitioned table, foreign table, view, materialized view, sequence.
@@ -170,8 +173,12 @@ pub struct SourceSnapshot {
     /// (relation oid, column name) -> statistics.
     pub stats: HashMap<(i64, String), ColumnStats>,
     pub workload: Vec<String>,
-    /// What could not be read, and why.
-    pub skipped: Vec<String>,
+    /// The schema pg_stat_statements is installed in, when it is.
+    pub pg_stat_statements_schema: Option<String>,
+    /// What the user may not use or read in the assessed schemas.
+    pub privileges: Privileges,
+    /// The checks that could not run, why, and how to fix that.
+    pub skipped: Vec<SkippedCheck>,
     /// How many catalog queries the collection sent.
     pub queries: usize,
 }
@@ -240,6 +247,10 @@ pub async fn collect(client: &Client, second: Option<&Client>, schemas: Option<&
         triggers_sql(v),
         routines_sql(v),
     );
+    let misc_sql = format!(
+        "{MISC_SQL} UNION ALL {PRIVILEGES_SQL} UNION ALL {}",
+        workload::SCHEMA_SQL
+    );
     let other = second.unwrap_or(client);
     let (relations, columns, constraints, indexes, triggers, policies, rules, routines, misc, stats, provider) = tokio::join!(
         // Balanced by their cost on a large schema: relations and constraints (with the first
@@ -252,7 +263,7 @@ pub async fn collect(client: &Client, second: Option<&Client>, schemas: Option<&
         client.query(POLICIES_SQL, p),
         other.query(RULES_SQL, p),
         other.query(&fn_sql, p),
-        client.query(MISC_SQL, p),
+        client.query(&misc_sql, p),
         client.query(STATS_SQL, p),
         client.query(provider_sql, &[]),
     );
@@ -297,22 +308,28 @@ pub async fn collect(client: &Client, second: Option<&Client>, schemas: Option<&
         .iter()
         .map(routine)
         .collect();
-    // The schema pg_stat_statements is in: the session's search_path is pg_catalog only.
-    let mut statements_schema = String::new();
     for row in rows(misc, "extensions, collations and conversions", &mut snap.skipped)? {
         let kind: String = row.get(0);
         let name: String = row.get(1);
         match kind.as_str() {
-            "extension" => {
-                if name == "pg_stat_statements" {
-                    statements_schema = row.get(2);
-                }
-                snap.extensions.push(name)
-            }
+            "extension" => snap.extensions.push(name),
             "collation" => snap.collations.push((name, row.get::<_, String>(2) == "d")),
-            _ => snap.conversions.push(name),
+            "conversion" => snap.conversions.push(name),
+            workload::SCHEMA_ROW => snap.pg_stat_statements_schema = Some(name),
+            other => {
+                snap.privileges.add(other, name, &row.get::<_, String>(2));
+            }
         }
     }
+    let (stats, statistics_read) = match stats {
+        Err(e) if e.code() == Some(&SqlState::INSUFFICIENT_PRIVILEGE) => {
+            let why = e.as_db_error().map(|d| d.message().to_string()).unwrap_or_default();
+            let user = snap.privileges.user().to_string();
+            snap.skipped.push(SkippedCheck::statistics_refused(&user, &why));
+            (Ok(Vec::new()), false)
+        }
+        other => (other, true),
+    };
     for row in rows(stats, "column statistics (pg_stats)", &mut snap.skipped)? {
         let freqs: Option<Vec<f32>> = row.get(4);
         snap.stats.insert(
@@ -328,42 +345,11 @@ pub async fn collect(client: &Client, second: Option<&Client>, schemas: Option<&
         .first()
         .and_then(|r| r.get::<_, String>(0).chars().next())
         .unwrap_or('c');
-    if snap.extensions.iter().any(|e| e == "pg_stat_statements") {
-        snap.queries += 1;
-        match client
-            .query(
-                &format!(
-                    "SELECT query FROM \"{}\".pg_stat_statements \
-                     WHERE dbid = (SELECT oid FROM pg_database WHERE datname = pg_catalog.current_database()) \
-                       AND query IS NOT NULL AND query <> '<insufficient privilege>' \
-                     ORDER BY calls DESC LIMIT 5000",
-                    statements_schema.replace('"', "\"\"")
-                ),
-                &[],
-            )
-            .await
-        {
-            Ok(rows) => snap.workload = rows.iter().map(|r| r.get(0)).collect(),
-            Err(e) => skip_or_fail(e, "workload queries (pg_stat_statements)", &mut snap.skipped)?,
-        }
-    } else {
-        snap.skipped.push(
-            "workload queries: pg_stat_statements is not installed in this database, so queries were not assessed"
-                .into(),
-        );
-    }
-    let unreadable = snap
-        .relations
-        .iter()
-        .filter(|r| matches!(r.kind, 'r' | 'p') && r.row_estimate > 0.0)
-        .filter(|r| !snap.stats.keys().any(|(rel, _)| *rel == r.oid))
-        .count();
-    if unreadable > 0 {
-        snap.skipped.push(format!(
-            "column statistics: pg_stats shows none for {unreadable} tables (not analysed, or not readable by this user); \
-             the index performance checks skipped them"
-        ));
-    }
+    workload::read(client, &mut snap)
+        .await
+        .map_err(|e| lost(&e, "workload queries (pg_stat_statements)"))?;
+    let found = super::skipped_checks::from_privileges_and_statistics(&snap, statistics_read);
+    snap.skipped.extend(found);
     Ok(snap)
 }
 
@@ -371,7 +357,7 @@ pub async fn collect(client: &Client, second: Option<&Client>, schemas: Option<&
 fn rows(
     result: std::result::Result<Vec<Row>, tokio_postgres::Error>,
     what: &str,
-    skipped: &mut Vec<String>,
+    skipped: &mut Vec<SkippedCheck>,
 ) -> Result<Vec<Row>> {
     match result {
         Ok(rows) => Ok(rows),
@@ -382,10 +368,10 @@ fn rows(
     }
 }
 
-fn skip_or_fail(e: tokio_postgres::Error, what: &str, skipped: &mut Vec<String>) -> Result<()> {
+fn skip_or_fail(e: tokio_postgres::Error, what: &str, skipped: &mut Vec<SkippedCheck>) -> Result<()> {
     if e.code() == Some(&SqlState::INSUFFICIENT_PRIVILEGE) {
         let why = e.as_db_error().map(|d| d.message().to_string()).unwrap_or_default();
-        skipped.push(format!("{what}: not readable by this user ({why})"));
+        skipped.push(SkippedCheck::catalog_refused(what, &why));
         Ok(())
     } else {
         Err(lost(&e, what))
@@ -471,7 +457,7 @@ fn columns_sql(v: i32) -> String {
     format!(
         "SELECT a.attrelid::int8, a.attnum, a.attname::text, bt.typname::text, t.typcategory = 'A', bt.typtype::text, \
                 bn.nspname NOT IN ('pg_catalog', 'information_schema') AND ext.extname IS NULL, ext.extname::text, \
-                a.attnotnull, a.attgenerated::text = 's', {compression}, a.attoptions IS NOT NULL \
+                a.attnotnull, a.attgenerated::text = 's', {compression}, EXISTS (SELECT 1 FROM pg_catalog.unnest(a.attoptions) o WHERE o NOT LIKE 'pg_attver=%') \
          FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
          JOIN pg_type t ON t.oid = a.atttypid \
          JOIN pg_type et ON et.oid = CASE WHEN t.typcategory = 'A' AND t.typelem <> 0 THEN t.typelem ELSE t.oid END \
@@ -685,19 +671,6 @@ fn render_index_definitions(snap: &mut SourceSnapshot) {
     }
     for (at, definition) in rendered {
         snap.indexes[at].definition = definition;
-    }
-}
-
-/// An identifier as SQL shows it: bare when plain lower case, else double-quoted.
-fn quote_ident(name: &str) -> String {
-    let plain = name.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c == '_')
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-    if plain {
-        name.to_string()
-    } else {
-        format!("\"{}\"", name.replace('"', "\"\""))
     }
 }
 

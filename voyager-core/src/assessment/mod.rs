@@ -14,8 +14,11 @@ pub mod report;
 pub mod rules;
 pub mod session;
 pub mod sizing;
+pub mod skipped_checks;
 pub mod sql_constructs;
+pub mod sql_names;
 pub mod version;
+pub mod workload;
 
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
@@ -182,10 +185,10 @@ fn build_report(snap: &SourceSnapshot, issues: Vec<Issue>, target: YbVersion, st
     let mut notes = Vec::new();
     if !snap.skipped.is_empty() {
         notes.push(format!(
-            "Some checks were skipped ({}); see SkippedChecks.",
+            "This assessment is partial: {} check(s) were skipped; see LibvoyagerSummary.SkippedChecks.",
             snap.skipped.len()
         ));
-        notes.extend(snap.skipped.iter().cloned());
+        notes.extend(snap.skipped.iter().map(|s| s.line()));
     }
     notes.push(format!("Issues already fixed in YugabyteDB {target} are not reported."));
     AssessmentReport {
@@ -219,6 +222,7 @@ fn build_report(snap: &SourceSnapshot, issues: Vec<Issue>, target: YbVersion, st
             assessed_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             duration_ms: started.elapsed().as_millis() as u64,
             source: Default::default(),
+            partial: !snap.skipped.is_empty(),
             skipped_checks: snap.skipped.clone(),
             catalog_queries: snap.queries as u64,
         },

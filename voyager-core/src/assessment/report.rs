@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::effort::TypeEffort;
 use super::issue::Issue;
 use super::sizing::Sizing;
+use super::skipped_checks::SkippedCheck;
 use crate::{fs_atomic, Error, Result};
 
 pub const REPORT_JSON_RELATIVE: &str = "assessment/reports/migration_assessment_report.json";
@@ -79,7 +80,12 @@ pub struct ReportSummary {
     pub assessed_at: String,
     pub duration_ms: u64,
     pub source: ReportSource,
-    pub skipped_checks: Vec<String>,
+    /// Whether some check could not run (see `skipped_checks`).
+    #[serde(default)]
+    pub partial: bool,
+    /// The checks that could not run: which, why, and the fix.
+    #[serde(default)]
+    pub skipped_checks: Vec<SkippedCheck>,
     /// How many catalog queries the assessment sent (a fixed number, whatever the size).
     pub catalog_queries: u64,
 }

@@ -96,7 +96,8 @@ pub(super) async fn list(client: &Client, f: &ListFilter) -> Result<Vec<Migratio
         .replace("{dir}", if f.descending { "DESC" } else { "ASC" });
     let sql = format!(
         "SELECT s.migration_uuid, s.db_type, s.host, s.port, s.database_name, s.schemas, s.db_user, s.labels, \
-                a.run, a.status, a.error, a.complexity, a.level1, a.level2, a.level3, a.total_size_bytes, a.effort_hours, a.assessed_at \
+                a.run, a.status, a.error, a.complexity, a.level1, a.level2, a.level3, a.total_size_bytes, a.effort_hours, a.assessed_at, \
+                a.partial, a.skipped_checks \
          FROM voyager_fleet.sources s \
          LEFT JOIN voyager_fleet.assessments a ON a.migration_uuid = s.migration_uuid AND a.run = s.latest_run \
          WHERE ($1::text IS NULL OR a.complexity = upper($1)) AND ($2::text IS NULL OR a.status = lower(trim($2))) \
@@ -137,7 +138,7 @@ pub(super) async fn list(client: &Client, f: &ListFilter) -> Result<Vec<Migratio
 }
 
 /// An AssessmentSummary from the columns run, status, error, complexity, level1, level2,
-/// level3, total_size_bytes, effort_hours, assessed_at starting at `at`.
+/// level3, total_size_bytes, effort_hours, assessed_at, partial, skipped_checks starting at `at`.
 pub(super) fn summary_from_row(r: &Row, at: usize) -> AssessmentSummary {
     AssessmentSummary {
         run: r.get(at),
@@ -150,6 +151,8 @@ pub(super) fn summary_from_row(r: &Row, at: usize) -> AssessmentSummary {
         total_size_bytes: r.get::<_, Option<i64>>(at + 7).unwrap_or(0),
         effort_hours: r.get::<_, Option<f64>>(at + 8).unwrap_or(0.0),
         assessed_at: r.get(at + 9),
+        partial: r.get::<_, Option<bool>>(at + 10).unwrap_or(false),
+        skipped_checks: r.get(at + 11),
     }
 }
 
@@ -163,6 +166,9 @@ pub(super) struct SummaryColumns {
     pub row_count: i64,
     pub effort_hours: f64,
     pub target_db_version: Option<String>,
+    pub partial: bool,
+    /// One line per skipped check (None when none was skipped).
+    pub skipped_checks: Option<String>,
 }
 
 pub(super) fn summary_columns(report: &Value) -> SummaryColumns {
@@ -185,6 +191,8 @@ pub(super) fn summary_columns(report: &Value) -> SummaryColumns {
             .get("TargetDBVersion")
             .and_then(Value::as_str)
             .map(str::to_string),
+        partial: view.partial,
+        skipped_checks: (!view.skipped_checks.is_empty()).then(|| view.skipped_checks.join("\n")),
     }
 }
 

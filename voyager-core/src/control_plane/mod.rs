@@ -120,6 +120,11 @@ pub struct AssessmentSummary {
     pub total_size_bytes: i64,
     pub effort_hours: f64,
     pub assessed_at: chrono::DateTime<chrono::Utc>,
+    /// Some check could not run; `skipped_checks` says which, why and the fix (one a line).
+    #[serde(default)]
+    pub partial: bool,
+    #[serde(default)]
+    pub skipped_checks: Option<String>,
 }
 
 /// The latest completed assessment of a migration, with its source.
@@ -320,8 +325,9 @@ impl ControlPlane {
             let run = next_run(tx, uuid).await?;
             tx.execute(
                 "INSERT INTO voyager_fleet.assessments (migration_uuid, run, status, complexity, level1, level2, level3, \
-                    blocking, total_size_bytes, row_count, effort_hours, target_db_version, assessed_at, report, report_sha256) \
-                 VALUES ($1, $2, 'completed', $3, $4, $5, $6, $6, $7, $8, $9, $10, now(), $11, $12)",
+                    blocking, total_size_bytes, row_count, effort_hours, target_db_version, assessed_at, report, report_sha256, \
+                    partial, skipped_checks) \
+                 VALUES ($1, $2, 'completed', $3, $4, $5, $6, $6, $7, $8, $9, $10, now(), $11, $12, $13, $14)",
                 &[
                     &uuid,
                     &run,
@@ -335,6 +341,8 @@ impl ControlPlane {
                     &summary.target_db_version,
                     report,
                     &sha,
+                    &summary.partial,
+                    &summary.skipped_checks,
                 ],
             )
             .await?;
@@ -395,7 +403,7 @@ impl ControlPlane {
             .query_opt(
                 "SELECT s.db_type, s.host, s.port, s.database_name, s.schemas, s.db_user, s.ssl_mode, a.report, \
                         a.run, a.status, a.error, a.complexity, a.level1, a.level2, a.level3, a.total_size_bytes, \
-                        a.effort_hours, a.assessed_at \
+                        a.effort_hours, a.assessed_at, a.partial, a.skipped_checks \
                  FROM voyager_fleet.sources s JOIN voyager_fleet.assessments a \
                    ON a.migration_uuid = s.migration_uuid AND a.run = s.completed_run \
                  WHERE s.migration_uuid = $1",
@@ -437,7 +445,8 @@ impl ControlPlane {
         let client = self.client.lock().await;
         let rows = client
             .query(
-                "SELECT run, status, error, complexity, level1, level2, level3, total_size_bytes, effort_hours, assessed_at \
+                "SELECT run, status, error, complexity, level1, level2, level3, total_size_bytes, effort_hours, assessed_at, \
+                        partial, skipped_checks \
                  FROM voyager_fleet.assessments WHERE migration_uuid = $1 ORDER BY run DESC",
                 &[&uuid],
             )

@@ -5,7 +5,7 @@
 use tokio_postgres::Client;
 
 /// The schema version this library writes.
-pub const SCHEMA_VERSION: i32 = 1;
+pub const SCHEMA_VERSION: i32 = 2;
 
 /// The DDL of each version, applied in order.
 const MIGRATIONS: &[&str] = &[
@@ -63,6 +63,9 @@ const MIGRATIONS: &[&str] = &[
         last_error text,
         updated_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (fleet_run_id, migration_uuid));",
+    // Version 2: whether an assessment is partial (some check could not run), and which.
+    "ALTER TABLE voyager_fleet.assessments ADD COLUMN IF NOT EXISTS partial boolean NOT NULL DEFAULT false;
+     ALTER TABLE voyager_fleet.assessments ADD COLUMN IF NOT EXISTS skipped_checks text;",
 ];
 
 /// What the database holds, once made sure of.

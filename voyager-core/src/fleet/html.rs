@@ -184,6 +184,7 @@ mod tests {
             group_size: 1,
             why: "wave 1".into(),
             error: None,
+            partial: false,
         };
         let links = HashMap::from([(Uuid::nil(), "db@h_5432/export-dir/r.html".to_string())]);
         let page = render("f'leet", &[r], &links);

@@ -159,6 +159,10 @@ pub struct RankedMigration {
     /// Why it is where it is.
     pub why: String,
     pub error: Option<String>,
+    /// The assessment skipped some check (`why` says which and how to fix it): its issues, and
+    /// so its place, may be incomplete.
+    #[serde(default)]
+    pub partial: bool,
 }
 
 /// Rank a fleet's migrations. `names` holds each assessed member's table and index names.
@@ -217,6 +221,7 @@ fn score(m: &MigrationSummary, w: &Weights) -> RankedMigration {
         group_size: 1,
         why: "no assessment yet: run voyager assess-fleet".into(),
         error: None,
+        partial: false,
     };
     let Some(a) = &m.latest else { return r };
     r.status = a.status.clone();
@@ -281,6 +286,11 @@ fn score(m: &MigrationSummary, w: &Weights) -> RankedMigration {
         if shown.is_empty() { "" } else { " = " },
         shown.join(", ")
     );
+    if a.partial {
+        r.partial = true;
+        let skipped = a.skipped_checks.as_deref().unwrap_or("some checks were skipped");
+        r.why.push_str(&format!("; partial: {}", skipped.replace('\n', "; ")));
+    }
     r.score = Some((total * 100.0).round() / 100.0);
     r.wave = Some(wave);
     r.complexity = Some(complexity);
@@ -409,6 +419,8 @@ mod tests {
                 total_size_bytes: (gib * GIB) as i64,
                 effort_hours: hours,
                 assessed_at: chrono::Utc::now(),
+                partial: false,
+                skipped_checks: None,
             }),
         }
     }
@@ -439,12 +451,31 @@ mod tests {
         assert!(ranked[4].why.contains("2 blocking issue(s)"), "{}", ranked[4].why);
         assert!(ranked[3].why.contains("criticality HIGH +15.0"), "{}", ranked[3].why);
         assert!(!ranked[3].labels.contains_key("fleet"));
+        assert!(ranked.iter().all(|r| !r.partial && !r.why.contains("partial")));
         // Changing a weight changes the order.
         let mut w = Weights::default();
         w.labels.clear();
         let ranked = rank(&rows, &[], &w);
         assert_eq!(ranked[0].database, "clean");
         assert_eq!(ranked[1].database, "critical");
+    }
+
+    #[test]
+    fn a_partial_assessment_is_marked_and_says_why() {
+        let mut partial = row("partly", "LOW", 0, 0, 0.0, 0.0, serde_json::json!({}));
+        if let Some(a) = partial.latest.as_mut() {
+            a.partial = true;
+            a.skipped_checks = Some("Workload queries check skipped: hidden; fix: GRANT pg_read_all_stats TO u".into());
+        }
+        let ranked = rank(&[partial], &[], &Weights::default());
+        assert!(ranked[0].partial);
+        assert!(
+            ranked[0]
+                .why
+                .ends_with("; partial: Workload queries check skipped: hidden; fix: GRANT pg_read_all_stats TO u"),
+            "{}",
+            ranked[0].why
+        );
     }
 
     #[test]
