@@ -67,12 +67,22 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    std::panic::set_hook(Box::new(|info| {
+        // A bug, never a password: the message is redacted like every other.
+        let message = voyager_core::connection::redact(&info.to_string());
+        output::to_stderr(&format!(
+            "error: internal error (a bug in voyager, please report it): {message}"
+        ));
+    }));
     let cli = Cli::parse();
-    init_logging(&cli.log_level);
     let out = Output::new(cli.json);
+    if let Err(err) = init_logging(&cli.log_level) {
+        out.error(&err);
+        return out.exit_code(ExitCode::from(2));
+    }
     let result = match cli.command {
         Command::AssessFleet(args) => match commands::fleet::assess_fleet(args, &out) {
-            Ok(code) => return code,
+            Ok(code) => return out.exit_code(code),
             Err(e) => Err(e),
         },
         Command::Fleet(args) => commands::fleet::fleet(args, &out, cli.json),
@@ -81,21 +91,34 @@ fn main() -> ExitCode {
         Command::ControlPlane(args) => commands::control_plane::run(args, &out),
         Command::StartMigration(args) => commands::start::run(args, &out),
     };
-    match result {
+    let code = match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             out.error(&err);
             ExitCode::FAILURE
         }
-    }
+    };
+    out.exit_code(code)
 }
 
-fn init_logging(level: &str) {
-    let filter =
-        tracing_subscriber::EnvFilter::try_new(level).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+/// Logging on stderr at `level`: one of the five levels, or tracing directives (`voyager_core=debug`).
+fn init_logging(level: &str) -> voyager_core::Result<()> {
+    const LEVELS: [&str; 6] = ["error", "warn", "info", "debug", "trace", "off"];
+    let known = LEVELS.contains(&level.trim().to_ascii_lowercase().as_str()) || level.contains('=');
+    let filter = tracing_subscriber::EnvFilter::try_new(level.trim().to_ascii_lowercase())
+        .ok()
+        .filter(|_| known)
+        .ok_or_else(|| {
+            voyager_core::Error::invalid_argument(format!(
+                "log level '{}' is not one of {} (--log-level or VOYAGER_LOG_LEVEL)",
+                output::terminal_safe(level),
+                LEVELS.join(", ")
+            ))
+        })?;
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .with_target(false)
         .init();
+    Ok(())
 }
