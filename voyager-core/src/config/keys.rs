@@ -80,8 +80,21 @@ pub(super) fn allowed(key: &str) -> Option<Allowed> {
 /// Any case or separator: `db-password`, `DB_PASSWORD`, `sslpassword`, `pass`, `secret`.
 pub(super) fn is_password(key: &str) -> bool {
     key.rsplit('.').next().is_some_and(|k| {
-        let k = k.trim().to_ascii_lowercase().replace('_', "-");
-        k.contains("password") || k.contains("passwd") || k.contains("secret") || k == "pass" || k.ends_with("-pass")
+        let k: String = k
+            .trim()
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '-'
+                }
+            })
+            .collect();
+        k.contains("password")
+            || k.contains("passwd")
+            || k.contains("secret")
+            || k.split('-').any(|word| word == "pass" || word == "pwd")
     })
 }
 

@@ -453,7 +453,10 @@ fn redact_secret_values(text: &str) -> String {
                 end = (end + 1).min(bytes.len());
             }
             _ => {
-                while end < bytes.len() && !bytes[end].is_ascii_whitespace() && bytes[end] != b'&' {
+                // In a URI's query ('?' or '&' before the key) a value ends at '&'; in key=value
+                // text only at a blank.
+                let in_query = found > 0 && matches!(bytes[found - 1], b'?' | b'&');
+                while end < bytes.len() && !bytes[end].is_ascii_whitespace() && !(in_query && bytes[end] == b'&') {
                     end += 1;
                 }
             }
