@@ -74,7 +74,10 @@ fn main() -> ExitCode {
             "error: internal error (a bug in voyager, please report it): {message}"
         ));
     }));
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
     let out = Output::new(cli.json);
     if let Err(err) = init_logging(&cli.log_level) {
         out.error(&err);
@@ -121,4 +124,21 @@ fn init_logging(level: &str) -> voyager_core::Result<()> {
         .with_target(false)
         .init();
     Ok(())
+}
+
+/// Help, version and bad flags as clap renders them, with secrets redacted: clap echoes an
+/// unexpected argument, which may be a connection string with its password.
+fn usage_error(e: clap::Error) -> ExitCode {
+    use std::io::Write;
+    let text = voyager_core::connection::redact(&e.render().to_string());
+    let written = if e.use_stderr() {
+        write!(std::io::stderr().lock(), "{}", output::terminal_safe(&text))
+    } else {
+        write!(std::io::stdout().lock(), "{text}")
+    };
+    match written {
+        Err(w) if w.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(141),
+        Err(_) => ExitCode::FAILURE,
+        Ok(()) => ExitCode::from(e.exit_code().clamp(0, 255) as u8),
+    }
 }
