@@ -67,12 +67,25 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    init_logging(&cli.log_level);
+    std::panic::set_hook(Box::new(|info| {
+        // A bug, never a password: the message is redacted like every other.
+        let message = voyager_core::connection::redact(&info.to_string());
+        output::to_stderr(&format!(
+            "error: internal error (a bug in voyager, please report it): {message}"
+        ));
+    }));
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
     let out = Output::new(cli.json);
+    if let Err(err) = init_logging(&cli.log_level) {
+        out.error(&err);
+        return out.exit_code(ExitCode::from(2));
+    }
     let result = match cli.command {
         Command::AssessFleet(args) => match commands::fleet::assess_fleet(args, &out) {
-            Ok(code) => return code,
+            Ok(code) => return out.exit_code(code),
             Err(e) => Err(e),
         },
         Command::Fleet(args) => commands::fleet::fleet(args, &out, cli.json),
@@ -81,21 +94,51 @@ fn main() -> ExitCode {
         Command::ControlPlane(args) => commands::control_plane::run(args, &out),
         Command::StartMigration(args) => commands::start::run(args, &out),
     };
-    match result {
+    let code = match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             out.error(&err);
             ExitCode::FAILURE
         }
-    }
+    };
+    out.exit_code(code)
 }
 
-fn init_logging(level: &str) {
-    let filter =
-        tracing_subscriber::EnvFilter::try_new(level).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+/// Logging on stderr at `level`: one of the five levels, or tracing directives (`voyager_core=debug`).
+fn init_logging(level: &str) -> voyager_core::Result<()> {
+    const LEVELS: [&str; 6] = ["error", "warn", "info", "debug", "trace", "off"];
+    let known = LEVELS.contains(&level.trim().to_ascii_lowercase().as_str()) || level.contains('=');
+    let filter = tracing_subscriber::EnvFilter::try_new(level.trim().to_ascii_lowercase())
+        .ok()
+        .filter(|_| known)
+        .ok_or_else(|| {
+            voyager_core::Error::invalid_argument(format!(
+                "log level '{}' is not one of {} (--log-level or VOYAGER_LOG_LEVEL)",
+                output::terminal_safe(level),
+                LEVELS.join(", ")
+            ))
+        })?;
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .with_target(false)
         .init();
+    Ok(())
+}
+
+/// Help, version and bad flags as clap renders them, with secrets redacted: clap echoes an
+/// unexpected argument, which may be a connection string with its password.
+fn usage_error(e: clap::Error) -> ExitCode {
+    use std::io::Write;
+    let text = voyager_core::connection::redact(&e.render().to_string());
+    let written = if e.use_stderr() {
+        write!(std::io::stderr().lock(), "{}", output::terminal_safe(&text))
+    } else {
+        write!(std::io::stdout().lock(), "{text}")
+    };
+    match written {
+        Err(w) if w.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(141),
+        Err(_) => ExitCode::FAILURE,
+        Ok(()) => ExitCode::from(e.exit_code().clamp(0, 255) as u8),
+    }
 }

@@ -171,3 +171,49 @@ impl Error {
         }
     }
 }
+
+impl Error {
+    /// A panic (a bug) as an `Internal` error; its message is redacted like every other.
+    pub fn from_panic(payload: &(dyn std::any::Any + Send)) -> Self {
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        Self::internal(format!(
+            "libvoyager panicked (a bug; please report it): {}",
+            crate::connection::redact(&what)
+        ))
+    }
+}
+
+/// Run `body`; a panic inside becomes an `Internal` error instead of unwinding into a binding.
+pub fn catch_panic<T>(body: impl FnOnce() -> Result<T>) -> Result<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(body)).unwrap_or_else(|panic| Err(Error::from_panic(&*panic)))
+}
+
+/// [`catch_panic`] for a future.
+pub async fn catch_panic_async<T>(future: impl std::future::Future<Output = Result<T>>) -> Result<T> {
+    use futures_util::FutureExt;
+    std::panic::AssertUnwindSafe(future)
+        .catch_unwind()
+        .await
+        .unwrap_or_else(|panic| Err(Error::from_panic(&*panic)))
+}
+
+#[cfg(test)]
+mod panic_tests {
+    #[test]
+    fn a_panic_becomes_an_internal_error_without_a_password() {
+        let err = super::catch_panic::<()>(|| panic!("boom at postgresql://u:Sekr1t@h/db")).unwrap_err();
+        assert_eq!(err.kind(), super::ErrorKind::Internal);
+        assert!(
+            err.message().contains("boom") && !err.message().contains("Sekr1t"),
+            "{err}"
+        );
+        let err = crate::runtime::block_on(super::catch_panic_async::<()>(async { panic!("late") }))
+            .unwrap()
+            .unwrap_err();
+        assert_eq!(err.kind(), super::ErrorKind::Internal);
+    }
+}

@@ -241,6 +241,9 @@ impl InitJourney {
                 question: self.question("control_plane")?,
             });
         };
+        // An answer given up front is checked as a typed one: "Shared" is shared, "cloud" an error.
+        let choice = self.question("control_plane")?.accept(&choice)?;
+        self.answers.control_plane = Some(choice.clone());
         if choice == "shared" && !self.control_plane_checked {
             let Some(text) = self.answers.assessment_control_plane.clone() else {
                 return Ok(Step::Ask {

@@ -9,6 +9,7 @@ pub mod blocking;
 pub mod config;
 pub mod connection;
 pub mod control_plane;
+pub mod csv_output;
 pub mod error;
 pub mod fleet;
 pub mod fs_atomic;

@@ -84,9 +84,21 @@ fn to_json<T: serde::Serialize>(value: &T) -> PyResult<String> {
     serde_json::to_string(value).map_err(|e| to_py(Error::internal(format!("could not serialise a result: {e}"))))
 }
 
-/// Run a blocking core call with the GIL released.
+/// Run a blocking core call with the GIL released; a panic becomes `InternalError`.
 fn blocking<T: Send>(py: Python<'_>, call: impl FnOnce() -> voyager_core::Result<T> + Send) -> PyResult<T> {
-    py.detach(call).map_err(to_py)
+    py.detach(|| voyager_core::error::catch_panic(call)).map_err(to_py)
+}
+
+/// An awaitable of a core future whose result crosses as JSON; a panic becomes `InternalError`.
+fn awaitable<'py, T: serde::Serialize + Send + 'static>(
+    py: Python<'py>,
+    future: impl std::future::Future<Output = voyager_core::Result<T>> + Send + 'static,
+) -> PyResult<Bound<'py, PyAny>> {
+    ensure_async_runtime()?;
+    pyo3_async_runtimes::tokio::future_into_py(py, async move {
+        let result = voyager_core::error::catch_panic_async(future).await.map_err(to_py)?;
+        to_json(&result)
+    })
 }
 
 /// init with every answer given up front (JSON of InitAnswers); returns InitOutcome as JSON.
@@ -101,11 +113,7 @@ fn init(py: Python<'_>, answers_json: &str) -> PyResult<String> {
 #[pyfunction]
 fn init_async<'py>(py: Python<'py>, answers_json: &str) -> PyResult<Bound<'py, PyAny>> {
     let answers = from_json(answers_json, "init answers")?;
-    ensure_async_runtime()?;
-    pyo3_async_runtimes::tokio::future_into_py(py, async move {
-        let outcome = voyager_core::init::run(answers).await.map_err(to_py)?;
-        to_json(&outcome)
-    })
+    awaitable(py, voyager_core::init::run(answers))
 }
 
 /// start-migration with every answer given up front (JSON of StartMigrationAnswers); returns
@@ -121,11 +129,7 @@ fn start_migration(py: Python<'_>, answers_json: &str) -> PyResult<String> {
 #[pyfunction]
 fn start_migration_async<'py>(py: Python<'py>, answers_json: &str) -> PyResult<Bound<'py, PyAny>> {
     let answers = from_json(answers_json, "start-migration answers")?;
-    ensure_async_runtime()?;
-    pyo3_async_runtimes::tokio::future_into_py(py, async move {
-        let outcome = voyager_core::start_migration::run(answers).await.map_err(to_py)?;
-        to_json(&outcome)
-    })
+    awaitable(py, voyager_core::start_migration::run(answers))
 }
 
 /// pyo3-async-runtimes runs awaitables on the library's own runtime.
@@ -168,12 +172,8 @@ fn assess(py: Python<'_>, request_json: &str, progress: Option<Py<PyAny>>) -> Py
 fn assess_async<'py>(py: Python<'py>, request_json: &str, progress: Option<Py<PyAny>>) -> PyResult<Bound<'py, PyAny>> {
     let request = from_json(request_json, "assess request")?;
     let progress = python_progress(progress);
-    ensure_async_runtime()?;
-    pyo3_async_runtimes::tokio::future_into_py(py, async move {
-        let result = voyager_core::assess_migration::run(request, progress)
-            .await
-            .map_err(to_py)?;
-        to_json(&result)
+    awaitable(py, async move {
+        voyager_core::assess_migration::run(request, progress).await
     })
 }
 
@@ -270,7 +270,8 @@ fn control_plane_push(py: Python<'_>, request_json: &str) -> PyResult<String> {
 /// Parse a connection string; returns its ConnectionInfo (never the password) as JSON.
 #[pyfunction]
 fn parse_connection_string(text: &str) -> PyResult<String> {
-    let conn = voyager_core::connection::ConnectionString::parse(text).map_err(to_py)?;
+    let conn =
+        voyager_core::error::catch_panic(|| voyager_core::connection::ConnectionString::parse(text)).map_err(to_py)?;
     to_json(&conn.info())
 }
 

@@ -116,12 +116,12 @@ pub fn assess_fleet(args: AssessFleetArgs, out: &Output) -> Result<std::process:
                     p.eta_seconds.map(|s| format!(", ETA {s:.0} s")).unwrap_or_default()
                 ));
                 if let Some(line) = failure {
-                    bar.println(line);
+                    bar.println(crate::output::terminal_safe(&line));
                 }
             }
             None if lines => {
                 if let Some(line) = failure {
-                    eprintln!("{line}");
+                    crate::output::to_stderr(&line);
                 }
             }
             None => {}
@@ -221,7 +221,7 @@ pub fn fleet(args: FleetArgs, out: &Output, json: bool) -> Result<()> {
         FleetCommand::List => {
             let rows = voyager_core::blocking::fleet_list(&cp, &fleet, ListFilter::default())?;
             if args.csv {
-                print!("{}", list_csv(&rows)?);
+                out.data(&list_csv(&rows)?);
             } else {
                 out.result(&rows, || super::control_plane::table(&rows));
             }
@@ -245,11 +245,11 @@ pub fn fleet(args: FleetArgs, out: &Output, json: bool) -> Result<()> {
                 let page = voyager_core::fleet::html::render(&fleet, &ranked, &links);
                 voyager_core::fs_atomic::write(&path, page.as_bytes())?;
                 if !json && !args.csv {
-                    eprintln!("Fleet report: {}", path.display());
+                    crate::output::to_stderr(&format!("Fleet report: {}", path.display()));
                 }
             }
             if args.csv {
-                print!("{}", rank_csv(&ranked)?);
+                out.data(&rank_csv(&ranked)?);
             } else {
                 out.result(&ranked, || rank_table(&ranked));
             }
@@ -336,17 +336,6 @@ fn rank_table(ranked: &[RankedMigration]) -> String {
     out
 }
 
-fn csv_text(write: impl FnOnce(&mut csv::Writer<Vec<u8>>) -> csv::Result<()>) -> Result<String> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    write(&mut w)
-        .and_then(|()| w.flush().map_err(csv::Error::from))
-        .map_err(|e| Error::internal(format!("could not write CSV: {e}")))?;
-    let bytes = w
-        .into_inner()
-        .map_err(|e| Error::internal(format!("could not write CSV: {e}")))?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
-}
-
 fn labels_text(labels: &std::collections::BTreeMap<String, String>) -> String {
     labels
         .iter()
@@ -356,8 +345,8 @@ fn labels_text(labels: &std::collections::BTreeMap<String, String>) -> String {
 }
 
 fn rank_csv(ranked: &[RankedMigration]) -> Result<String> {
-    csv_text(|w| {
-        w.write_record([
+    voyager_core::csv_output::to_csv(
+        &[
             "rank",
             "wave",
             "score",
@@ -375,9 +364,9 @@ fn rank_csv(ranked: &[RankedMigration]) -> Result<String> {
             "group",
             "labels",
             "why",
-        ])?;
-        for r in ranked {
-            w.write_record([
+        ],
+        ranked.iter().map(|r| {
+            [
                 r.rank.to_string(),
                 r.wave.map(|v| v.to_string()).unwrap_or_default(),
                 r.score.map(|v| v.to_string()).unwrap_or_default(),
@@ -395,15 +384,14 @@ fn rank_csv(ranked: &[RankedMigration]) -> Result<String> {
                 r.group.map(|g| g.to_string()).unwrap_or_default(),
                 labels_text(&r.labels),
                 r.why.clone(),
-            ])?;
-        }
-        Ok(())
-    })
+            ]
+        }),
+    )
 }
 
 fn list_csv(rows: &[MigrationSummary]) -> Result<String> {
-    csv_text(|w| {
-        w.write_record([
+    voyager_core::csv_output::to_csv(
+        &[
             "migration_uuid",
             "database",
             "host",
@@ -416,10 +404,10 @@ fn list_csv(rows: &[MigrationSummary]) -> Result<String> {
             "total_size_bytes",
             "effort_hours",
             "error",
-        ])?;
-        for r in rows {
+        ],
+        rows.iter().map(|r| {
             let a = r.latest.as_ref();
-            w.write_record([
+            [
                 r.migration_uuid.to_string(),
                 r.database.clone(),
                 r.host.clone(),
@@ -432,8 +420,7 @@ fn list_csv(rows: &[MigrationSummary]) -> Result<String> {
                 a.map(|a| a.total_size_bytes.to_string()).unwrap_or_default(),
                 a.map(|a| a.effort_hours.to_string()).unwrap_or_default(),
                 a.and_then(|a| a.error.clone()).unwrap_or_default(),
-            ])?;
-        }
-        Ok(())
-    })
+            ]
+        }),
+    )
 }

@@ -49,10 +49,11 @@ pub fn render_html(report: &AssessmentReport) -> String {
         escape(&report.voyager_version),
     );
     let complexity = escape(&report.migration_complexity);
+    let class = crate::fleet::html::complexity_class(&report.migration_complexity);
     let _ = write!(
         h,
         "<h2>Summary</h2><div class=\"cards\">\
-         <div class=\"card\">Migration complexity<b class=\"{complexity}\">{complexity}</b></div>\
+         <div class=\"card\">Migration complexity<b class=\"{class}\">{complexity}</b></div>\
          <div class=\"card\">Blocking (LEVEL_3)<b>{}</b></div><div class=\"card\">LEVEL_2<b>{}</b></div>\
          <div class=\"card\">LEVEL_1<b>{}</b></div><div class=\"card\">Estimated effort<b>{:.1} h</b></div>\
          <div class=\"card\">Data size<b>{}</b></div><div class=\"card\">Cluster<b>{} × {} vCPU</b>{} GiB memory each</div>\
@@ -143,19 +144,29 @@ fn issues_by_category(h: &mut String, issues: &[Issue]) {
             let _ = write!(
                 h,
                 "<details><summary><span class=\"lvl {impact}\">{impact}</span> {} · {} <code>{}</code></summary>\
-                 <p>{} (<code>{}</code>) <a href=\"{}\">docs</a></p>",
+                 <p>{} (<code>{}</code>){}</p>",
                 escape(&issue.name),
                 escape(&issue.object_type),
                 escape(&issue.object_name),
                 escape(&issue.description),
                 escape(&issue.issue_type),
-                escape(&issue.docs_link),
+                docs_link(&issue.docs_link),
             );
             if !issue.sql_statement.is_empty() {
                 let _ = write!(h, "<pre>{}</pre>", escape(&issue.sql_statement));
             }
             h.push_str("</details>");
         }
+    }
+}
+
+/// A documentation link: only an https:// address becomes a link (never `javascript:`).
+fn docs_link(url: &str) -> String {
+    let safe = url.starts_with("https://") && !url.chars().any(|c| c.is_whitespace() || c.is_control());
+    if safe {
+        format!(" <a href=\"{}\">docs</a>", escape(url))
+    } else {
+        String::new()
     }
 }
 
@@ -168,6 +179,16 @@ mod tests {
         assert_eq!(
             escape("<script>alert('x')</script> & \"q\""),
             "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;"
+        );
+    }
+
+    #[test]
+    fn only_https_documentation_links_become_links() {
+        assert_eq!(docs_link("javascript:alert(1)"), "");
+        assert_eq!(docs_link("https://x\" onclick=\"y"), "");
+        assert_eq!(
+            docs_link("https://docs.yugabyte.com/a?b=1&c=2"),
+            " <a href=\"https://docs.yugabyte.com/a?b=1&amp;c=2\">docs</a>"
         );
     }
 }

@@ -64,15 +64,6 @@ pub fn recommend(snap: &SourceSnapshot, stats_age_seconds: f64) -> (Sizing, Sizi
             )
         })
         .collect();
-    if tables.is_empty() {
-        return (
-            Sizing {
-                failure_reasoning: "the database has no tables to size".into(),
-                ..Default::default()
-            },
-            SizingTotals::default(),
-        );
-    }
     tables.sort_by(|a, b| a.1.total_cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
     let mut colocated = Vec::new();
     let mut sharded = Vec::new();
@@ -101,13 +92,19 @@ pub fn recommend(snap: &SourceSnapshot, stats_age_seconds: f64) -> (Sizing, Sizi
     let per_node_bytes = vcpus as f64 * 125.0 * GIB;
     let nodes = ((total * 3.0) / per_node_bytes).ceil().max(3.0);
     let minutes = (colocated_bytes / (20.0 * MIB) + sharded_bytes / (40.0 * MIB * nodes)) / 60.0;
-    let recommendation = SizingRecommendation {
-        colocated_reasoning: format!(
+    // No table yet (an empty database) still needs the smallest cluster, never 0 nodes.
+    let colocated_reasoning = if colocated.is_empty() && sharded.is_empty() {
+        "the database has no tables yet: the smallest cluster (3 nodes for replication factor 3) holds it".to_string()
+    } else {
+        format!(
             "{} tables under 1 GiB each ({:.1} MiB together) share colocated tablets; {} larger or busier tables are sharded",
             colocated.len(),
             colocated_bytes / MIB,
             sharded.len()
-        ),
+        )
+    };
+    let recommendation = SizingRecommendation {
+        colocated_reasoning,
         colocated_tables: colocated,
         sharded_tables: sharded,
         num_nodes: nodes,
@@ -127,4 +124,28 @@ pub fn recommend(snap: &SourceSnapshot, stats_age_seconds: f64) -> (Sizing, Sizi
             sharded_bytes,
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_database_gets_the_smallest_cluster() {
+        // Issue 10 item 27: an empty database was sized "0 nodes of 0 vCPUs".
+        let (sizing, totals) = recommend(&SourceSnapshot::default(), 3600.0);
+        let rec = &sizing.sizing_recommendation;
+        assert_eq!(
+            (rec.num_nodes, rec.vcpus_per_instance, rec.memory_per_instance),
+            (3.0, 4, 16)
+        );
+        assert_eq!(rec.estimated_time_in_min_for_import, 0.0);
+        assert!(
+            rec.colocated_reasoning.contains("no tables"),
+            "{}",
+            rec.colocated_reasoning
+        );
+        assert!(sizing.failure_reasoning.is_empty());
+        assert_eq!(totals, SizingTotals::default());
+    }
 }

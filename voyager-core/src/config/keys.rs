@@ -82,10 +82,25 @@ pub(super) fn allowed(key: &str) -> Option<Allowed> {
 }
 
 /// Whether `key` would hold a database password, which libvoyager never keeps in a file.
+/// Any case or separator: `db-password`, `DB_PASSWORD`, `sslpassword`, `pass`, `secret`.
 pub(super) fn is_password(key: &str) -> bool {
-    key.rsplit('.')
-        .next()
-        .is_some_and(|k| k == "db-password" || k == "password")
+    key.rsplit('.').next().is_some_and(|k| {
+        let k: String = k
+            .trim()
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '-'
+                }
+            })
+            .collect();
+        k.contains("password")
+            || k.contains("passwd")
+            || k.contains("secret")
+            || k.split('-').any(|word| word == "pass" || word == "pwd")
+    })
 }
 
 pub(super) const PASSWORD_HINT: &str = "libvoyager never keeps a database password in a config file: remove it and \

@@ -170,8 +170,9 @@ impl Config {
         self.doc.render()
     }
 
-    /// Write the file atomically.
+    /// Write the file atomically (after checking it again: no password is ever written).
     pub fn save(&self) -> Result<()> {
+        self.check_all()?;
         fs_atomic::write(&self.path, self.render().as_bytes())
     }
 
@@ -232,6 +233,24 @@ impl Config {
                 self.path.display(),
                 keys::PASSWORD_HINT
             )));
+        }
+        // A section or a list given whole: every key inside is checked as if set one by one.
+        match value {
+            Value::Object(map) => {
+                return map
+                    .iter()
+                    .map(|(k, v)| Ok((k.clone(), self.check(&format!("{key}.{k}"), v)?)))
+                    .collect::<Result<serde_json::Map<_, _>>>()
+                    .map(Value::Object)
+            }
+            Value::Array(items) if keys::allowed(key).is_none() => {
+                return items
+                    .iter()
+                    .map(|v| self.check(key, v))
+                    .collect::<Result<Vec<_>>>()
+                    .map(Value::Array)
+            }
+            _ => {}
         }
         match keys::allowed(key) {
             None => Ok(value.clone()),

@@ -129,6 +129,33 @@ fn passwords_are_refused_on_set_and_on_load() {
 }
 
 #[test]
+fn passwords_inside_a_section_value_are_refused() {
+    // Issue 10 item 9: `cfg["target"] = {"db-password": ...}` in Python is `set("target", {...})`.
+    for format in ["x.toml", "x.yaml"] {
+        let mut c = Config::new(format).unwrap();
+        for (key, value) in [
+            ("target", json!({"db-host": "h", "db-password": "Secr3t"})),
+            ("source", json!({"DB_PASSWORD": "Secr3t"})),
+            ("assess-migration", json!({"nested": {"sslpassword": "Secr3t"}})),
+            ("mine", json!([{"password": "Secr3t"}])),
+            ("source.PASSWORD", json!("Secr3t")),
+        ] {
+            let err = c.set(key, value).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::Config, "{key}");
+            assert!(!err.message().contains("Secr3t"), "{err}");
+        }
+        assert!(!c.render().contains("Secr3t"));
+        c.set("target", json!({"db-host": "h", "db-port": "5433"})).unwrap();
+        assert_eq!(c.get("target.db-port"), Some(json!(5433)));
+    }
+    let err = Config::parse("mine = [{ password = \"Secr3t\" }]\n", ConfigFormat::Toml, "c.toml").unwrap_err();
+    assert!(
+        !err.message().contains("Secr3t") && err.message().contains("password"),
+        "{err}"
+    );
+}
+
+#[test]
 fn empty_malformed_and_huge_files() {
     assert!(Config::parse("", ConfigFormat::Toml, "c.toml")
         .unwrap()

@@ -30,7 +30,14 @@ pub(super) fn parse(text: &str) -> Result<ConnectionString> {
         )),
         None => parse_key_values(trimmed),
     };
-    result.map_err(|e| e.context(format!("invalid connection string '{}'", redact(trimmed))))
+    // The text itself is never echoed: it may hold a password we could not find.
+    result.map_err(|e| e.context("invalid connection string"))
+}
+
+/// Whether a connection keyword names a secret (`password`, `sslpassword`), whatever its case.
+pub(super) fn is_secret_key(key: &str) -> bool {
+    let key = key.trim().to_ascii_lowercase();
+    key.contains("password") || key.contains("passwd") || key.contains("secret")
 }
 
 fn decode(part: &str, what: &str) -> Result<String> {
@@ -46,10 +53,28 @@ fn parse_uri(rest: &str) -> Result<ConnectionString> {
         Some((a, q)) => (a, Some(q)),
         None => (rest, None),
     };
-    let (authority, path) = match before_query.split_once('/') {
+    let (mut authority, mut path) = match before_query.split_once('/') {
         Some((a, p)) => (a, Some(p)),
         None => (before_query, None),
     };
+    let mut query = query;
+    if let Some((userinfo, after)) = userinfo_with_raw_delimiters(rest, authority) {
+        // A password holding a raw '/', '?' or '#': the authority runs to the last '@'.
+        let (a, q) = match after.split_once('?') {
+            Some((a, q)) => (a, Some(q)),
+            None => (after, None),
+        };
+        query = q;
+        (authority, path) = match a.split_once('/') {
+            Some((h, p)) => (h, Some(p)),
+            None => (a, None),
+        };
+        let (user, password) = userinfo.split_once(':').unwrap_or((userinfo, ""));
+        if !user.is_empty() {
+            conn.user = Some(decode(user, "user name")?);
+        }
+        conn.password = Some(decode(password, "password")?);
+    }
     let hostspec = match authority.rsplit_once('@') {
         Some((userinfo, hostspec)) => {
             let (user, password) = match userinfo.split_once(':') {
@@ -80,20 +105,60 @@ fn parse_uri(rest: &str) -> Result<ConnectionString> {
     if let Some(path) = path.filter(|p| !p.is_empty()) {
         conn.dbname = Some(decode(path, "database name")?);
     }
+    let mut after_secret = false;
     for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
-        let (key, value) = pair.split_once('=').ok_or_else(|| {
-            Error::invalid_argument(format!(
-                "URI parameter '{}' has no '=value'",
-                pair.chars().take(40).collect::<String>()
-            ))
-        })?;
-        set(
-            &mut conn,
-            &decode(key, "parameter name")?,
-            decode(value, "parameter value")?,
-        )?;
+        let result = pair
+            .split_once('=')
+            .ok_or_else(|| {
+                Error::invalid_argument(format!(
+                    "URI parameter '{}' has no '=value'",
+                    pair.chars().take(40).collect::<String>()
+                ))
+            })
+            .and_then(|(key, value)| {
+                let key = decode(key, "parameter name")?;
+                let secret = is_secret_key(&key);
+                set(&mut conn, &key, decode(value, "parameter value")?)?;
+                Ok(secret)
+            });
+        match result {
+            Ok(secret) => after_secret = secret,
+            // Right after a secret, this text may be the rest of it (an unencoded '&').
+            Err(_) if after_secret => return Err(secret_split_error("a URI parameter", "%26 for '&'")),
+            Err(e) => return Err(e),
+        }
     }
     Ok(conn)
+}
+
+/// The error for text that may be part of a secret: it echoes nothing.
+fn secret_split_error(what: &str, hint: &str) -> Error {
+    Error::invalid_argument(format!(
+        "{what} after a password could not be read (the password may hold a special character: \
+         percent-encode it in a URI ({hint}), or quote it in single quotes in key=value form)"
+    ))
+}
+
+/// When the URI's password holds a raw `/`, `?`, `#` or `@`, the user information up to the
+/// last `@` and the text after it (libpq would cut the authority at the first `/` or `?`, and
+/// then show part of the password as a host, port or database name).
+fn userinfo_with_raw_delimiters<'a>(rest: &'a str, authority: &str) -> Option<(&'a str, &'a str)> {
+    let (userinfo, after) = rest.rsplit_once('@')?;
+    // An '@' inside query parameters (`?application_name=a@b`) is no user information.
+    if userinfo.split_once('?').is_some_and(|(_, q)| q.contains('=')) {
+        return None;
+    }
+    match authority.rfind('@') {
+        // The usual case, or no password given: libpq's reading.
+        Some(at) if at == userinfo.len() || !authority[..at].contains(':') => None,
+        Some(_) => Some((userinfo, after)),
+        None => {
+            let hosts_valid = authority.split(',').filter(|s| !s.is_empty()).all(|spec| {
+                split_host_port(spec).is_ok_and(|(_, port)| !matches!(port, Some(p) if parse_port(p).is_err()))
+            });
+            (authority.contains(':') && !hosts_valid).then_some((userinfo, after))
+        }
+    }
 }
 
 fn split_host_port(spec: &str) -> Result<(&str, Option<&str>)> {
@@ -161,6 +226,8 @@ fn parse_port(text: &str) -> Result<u16> {
 fn parse_key_values(text: &str) -> Result<ConnectionString> {
     let mut conn = ConnectionString::default();
     let mut chars = text.chars().peekable();
+    // After an unquoted secret, a stray word may be the rest of it (an unquoted space).
+    let mut after_unquoted_secret = false;
     loop {
         while chars.peek().is_some_and(|c| c.is_whitespace()) {
             chars.next();
@@ -180,6 +247,9 @@ fn parse_key_values(text: &str) -> Result<ConnectionString> {
             chars.next();
         }
         if chars.next() != Some('=') {
+            if after_unquoted_secret {
+                return Err(secret_split_error("a word", "%20 for a space"));
+            }
             return Err(Error::invalid_argument(format!(
                 "'{}' is not followed by '=' (expected key=value pairs such as host=db.example.com dbname=app)",
                 key.chars().take(40).collect::<String>()
@@ -189,7 +259,8 @@ fn parse_key_values(text: &str) -> Result<ConnectionString> {
             chars.next();
         }
         let mut value = String::new();
-        if chars.peek() == Some(&'\'') {
+        let quoted = chars.peek() == Some(&'\'');
+        if quoted {
             chars.next();
             let mut closed = false;
             while let Some(c) = chars.next() {
@@ -220,7 +291,12 @@ fn parse_key_values(text: &str) -> Result<ConnectionString> {
                 }
             }
         }
-        set(&mut conn, &key, value)?;
+        let secret = is_secret_key(&key);
+        match set(&mut conn, &key, value) {
+            Err(_) if after_unquoted_secret => return Err(secret_split_error("a word", "%20 for a space")),
+            result => result?,
+        }
+        after_unquoted_secret = secret && !quoted;
     }
     Ok(conn)
 }
@@ -351,7 +427,7 @@ pub(super) fn to_uri(conn: &ConnectionString) -> String {
     if let Some(mode) = conn.sslmode {
         query.push(format!("sslmode={}", mode.as_str()));
     }
-    for (k, v) in &conn.params {
+    for (k, v) in conn.params.iter().filter(|(k, _)| !is_secret_key(k)) {
         query.push(format!("{}={}", enc(k), enc(v)));
     }
     if !query.is_empty() {
@@ -361,65 +437,111 @@ pub(super) fn to_uri(conn: &ConnectionString) -> String {
     out
 }
 
-/// Remove passwords from any text that may hold connection strings, even ones that do not
-/// parse: the `:password@` of URIs and `password=...` pairs (quoted or not).
+/// Remove secrets from any text that may hold connection strings, even ones that do not parse:
+/// a URI's user information up to its last `@`, and the value of every key that names a secret
+/// (`password`, `sslpassword`, `PASSWORD`, ...) whatever its case or the spacing around `=`
+/// or `:`, quoted or not.
 pub fn redact(text: &str) -> String {
-    let mut out = redact_uris(text);
+    redact_secret_values(&redact_uris(text))
+}
+
+const MASK: &str = "********";
+
+fn redact_secret_values(text: &str) -> String {
+    let lower = text.to_ascii_lowercase();
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
     let mut search_from = 0;
-    while let Some(found) = out[search_from..].find("password") {
-        let start = search_from + found;
-        let mut i = start + "password".len();
-        let bytes = out.as_bytes();
-        while i < bytes.len() && bytes[i] == b' ' {
+    while let Some((found, word)) = ["password", "passwd", "secret"]
+        .iter()
+        .filter_map(|w| lower[search_from..].find(w).map(|at| (search_from + at, w.len())))
+        .min()
+    {
+        // Key characters ("_db-password", "sslpassword_x"), then blanks, then '=' or ':'.
+        let mut i = found + word;
+        while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] == b'-') {
             i += 1;
         }
-        if i >= bytes.len() || bytes[i] != b'=' {
-            search_from = start + "password".len();
+        // A quoted key (JSON's `"password": "x"`) may be followed by ':' too; prose such as
+        // "wrong password: ..." is left alone.
+        let quoted_key = i < bytes.len() && (bytes[i] == b'"' || bytes[i] == b'\'');
+        if quoted_key {
+            i += 1;
+        }
+        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        // `password: "x"` (Rust's Debug, YAML with a quoted value) counts too.
+        let quoted_value_follows = || {
+            let mut j = i + 1;
+            while j < bytes.len() && bytes[j] == b' ' {
+                j += 1;
+            }
+            j < bytes.len() && (bytes[j] == b'"' || bytes[j] == b'\'')
+        };
+        if i >= bytes.len() || !(bytes[i] == b'=' || (bytes[i] == b':' && (quoted_key || quoted_value_follows()))) {
+            search_from = found + word;
             continue;
         }
         i += 1;
-        while i < bytes.len() && bytes[i] == b' ' {
+        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
             i += 1;
         }
         let value_start = i;
         let mut end = i;
-        if end < bytes.len() && bytes[end] == b'\'' {
-            end += 1;
-            while end < bytes.len() && bytes[end] != b'\'' {
-                end += if bytes[end] == b'\\' { 2 } else { 1 };
-            }
-            end = (end + 1).min(bytes.len());
-        } else {
-            while end < bytes.len() && !bytes[end].is_ascii_whitespace() && bytes[end] != b'&' {
+        match bytes.get(end) {
+            Some(&q) if q == b'\'' || q == b'"' => {
                 end += 1;
+                while end < bytes.len() && bytes[end] != q {
+                    end += if bytes[end] == b'\\' { 2 } else { 1 };
+                }
+                end = (end + 1).min(bytes.len());
+            }
+            _ => {
+                // In a URI's query ('?' or '&' before the key) a value ends at '&'; in key=value
+                // text only at a blank.
+                let in_query = found > 0 && matches!(bytes[found - 1], b'?' | b'&');
+                while end < bytes.len() && !bytes[end].is_ascii_whitespace() && !(in_query && bytes[end] == b'&') {
+                    end += 1;
+                }
             }
         }
-        out.replace_range(value_start..end, "********");
-        search_from = value_start + 8;
+        if end > value_start {
+            out.push_str(&text[copied..value_start]);
+            out.push_str(MASK);
+            copied = end;
+        }
+        search_from = end.max(found + word);
     }
+    out.push_str(&text[copied..]);
     out
 }
 
+/// `scheme://user:secret@host...` becomes `scheme://user:********@host...`: the user
+/// information runs to the token's last `@` (a password may hold `/`, `?`, `#` or `@`).
 fn redact_uris(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(pos) = rest.find("://") {
         let (head, tail) = rest.split_at(pos + 3);
         out.push_str(head);
-        let end = tail
-            .find(|c: char| c.is_whitespace() || c == '/' || c == '?' || c == '"' || c == '\'')
-            .unwrap_or(tail.len());
-        let authority = &tail[..end];
-        match authority.rfind('@') {
-            Some(at) => match authority[..at].find(':') {
-                Some(colon) => {
-                    out.push_str(&authority[..colon]);
-                    out.push_str(":********");
-                    out.push_str(&authority[at..]);
-                }
-                None => out.push_str(authority),
-            },
-            None => out.push_str(authority),
+        // The token runs to a blank: a raw password may hold any other character, quotes too.
+        let end = tail.find(char::is_whitespace).unwrap_or(tail.len());
+        let token = &tail[..end];
+        // The last '@' of the token, even past a '/' or '?': a password may hold both, and
+        // masking too much is better than too little.
+        match token
+            .rfind('@')
+            .and_then(|at| token[..at].find(':').map(|colon| (colon, at)))
+        {
+            Some((colon, at)) => {
+                out.push_str(&token[..colon]);
+                out.push(':');
+                out.push_str(MASK);
+                out.push_str(&token[at..]);
+            }
+            None => out.push_str(token),
         }
         rest = &tail[end..];
     }
@@ -590,6 +712,71 @@ mod tests {
     }
 
     #[test]
+    fn passwords_with_special_characters_never_show() {
+        // Issue 10 item 6: raw '/', '?', '#' in a URI password; tabs, upper case and unquoted
+        // spaces in key=value form. Each either parses (the password found) or fails without it.
+        for (text, password) in [
+            ("postgresql://u:Se/cr3t@h:5432/db", "Se/cr3t"),
+            ("postgresql://u:Se?cr3t@h/db?sslmode=require", "Se?cr3t"),
+            ("postgresql://u:Se#cr3t@h/db", "Se#cr3t"),
+            ("postgresql://u:Se@cr/3t@h/db", "Se@cr/3t"),
+        ] {
+            let c = parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(c.password.as_deref(), Some(password), "{text}");
+            assert_eq!((c.host(), c.dbname()), ("h", "db"), "{text}");
+            assert!(!format!("{c} {c:?} {}", redact(text)).contains("cr"), "{text}");
+        }
+        for bad in [
+            "host=h password=Se cr3t",
+            "host=h password=Secr3t x3t=1",
+            "host=h\tPASSWORD\t=\tSecr3t",
+            "host=h PASSWORD=Secr3t",
+            "postgresql://u:Se/cr3t@h:99999/db",
+            "postgresql://h/db?password=Se&cr3t",
+            "postgresql://h/db?sslpassword=Se&cr3t=1",
+        ] {
+            let err = parse(bad).unwrap_err();
+            assert!(
+                !err.message().contains("cr3t") && !err.message().contains("Se"),
+                "{bad}: {err}"
+            );
+            assert!(!redact(bad).contains("Secr3t"), "{bad}: {}", redact(bad));
+        }
+        // libpq's own case: an '@' in the query is no user information.
+        let c = parse("postgresql://h:5433/db?application_name=a@b").unwrap();
+        assert_eq!(
+            (c.host(), c.port(), c.param("application_name")),
+            ("h", 5433, Some("a@b"))
+        );
+        assert!(!c.has_password());
+    }
+
+    #[test]
+    fn every_secret_parameter_is_left_out_of_the_redacted_form() {
+        // Issue 10 item 7.
+        let c = parse("host=h dbname=d sslpassword=KeyPass1 sslcert=/c.pem").unwrap();
+        let shown = format!(
+            "{} {c} {c:?} {}",
+            c.redacted(),
+            serde_json::to_string(&c.info()).unwrap()
+        );
+        assert!(!shown.contains("KeyPass1"), "{shown}");
+        assert!(shown.contains("sslcert=%2Fc.pem"), "{shown}");
+        let c = parse("postgresql://u@h/d?sslpassword=KeyPass1").unwrap();
+        assert!(!c.redacted().contains("KeyPass1"));
+        for text in [
+            "sslpassword=KeyPass1",
+            "SSLPASSWORD = 'KeyPass1'",
+            "x\tpassword\t=\tKeyPass1",
+            "{\"db-password\": \"KeyPass1\"}",
+            "postgresql://u:KeyPass1@h",
+        ] {
+            assert!(!redact(text).contains("KeyPass1"), "{text}: {}", redact(text));
+        }
+        assert_eq!(redact("wrong password: check it"), "wrong password: check it");
+    }
+
+    #[test]
     fn redact_any_text() {
         let text = "failed: postgresql://u:Secr3t@h:5/db and host=h password=Secr3t2 x password = 'a b' y";
         let r = redact(text);
@@ -606,7 +793,7 @@ pub fn debug_redacted(value: &impl serde::Serialize, f: &mut std::fmt::Formatter
         match v {
             serde_json::Value::Object(map) => {
                 for (key, field) in map.iter_mut() {
-                    if key.contains("password") && !field.is_null() {
+                    if is_secret_key(key) && !field.is_null() {
                         *field = serde_json::Value::String("<set>".into());
                     } else {
                         scrub(field);

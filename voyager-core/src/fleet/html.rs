@@ -42,10 +42,11 @@ pub fn render(fleet: &str, ranked: &[RankedMigration], links: &HashMap<Uuid, Str
     );
     for r in ranked {
         let db = match links.get(&r.migration_uuid) {
-            Some(link) => format!("<a href=\"{}\">{}</a>", escape(link), escape(&r.database)),
+            Some(link) => format!("<a href=\"{}\">{}</a>", escape(&href(link)), escape(&r.database)),
             None => escape(&r.database),
         };
         let complexity = r.complexity.as_deref().unwrap_or("-");
+        let class = complexity_class(complexity);
         let _ = write!(
             h,
             "<tr><td>{}</td><td>{}</td><td title=\"{}\">{db}</td><td>{}:{}</td><td class=\"{}\">{}</td><td>{}</td><td>{}</td>\
@@ -55,7 +56,7 @@ pub fn render(fleet: &str, ranked: &[RankedMigration], links: &HashMap<Uuid, Str
             r.migration_uuid,
             escape(&r.host),
             r.port,
-            escape(complexity),
+            class,
             escape(complexity),
             r.level3,
             r.level2,
@@ -68,6 +69,34 @@ pub fn render(fleet: &str, ranked: &[RankedMigration], links: &HashMap<Uuid, Str
     }
     h.push_str("</table></body></html>\n");
     h
+}
+
+/// A link to a file, relative to the page (or absolute): every path segment percent-encoded
+/// and a relative path starting with `./`, so no name can become a scheme (`javascript:`), a
+/// query or a fragment.
+pub fn href(path: &str) -> String {
+    use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
+    const SEGMENT: &percent_encoding::AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+    let encoded: Vec<String> = path
+        .split(['/', '\\'])
+        .map(|segment| utf8_percent_encode(segment, SEGMENT).to_string())
+        .collect();
+    let joined = encoded.join("/");
+    if path.starts_with('/') {
+        joined
+    } else {
+        format!("./{joined}")
+    }
+}
+
+/// The CSS class of a complexity: one of ours, never text from the data.
+pub(crate) fn complexity_class(complexity: &str) -> &'static str {
+    match complexity {
+        "LOW" => "LOW",
+        "MEDIUM" => "MEDIUM",
+        "HIGH" => "HIGH",
+        _ => "",
+    }
 }
 
 fn bar_chart(title: &str, bars: &[(String, usize, &str)]) -> String {
@@ -190,7 +219,133 @@ mod tests {
         let page = render("f'leet", &[r], &links);
         assert!(!page.contains("<script>"));
         assert!(page.contains("&lt;script&gt;") && page.contains("f&#39;leet"));
-        assert!(page.contains("href=\"db@h_5432/export-dir/r.html\""));
+        assert!(page.contains("href=\"./db%40h_5432/export-dir/r.html\""), "{page}");
         assert!(page.contains("<svg") && page.contains("<circle"));
+    }
+
+    /// Every tag of the page with its attributes (values unescaped), read as a browser would:
+    /// text holds no raw `<`, and attribute values are double-quoted and hold no raw `"`.
+    fn tags(page: &str) -> Vec<(String, Vec<(String, String)>)> {
+        let unescape = |v: &str| {
+            v.replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&amp;", "&")
+        };
+        let mut out = Vec::new();
+        for chunk in page.split('<').skip(1) {
+            let inside = &chunk[..chunk.find('>').expect("every tag is closed")];
+            if inside == "!doctype html" {
+                continue;
+            }
+            let inside = inside.trim_start_matches('/').trim_end_matches('/');
+            let (name, mut rest) = inside.split_once(' ').unwrap_or((inside, ""));
+            let mut attributes = Vec::new();
+            while let Some((key, after)) = rest.trim_start().split_once("=\"") {
+                let (value, next) = after.split_once('"').expect("every attribute value is closed");
+                attributes.push((key.to_string(), unescape(value)));
+                rest = next;
+            }
+            assert!(rest.trim().is_empty(), "stray text in <{inside}>");
+            out.push((name.to_ascii_lowercase(), attributes));
+        }
+        out
+    }
+
+    #[test]
+    fn hostile_names_never_become_links_scripts_or_attributes() {
+        // Issue 10 item 2: `javascript:alert(1)<!--` was a javascript: link.
+        let names = [
+            "javascript:alert(1)<!--",
+            "<img src=x onerror=alert(1)>",
+            "a\"onmouseover=\"alert(1)",
+            "b'onfocus='alert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "ünï 🚀 ?x#y%z",
+            "..",
+        ];
+        let ranked: Vec<RankedMigration> = names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| RankedMigration {
+                rank: i + 1,
+                wave: Some(1),
+                score: Some(0.0),
+                migration_uuid: Uuid::from_u128(i as u128),
+                database: name.to_string(),
+                host: name.to_string(),
+                port: 5432,
+                status: "completed".into(),
+                complexity: Some(format!("LOW\" onclick=\"{name}")),
+                level1: 0,
+                level2: 0,
+                level3: 0,
+                total_size_bytes: 1,
+                effort_hours: 1.0,
+                labels: Default::default(),
+                group: None,
+                group_size: 1,
+                why: name.to_string(),
+                error: None,
+                partial: false,
+            })
+            .collect();
+        let links: HashMap<Uuid, String> = names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| (Uuid::from_u128(i as u128), format!("{name}/export-dir/r.html")))
+            .collect();
+        let page = render(names[0], &ranked, &links);
+        let allowed_tags = [
+            "!doctype", "html", "head", "meta", "title", "style", "body", "h1", "h2", "div", "b", "svg", "text",
+            "rect", "line", "circle", "table", "tr", "th", "td", "a",
+        ];
+        let allowed_attributes = [
+            "lang",
+            "charset",
+            "class",
+            "width",
+            "height",
+            "role",
+            "aria-label",
+            "x",
+            "y",
+            "x1",
+            "y1",
+            "x2",
+            "y2",
+            "stroke",
+            "font-weight",
+            "font-size",
+            "cx",
+            "cy",
+            "r",
+            "title",
+            "href",
+        ];
+        let mut hrefs = Vec::new();
+        for (tag, attributes) in tags(&page) {
+            assert!(allowed_tags.contains(&tag.as_str()), "<{tag}> in the page");
+            for (key, value) in attributes {
+                assert!(allowed_attributes.contains(&key.as_str()), "<{tag} {key}=...>");
+                match key.as_str() {
+                    "class" => assert!(["LOW", "MEDIUM", "HIGH", ""].contains(&value.as_str()) || !value.contains(' ')),
+                    "href" => hrefs.push(value),
+                    _ => {}
+                }
+            }
+        }
+        assert_eq!(hrefs.len(), names.len());
+        for (href, name) in hrefs.iter().zip(names) {
+            assert!(href.starts_with("./"), "{href}");
+            assert!(
+                !href.contains(':') && !href.contains('?') && !href.contains('#'),
+                "{href}"
+            );
+            let decoded = percent_encoding::percent_decode_str(href).decode_utf8().unwrap();
+            assert_eq!(decoded, format!("./{name}/export-dir/r.html"));
+        }
+        assert_eq!(href("/abs/a b/r.html"), "/abs/a%20b/r.html");
     }
 }
