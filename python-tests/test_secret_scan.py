@@ -281,3 +281,19 @@ def test_python_init_refuses_an_unknown_control_plane(tmp_path: Path, source_url
     outcome = voyager.init(source=source_url, control_plane="Shared", assessment_control_plane=cp_url,
                            migration_dir=str(tmp_path / "m2"))
     assert outcome.control_plane == "shared"
+
+
+def test_python_redacted_forms_hold_no_secret_parameter() -> None:
+    # Issue 10 items 6 and 7: sslpassword was in every redacted form; a raw '/' in a URI
+    # password or an upper-case PASSWORD= reached the error message.
+    import voyager
+
+    info = voyager.parse_connection_string("host=h dbname=d sslpassword=KeyPass1 sslcert=/c.pem")
+    assert "KeyPass1" not in info.redacted and "KeyPass1" not in repr(info)
+    info = voyager.parse_connection_string("postgresql://u:Key/Pass1@h/d")
+    assert info.host == "h" and info.has_password and "Pass1" not in info.redacted
+    for bad in ("host=h PASSWORD=KeyPass1", "host=h password=Key Pass1", "postgresql://u:Key/Pass1@h:99999/d"):
+        with pytest.raises(voyager.InvalidArgumentError) as e:
+            voyager.parse_connection_string(bad)
+        assert "Pass1" not in str(e.value), str(e.value)
+    assert "KeyPass1" not in voyager.redact("x\tPASSWORD\t=\tKeyPass1 sslpassword='KeyPass1'")
