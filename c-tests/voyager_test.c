@@ -195,6 +195,9 @@ static void test_init(const char *dir) {
     CHECK(voyager_init("not json", &out) == VOYAGER_INVALID_ARGUMENT, "bad JSON");
     CHECK(voyager_init(NULL, &out) == VOYAGER_INVALID_ARGUMENT, "NULL answers");
     CHECK(voyager_init("{\"source\":\"postgresql://[oops\",\"control_plane\":\"local\",\"migration_dir\":\"/tmp/nope\"}", &out) == VOYAGER_INVALID_ARGUMENT, "bad connection string");
+    /* Issue 10 item 24: an unknown control plane is an error naming the valid ones, never local. */
+    snprintf(answers, sizeof answers, "{\"source\":\"%s\",\"control_plane\":\"cloud\",\"migration_dir\":\"%s/z\"}", source, dir);
+    CHECK(voyager_init(answers, &out) == VOYAGER_INVALID_ARGUMENT && contains(voyager_last_error_message(), "shared, local"), "unknown control plane");
 }
 
 static int progress_calls;

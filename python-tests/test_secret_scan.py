@@ -180,21 +180,27 @@ def test_a_closed_or_full_stdout_is_no_panic(tmp_path: Path, cli: str, cp_url: s
     assert "panicked" not in r.stderr and r.stdout.strip() in ("0", "141"), r
 
 
-def test_names_cannot_drive_the_terminal_or_a_spreadsheet(
+def test_names_cannot_drive_the_terminal_a_spreadsheet_or_a_browser(
     tmp_path: Path, cli: str, source_host: str, source_port: int, fresh_cp: str
 ) -> None:
-    # Issue 10 items 17 and 18: escape sequences in database names reached the terminal raw, and
-    # names starting with '=' were formulas in --csv.
+    # Issue 10 items 17, 18 and 2: escape sequences in database names reached the terminal raw,
+    # names starting with '=' were formulas in --csv, and `javascript:alert(1)<!--` became a
+    # javascript: link in the fleet report.
+    from html.parser import HTMLParser
+
     admin = env("VOYAGER_SOURCE_ADMIN_URL")
     name = "=HYPERLINK(\"http://x\")\x1b]52;c;aGk=\x07\x1b[2J"
-    quoted = '"' + name.replace('"', '""') + '"'
-    subprocess.run(["psql", "-X", "-q", admin, "-c", f"DROP DATABASE IF EXISTS {quoted}"], check=True)
-    subprocess.run(["psql", "-X", "-q", admin, "-c", f"CREATE DATABASE {quoted}"], check=True)
+    script = "javascript:alert(1)<!--"
+    quoted = ['"' + n.replace('"', '""') + '"' for n in (name, script)]
+    for q in quoted:
+        subprocess.run(["psql", "-X", "-q", admin, "-c", f"DROP DATABASE IF EXISTS {q}"], check=True)
+        subprocess.run(["psql", "-X", "-q", admin, "-c", f"CREATE DATABASE {q}"], check=True)
     try:
         source = f"postgresql://postgres:sandbox-admin@{source_host}:{source_port}/postgres"
         cp = ["--assessment-control-plane", fresh_cp]
+        work = tmp_path / "w"
         r = subprocess.run([cli, "assess-fleet", "--all-databases", source, "--include", "=HYPERLINK*",
-                            "--fleet-name", "esc", "--work-dir", str(tmp_path / "w"), *cp],
+                            "--include", "javascript*", "--fleet-name", "esc", "--work-dir", str(work), *cp],
                            capture_output=True, text=True, timeout=120)
         assert r.returncode == 0, r.stdout + r.stderr
         for args in (["control-plane", "list", *cp], ["fleet", *cp, "--fleet", "esc", "list"],
@@ -210,9 +216,34 @@ def test_names_cannot_drive_the_terminal_or_a_spreadsheet(
             assert "'=HYPERLINK" in r.stdout and ",=HYPERLINK" not in r.stdout, r.stdout
         r = subprocess.run([cli, "fleet", *cp, "--fleet", "esc", "list", "--json"], capture_output=True, text=True,
                            timeout=60)
-        assert any(row["database"] == name for row in json.loads(r.stdout)), "JSON keeps the name as it is"
+        assert {name, script} <= {row["database"] for row in json.loads(r.stdout)}, "JSON keeps names as they are"
+
+        r = subprocess.run([cli, "fleet", *cp, "--fleet", "esc", "rank", "--html", str(tmp_path / "rank.html"),
+                            "--work-dir", str(work)], capture_output=True, text=True, timeout=60)
+        assert r.returncode == 0, r.stderr
+
+        class Links(HTMLParser):
+            def __init__(self) -> None:
+                super().__init__()
+                self.hrefs: List[str] = []
+                self.tags: List[str] = []
+
+            def handle_starttag(self, tag: str, attrs: List[Tuple[str, str | None]]) -> None:
+                self.tags.append(tag)
+                self.hrefs += [v or "" for k, v in attrs if k == "href"]
+                assert not any(k.startswith("on") for k, _ in attrs), (tag, attrs)
+
+        for page in (work / "fleet_report.html", tmp_path / "rank.html"):
+            links = Links()
+            links.feed(page.read_text())
+            assert "script" not in links.tags and "img" not in links.tags
+            assert len(links.hrefs) == 2, links.hrefs
+            for href in links.hrefs:
+                assert href.startswith(("./", "/")) and ":" not in href and "<" not in href, href
+                assert urllib.parse.unquote(href).endswith(".html"), href
     finally:
-        subprocess.run(["psql", "-X", "-q", admin, "-c", f"DROP DATABASE IF EXISTS {quoted}"], check=True)
+        for q in quoted:
+            subprocess.run(["psql", "-X", "-q", admin, "-c", f"DROP DATABASE IF EXISTS {q}"], check=True)
 
 
 @pytest.mark.parametrize("flag", ["--log-level", "--json"])
@@ -250,3 +281,19 @@ def test_python_init_refuses_an_unknown_control_plane(tmp_path: Path, source_url
     outcome = voyager.init(source=source_url, control_plane="Shared", assessment_control_plane=cp_url,
                            migration_dir=str(tmp_path / "m2"))
     assert outcome.control_plane == "shared"
+
+
+def test_python_redacted_forms_hold_no_secret_parameter() -> None:
+    # Issue 10 items 6 and 7: sslpassword was in every redacted form; a raw '/' in a URI
+    # password or an upper-case PASSWORD= reached the error message.
+    import voyager
+
+    info = voyager.parse_connection_string("host=h dbname=d sslpassword=KeyPass1 sslcert=/c.pem")
+    assert "KeyPass1" not in info.redacted and "KeyPass1" not in repr(info)
+    info = voyager.parse_connection_string("postgresql://u:Key/Pass1@h/d")
+    assert info.host == "h" and info.has_password and "Pass1" not in info.redacted
+    for bad in ("host=h PASSWORD=KeyPass1", "host=h password=Key Pass1", "postgresql://u:Key/Pass1@h:99999/d"):
+        with pytest.raises(voyager.InvalidArgumentError) as e:
+            voyager.parse_connection_string(bad)
+        assert "Pass1" not in str(e.value), str(e.value)
+    assert "KeyPass1" not in voyager.redact("x\tPASSWORD\t=\tKeyPass1 sslpassword='KeyPass1'")

@@ -3,7 +3,6 @@
 //! success. Function bodies use these helpers instead of touching raw pointers.
 
 use std::ffi::{c_char, CStr, CString};
-use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use voyager_core::{Error, Result};
 
@@ -12,19 +11,9 @@ use crate::status::{clear_error, fail, voyager_status};
 /// Run `body` behind the panic boundary and turn its result into a status.
 pub(crate) fn guard(body: impl FnOnce() -> Result<()>) -> voyager_status {
     clear_error();
-    match catch_unwind(AssertUnwindSafe(body)) {
-        Ok(Ok(())) => voyager_status::VOYAGER_OK,
-        Ok(Err(err)) => fail(err),
-        Err(panic) => {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".into());
-            fail(Error::internal(format!(
-                "libvoyager panicked (a bug; please report it): {what}"
-            )))
-        }
+    match voyager_core::error::catch_panic(body) {
+        Ok(()) => voyager_status::VOYAGER_OK,
+        Err(err) => fail(err),
     }
 }
 
