@@ -751,3 +751,42 @@ fn shell_word(word: &str) -> String {
         format!("'{}'", word.replace('\'', "'\\''"))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_password_says_how_a_fleet_takes_one() {
+        let text = "could not connect to pg1:5432/db as u: the server asks for a password and none was given: \
+                    give it at the prompt, with SOURCE_DB_PASSWORD / TARGET_DB_PASSWORD, PGPASSWORD or ~/.pgpass";
+        let hint = fleet_password_hint(text);
+        assert!(hint.starts_with("could not connect to pg1:5432/db as u: "), "{hint}");
+        assert!(
+            !hint.contains("prompt") && !hint.contains("TARGET_DB_PASSWORD"),
+            "{hint}"
+        );
+        assert!(
+            hint.contains("SOURCE_DB_PASSWORD") && hint.contains("password-env"),
+            "{hint}"
+        );
+        assert_eq!(fleet_password_hint("connection refused"), "connection refused");
+    }
+
+    #[test]
+    fn work_dir_names_differ_when_sanitised_names_match_and_never_start_with_a_dot() {
+        let entry = |db: &str| FleetEntry {
+            origin: "test".into(),
+            conn: ConnectionString::from_parts("pg1", 5432, db, "u", crate::connection::SslMode::Prefer),
+            schemas: None,
+            labels: Default::default(),
+            password_env: None,
+        };
+        let run = fleet_run_id("f");
+        let name = |db: &str| member_dir_name(&entry(db), member_uuid(run, &entry(db).key()));
+        for (a, b) in [("coll/x", "coll_x"), (".collx", "collx")] {
+            assert_ne!(name(a), name(b));
+            assert!(!name(a).starts_with('.') && !name(a).contains('/'), "{}", name(a));
+        }
+    }
+}

@@ -40,6 +40,8 @@ use crate::control_plane::MigrationSummary;
 use crate::{Error, Result};
 
 const GIB: f64 = 1024.0 * 1024.0 * 1024.0;
+/// The largest weight (either sign): a score stays a finite number whatever the counts.
+pub const MAX_WEIGHT: f64 = 1e6;
 
 /// The weights of the score, the wave limits and the group threshold.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -117,9 +119,22 @@ impl Weights {
             weights.size,
             weights.effort,
         ];
-        if all.iter().chain(weights.complexity.values()).any(|w| !w.is_finite()) {
+        let labels = weights.labels.values().flat_map(|v| v.values());
+        if all
+            .iter()
+            .chain(weights.complexity.values())
+            .chain(labels)
+            .any(|w| !w.is_finite() || w.abs() > MAX_WEIGHT)
+        {
             return Err(Error::config(format!(
-                "{}: every weight must be a finite number",
+                "{}: every weight must be a number from -{MAX_WEIGHT} to {MAX_WEIGHT}",
+                path.display()
+            )));
+        }
+        let waves = [weights.waves.first_max_size_gib, weights.waves.first_max_effort_hours];
+        if waves.iter().any(|w| !w.is_finite() || *w < 0.0 || *w > 1e12) {
+            return Err(Error::config(format!(
+                "{}: waves.first_max_size_gib and waves.first_max_effort_hours must be numbers from 0 to 1e12",
                 path.display()
             )));
         }
@@ -519,5 +534,17 @@ mod tests {
         assert_eq!(Weights::load(&path).unwrap_err().kind(), crate::ErrorKind::Config);
         std::fs::write(&path, "[groups]\nmin_similarity = 3\n").unwrap();
         assert!(Weights::load(&path).unwrap_err().message().contains("between 0 and 1"));
+        for huge in [
+            "level1 = -1e308\n",
+            "size = 1e300\n",
+            "[complexity]\nHIGH = -1e308\n",
+            "[labels.criticality]\nhigh = 1e308\n",
+            "[waves]\nfirst_max_size_gib = -1\n",
+        ] {
+            std::fs::write(&path, huge).unwrap();
+            let err = Weights::load(&path).unwrap_err();
+            assert_eq!(err.kind(), crate::ErrorKind::Config, "{huge}: {err}");
+            assert!(err.message().contains("must be"), "{huge}: {err}");
+        }
     }
 }
