@@ -215,7 +215,10 @@ static void test_assess(const char *dir) {
     CHECK(progress_calls == 4, "progress called for each step");
     voyager_string_free(out);
     out = NULL;
-    snprintf(request, sizeof request, "{\"source\":\"%s\",\"export_dir\":\"%s/assess-f\",\"source_db_schema\":\"shop\"}", source, dir);
+    snprintf(request, sizeof request,
+             "{\"source\":\"%s\",\"export_dir\":\"%s/assess-f\",\"source_db_schema\":\"shop\","
+             "\"lock_timeout_seconds\":5,\"statement_timeout_seconds\":60}",
+             source, dir);
     CHECK(voyager_assess(request, NULL, NULL, &out) == VOYAGER_OK && contains(out, "\"SchemaNames\":[\"shop\"]"), "assess without progress");
     voyager_string_free(out);
     out = (char *)0x1;
@@ -223,6 +226,9 @@ static void test_assess(const char *dir) {
     snprintf(request, sizeof request, "{\"source\":\"%s\",\"export_dir\":\"%s/x\",\"target_db_version\":\"latest\"}", source, dir);
     CHECK(voyager_assess(request, NULL, NULL, &out) == VOYAGER_INVALID_ARGUMENT && contains(voyager_last_error_message(), "X.Y.Z.W"), "bad version");
     CHECK(voyager_assess(NULL, NULL, NULL, &out) == VOYAGER_INVALID_ARGUMENT, "assess NULL");
+    snprintf(request, sizeof request, "{\"source\":\"%s\",\"export_dir\":\"%s/x\",\"lock_timeout_seconds\":99999999}", source, dir);
+    CHECK(voyager_assess(request, NULL, NULL, &out) == VOYAGER_INVALID_ARGUMENT && contains(voyager_last_error_message(), "lock-timeout"),
+          "lock timeout too large for PostgreSQL");
 }
 
 static void test_control_plane(const char *dir, char uuid[37]) {

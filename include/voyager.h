@@ -276,7 +276,10 @@ voyager_status voyager_init(const char *answers_json, char **outcome_json_out);
 
  `request_json` is an object with either `config_file` (a migration dir from init), or
  `source` and `export_dir`; optional `source_password`, `source_db_schema` (comma-separated),
- `target_db_version` (X.Y.Z.W). `progress` (may be NULL) is called with each step as JSON.
+ `target_db_version` (X.Y.Z.W), `lock_timeout_seconds` (how long a catalog query waits for
+ a lock; default 10, 0 for none), `statement_timeout_seconds` (default 300, 0 for none). A
+ lock held too long gives `VOYAGER_CONNECTION` naming the relation and its holder.
+ `progress` (may be NULL) is called with each step as JSON.
  On success `*result_json_out` is {"outcome": {...}, "report": {...}} (the report in
  yb-voyager's field names), to free with `voyager_string_free`.
 

@@ -285,7 +285,7 @@ impl InitJourney {
         }
         let client = conn.connect(CONNECT_TIMEOUT).await?;
         let row = client
-            .query_one("SELECT current_setting('server_version')", &[])
+            .query_one("SELECT pg_catalog.current_setting('server_version')", &[])
             .await
             .map_err(|e| {
                 Error::connection(format!(

@@ -51,3 +51,26 @@ pub fn block_on<F: Future>(future: F) -> Result<F::Output> {
     }
     Ok(runtime()?.block_on(future))
 }
+
+/// Run `future` to completion on the library's runtime, blocking the calling thread, and call
+/// `check` every `every` meanwhile: when it fails, the future is dropped (its connections closed,
+/// its work cancelled) and the check's error returned. Python checks its signals this way, so
+/// Ctrl-C interrupts any call.
+pub fn block_on_checked<F: Future, E>(
+    future: F,
+    every: std::time::Duration,
+    mut check: impl FnMut() -> std::result::Result<(), E>,
+) -> Result<std::result::Result<F::Output, E>> {
+    block_on(async move {
+        let mut future = std::pin::pin!(future);
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                biased;
+                output = &mut future => return Ok(output),
+                _ = tick.tick() => check()?,
+            }
+        }
+    })
+}

@@ -101,11 +101,31 @@ fn awaitable<'py, T: serde::Serialize + Send + 'static>(
     })
 }
 
+/// How often a running call looks for Ctrl-C (KeyboardInterrupt) and other signals.
+const SIGNAL_CHECK: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// Run a core call with the GIL released, taking it back briefly every 100 ms to run Python's
+/// signal handlers: Ctrl-C drops the call (closing its connections) and raises
+/// KeyboardInterrupt within a fraction of a second.
+fn interruptible<T: Send>(
+    py: Python<'_>,
+    call: impl std::future::Future<Output = voyager_core::Result<T>> + Send,
+) -> PyResult<T> {
+    let ran = py.detach(|| {
+        voyager_core::runtime::block_on_checked(call, SIGNAL_CHECK, || Python::attach(|py| py.check_signals()))
+    });
+    match ran {
+        Ok(Ok(result)) => result.map_err(to_py),
+        Ok(Err(interrupted)) => Err(interrupted),
+        Err(e) => Err(to_py(e)),
+    }
+}
+
 /// init with every answer given up front (JSON of InitAnswers); returns InitOutcome as JSON.
 #[pyfunction]
 fn init(py: Python<'_>, answers_json: &str) -> PyResult<String> {
     let answers = from_json(answers_json, "init answers")?;
-    let outcome = blocking(py, || voyager_core::blocking::init(answers))?;
+    let outcome = interruptible(py, voyager_core::init::run(answers))?;
     to_json(&outcome)
 }
 
@@ -121,7 +141,7 @@ fn init_async<'py>(py: Python<'py>, answers_json: &str) -> PyResult<Bound<'py, P
 #[pyfunction]
 fn start_migration(py: Python<'_>, answers_json: &str) -> PyResult<String> {
     let answers = from_json(answers_json, "start-migration answers")?;
-    let outcome = blocking(py, || voyager_core::blocking::start_migration(answers))?;
+    let outcome = interruptible(py, voyager_core::start_migration::run(answers))?;
     to_json(&outcome)
 }
 
@@ -162,7 +182,7 @@ fn python_progress<T: serde::Serialize>(
 fn assess(py: Python<'_>, request_json: &str, progress: Option<Py<PyAny>>) -> PyResult<String> {
     let request = from_json(request_json, "assess request")?;
     let progress = python_progress(progress);
-    let result = blocking(py, || voyager_core::blocking::assess(request, progress))?;
+    let result = interruptible(py, voyager_core::assess_migration::run(request, progress))?;
     to_json(&result)
 }
 
@@ -180,7 +200,7 @@ fn assess_async<'py>(py: Python<'py>, request_json: &str, progress: Option<Py<Py
 /// The control plane's status, as JSON.
 #[pyfunction]
 fn control_plane_status(py: Python<'_>, control_plane: &str) -> PyResult<String> {
-    let status = blocking(py, || voyager_core::blocking::control_plane_status(control_plane))?;
+    let status = interruptible(py, voyager_core::control_plane::status(control_plane))?;
     to_json(&status)
 }
 
@@ -220,9 +240,7 @@ fn assess_fleet(py: Python<'_>, request_json: &str, progress: Option<Py<PyAny>>)
 /// A fleet's databases with their latest assessment, as JSON.
 #[pyfunction]
 fn fleet_list(py: Python<'_>, control_plane: &str, fleet: &str) -> PyResult<String> {
-    let rows = blocking(py, || {
-        voyager_core::blocking::fleet_list(control_plane, fleet, Default::default())
-    })?;
+    let rows = interruptible(py, voyager_core::fleet::list(control_plane, fleet, Default::default()))?;
     to_json(&rows)
 }
 
@@ -234,9 +252,7 @@ fn fleet_rank(py: Python<'_>, control_plane: &str, fleet: &str, weights_file: Op
         Some(path) => voyager_core::fleet::rank::Weights::load(std::path::Path::new(path)).map_err(to_py)?,
         None => Default::default(),
     };
-    let ranked = blocking(py, || {
-        voyager_core::blocking::fleet_rank(control_plane, fleet, &weights)
-    })?;
+    let ranked = interruptible(py, voyager_core::fleet::rank(control_plane, fleet, &weights))?;
     to_json(&ranked)
 }
 
@@ -244,18 +260,14 @@ fn fleet_rank(py: Python<'_>, control_plane: &str, fleet: &str, weights_file: Op
 #[pyfunction]
 fn control_plane_list(py: Python<'_>, control_plane: &str, filter_json: &str) -> PyResult<String> {
     let filter = from_json(filter_json, "list filter")?;
-    let rows = blocking(py, || {
-        voyager_core::blocking::control_plane_list(control_plane, &filter)
-    })?;
+    let rows = interruptible(py, voyager_core::control_plane::list(control_plane, &filter))?;
     to_json(&rows)
 }
 
 /// A migration's latest assessment and history, as JSON.
 #[pyfunction]
 fn control_plane_show(py: Python<'_>, control_plane: &str, migration_uuid: &str) -> PyResult<String> {
-    let details = blocking(py, || {
-        voyager_core::blocking::control_plane_show(control_plane, migration_uuid)
-    })?;
+    let details = interruptible(py, voyager_core::control_plane::show(control_plane, migration_uuid))?;
     to_json(&details)
 }
 
@@ -263,7 +275,7 @@ fn control_plane_show(py: Python<'_>, control_plane: &str, migration_uuid: &str)
 #[pyfunction]
 fn control_plane_push(py: Python<'_>, request_json: &str) -> PyResult<String> {
     let request = from_json(request_json, "push request")?;
-    let written = blocking(py, || voyager_core::blocking::control_plane_push(request))?;
+    let written = interruptible(py, voyager_core::assess_migration::push(request))?;
     to_json(&written)
 }
 

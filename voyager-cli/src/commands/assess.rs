@@ -42,6 +42,15 @@ pub struct AssessArgs {
     /// The control plane to store the assessment in [default: the config file's, else the local one].
     #[arg(long, value_name = "CONN")]
     assessment_control_plane: Option<String>,
+
+    /// How long a catalog query waits for a lock another session holds (ALTER, VACUUM FULL,
+    /// REINDEX) before the assessment stops and names it [default: 10; 0: no limit].
+    #[arg(long, value_name = "SECONDS")]
+    lock_timeout_seconds: Option<u64>,
+
+    /// How long one catalog query may run [default: 300; 0: no limit].
+    #[arg(long, value_name = "SECONDS")]
+    statement_timeout_seconds: Option<u64>,
 }
 
 pub fn run(args: AssessArgs, out: &Output) -> Result<()> {
@@ -53,6 +62,8 @@ pub fn run(args: AssessArgs, out: &Output) -> Result<()> {
         source_db_schema: args.source_db_schema,
         target_db_version: args.target_db_version,
         assessment_control_plane: args.assessment_control_plane,
+        lock_timeout_seconds: args.lock_timeout_seconds,
+        statement_timeout_seconds: args.statement_timeout_seconds,
     };
     let bar = out.progress_bar("assessing");
     let progress = bar.clone().map(|bar| {

@@ -208,16 +208,13 @@ impl ControlPlane {
         self.conn.redacted()
     }
 
+    /// The server's message, detail, hint and SQLSTATE are kept (never a password).
     fn failed(&self, what: &str, e: &tokio_postgres::Error) -> Error {
-        let detail = e
-            .as_db_error()
-            .map(|d| d.message().to_string())
-            .unwrap_or_else(|| e.to_string());
-        Error::control_plane(format!(
-            "{what} ({}): {}",
-            self.conn.redacted(),
-            crate::connection::redact(&detail)
-        ))
+        Error::database(
+            crate::ErrorKind::ControlPlane,
+            &format!("{what} ({})", self.conn.redacted()),
+            e,
+        )
     }
 
     fn check_writable(&self) -> Result<()> {

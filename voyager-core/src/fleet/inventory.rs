@@ -451,7 +451,7 @@ pub async fn discover(server: &str, include: &[String], exclude: &[String], env:
     let rows = client
         .query(
             "SELECT datname FROM pg_database WHERE datallowconn AND NOT datistemplate \
-             AND has_database_privilege(datname, 'CONNECT') ORDER BY datname",
+             AND pg_catalog.has_database_privilege(datname, 'CONNECT') ORDER BY datname",
             &[],
         )
         .await

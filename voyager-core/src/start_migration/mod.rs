@@ -292,7 +292,7 @@ impl StartMigrationJourney {
             }
         };
         let database: String = client
-            .query_one("SELECT current_database()", &[])
+            .query_one("SELECT pg_catalog.current_database()", &[])
             .await
             .map_err(|e| {
                 Error::connection(format!(
@@ -362,8 +362,8 @@ impl StartMigrationJourney {
             let client = conn.connect(CONNECT_TIMEOUT).await?;
             let row = client
                 .query_one(
-                    "SELECT has_database_privilege(current_database(), 'CREATE') \
-                        OR has_schema_privilege('public', 'CREATE'), current_user::text",
+                    "SELECT pg_catalog.has_database_privilege(pg_catalog.current_database(), 'CREATE') \
+                        OR pg_catalog.has_schema_privilege('public', 'CREATE'), current_user::text",
                     &[],
                 )
                 .await

@@ -253,9 +253,16 @@ def assess(
     target_db_version: Optional[str] = None,
     assessment_control_plane: Optional[str] = None,
     progress: Optional[Callable[[AssessProgress], object]] = None,
+    lock_timeout_seconds: Optional[int] = None,
+    statement_timeout_seconds: Optional[int] = None,
 ) -> AssessResult:
     """Assess one database: from a migration dir's ``config_file``, or from ``source`` into
-    ``export_dir``. Writes the JSON and HTML reports there and returns them."""
+    ``export_dir``. Writes the JSON and HTML reports there and returns them.
+
+    A catalog query waits at most ``lock_timeout_seconds`` (default 10) for a lock another
+    session holds, and runs at most ``statement_timeout_seconds`` (default 300); 0 means no
+    limit. A lock held longer raises ``ConnectionFailedError`` naming the relation and its
+    holder. Ctrl-C interrupts the call (``KeyboardInterrupt``)."""
     request = _answers(
         config_file=config_file,
         source=source,
@@ -264,6 +271,8 @@ def assess(
         source_db_schema=source_db_schema,
         target_db_version=target_db_version,
         assessment_control_plane=assessment_control_plane,
+        lock_timeout_seconds=lock_timeout_seconds,
+        statement_timeout_seconds=statement_timeout_seconds,
     )
     return AssessResult.from_dict(json.loads(_voyager.assess(request, _progress(progress))))
 
@@ -277,6 +286,8 @@ async def assess_async(
     source_db_schema: Optional[str] = None,
     target_db_version: Optional[str] = None,
     progress: Optional[Callable[[AssessProgress], object]] = None,
+    lock_timeout_seconds: Optional[int] = None,
+    statement_timeout_seconds: Optional[int] = None,
 ) -> AssessResult:
     """The awaitable form of :func:`assess`."""
     request = _answers(
@@ -286,6 +297,8 @@ async def assess_async(
         export_dir=export_dir,
         source_db_schema=source_db_schema,
         target_db_version=target_db_version,
+        lock_timeout_seconds=lock_timeout_seconds,
+        statement_timeout_seconds=statement_timeout_seconds,
     )
     text = await _voyager.assess_async(request, _progress(progress))
     return AssessResult.from_dict(json.loads(text))
