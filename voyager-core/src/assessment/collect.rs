@@ -59,8 +59,13 @@ pub struct Column {
     pub extension: Option<String>,
     pub not_null: bool,
     pub generated_stored: bool,
+    /// A virtual generated column (PostgreSQL 18: `GENERATED ALWAYS AS (...) VIRTUAL`).
+    pub generated_virtual: bool,
     pub compression: bool,
-    pub has_options: bool,
+    /// pg_attribute.attoptions as `name=value` entries: what `ALTER COLUMN ... SET (...)` set,
+    /// plus any internal entry a server stamps there itself (Debian's 15.20 adds `pg_attver`
+    /// to every column), which is no user setting.
+    pub attribute_options: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -75,6 +80,8 @@ pub struct Constraint {
     pub referenced_columns: Vec<i16>,
     pub definition: String,
     pub index: Option<i64>,
+    /// A `NOT ENFORCED` check or foreign key (PostgreSQL 18).
+    pub not_enforced: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -232,12 +239,14 @@ pub async fn collect(client: &Client, second: Option<&Client>, schemas: Option<&
         "SELECT 'c'::text"
     };
     let p: &[&(dyn tokio_postgres::types::ToSql + Sync)] = &[schemas];
-    let (rel_sql, col_sql, idx_sql, trg_sql, fn_sql) = (
+    let (rel_sql, col_sql, con_sql, idx_sql, trg_sql, fn_sql, misc_sql) = (
         relations_sql(),
         columns_sql(v),
+        constraints_sql(v),
         indexes_sql(v),
         triggers_sql(v),
         routines_sql(v),
+        misc_sql(v),
     );
     let other = second.unwrap_or(client);
     let (relations, columns, constraints, indexes, triggers, policies, rules, routines, misc, stats, provider) = tokio::join!(
@@ -245,13 +254,13 @@ pub async fn collect(client: &Client, second: Option<&Client>, schemas: Option<&
         // query's catalog cache warm-up) on one connection, columns and indexes on the other.
         client.query(&rel_sql, p),
         other.query(&col_sql, p),
-        client.query(CONSTRAINTS_SQL, p),
+        client.query(&con_sql, p),
         other.query(&idx_sql, p),
         other.query(&trg_sql, p),
         client.query(POLICIES_SQL, p),
         other.query(RULES_SQL, p),
         other.query(&fn_sql, p),
-        client.query(MISC_SQL, p),
+        client.query(&misc_sql, p),
         client.query(STATS_SQL, p),
         client.query(provider_sql, &[]),
     );
@@ -447,10 +456,12 @@ fn columns_sql(v: i32) -> String {
     } else {
         "false"
     };
+    // attgenerated came with PostgreSQL 12 ('s'), virtual columns with 18 ('v').
+    let generated = if v >= 120000 { "a.attgenerated::text" } else { "''" };
     format!(
         "SELECT a.attrelid::int8, a.attnum, a.attname::text, bt.typname::text, t.typcategory = 'A', bt.typtype::text, \
                 bn.nspname NOT IN ('pg_catalog', 'information_schema') AND ext.extname IS NULL, ext.extname::text, \
-                a.attnotnull, a.attgenerated::text = 's', {compression}, a.attoptions IS NOT NULL \
+                a.attnotnull, {generated}, {compression}, coalesce(a.attoptions, '{{}}')::text[] \
          FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
          JOIN pg_type t ON t.oid = a.atttypid \
          JOIN pg_type et ON et.oid = CASE WHEN t.typcategory = 'A' AND t.typelem <> 0 THEN t.typelem ELSE t.oid END \
@@ -474,18 +485,26 @@ fn column(r: &Row) -> Column {
         user_defined: r.get(6),
         extension: r.get(7),
         not_null: r.get(8),
-        generated_stored: r.get(9),
+        generated_stored: r.get::<_, String>(9) == "s",
+        generated_virtual: r.get::<_, String>(9) == "v",
         compression: r.get(10),
-        has_options: r.get(11),
+        attribute_options: r.get(11),
     }
 }
 
-const CONSTRAINTS_SQL: &str = "SELECT con.conrelid::int8, con.conname::text, con.contype::text, con.condeferrable, \
-        coalesce(con.conkey, '{}'), nullif(con.confrelid, 0)::int8, coalesce(con.confkey, '{}'), \
-        CASE WHEN con.contype IN ('c', 'x') OR con.condeferrable OR con.confkey IS NULL AND con.contype = 'f' \
-             THEN pg_get_constraintdef(con.oid) ELSE '' END, nullif(con.conindid, 0)::int8 \
+/// PostgreSQL 18 records NOT NULL as constraints too (contype 'n'): those are column properties
+/// (Column::not_null), not constraints of the report.
+fn constraints_sql(v: i32) -> String {
+    let not_enforced = if v >= 180000 { "NOT con.conenforced" } else { "false" };
+    format!(
+        "SELECT con.conrelid::int8, con.conname::text, con.contype::text, con.condeferrable, \
+        coalesce(con.conkey, '{{}}'), nullif(con.confrelid, 0)::int8, coalesce(con.confkey, '{{}}'), \
+        CASE WHEN con.contype IN ('c', 'x') OR con.condeferrable OR con.confkey IS NULL AND con.contype = 'f' OR {not_enforced} \
+             THEN pg_get_constraintdef(con.oid) ELSE '' END, nullif(con.conindid, 0)::int8, {not_enforced} \
      FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
-     WHERE n.nspname = ANY($1) AND con.conrelid <> 0";
+     WHERE n.nspname = ANY($1) AND con.conrelid <> 0 AND con.contype <> 'n'"
+    )
+}
 
 fn constraint(r: &Row) -> Constraint {
     Constraint {
@@ -498,6 +517,7 @@ fn constraint(r: &Row) -> Constraint {
         referenced_columns: r.get(6),
         definition: r.get(7),
         index: r.get(8),
+        not_enforced: r.get(9),
     }
 }
 
@@ -598,11 +618,17 @@ fn routine(r: &Row) -> Routine {
     }
 }
 
-const MISC_SQL: &str = "SELECT 'extension', extname::text, '' FROM pg_extension WHERE extname <> 'plpgsql' \
-     UNION ALL SELECT 'collation', n.nspname || '.' || c.collname, CASE WHEN c.collisdeterministic THEN 'd' ELSE 'n' END \
+fn misc_sql(v: i32) -> String {
+    // Non-deterministic collations came with PostgreSQL 12.
+    let deterministic = if v >= 120000 { "c.collisdeterministic" } else { "true" };
+    format!(
+        "SELECT 'extension', extname::text, '' FROM pg_extension WHERE extname <> 'plpgsql' \
+     UNION ALL SELECT 'collation', n.nspname || '.' || c.collname, CASE WHEN {deterministic} THEN 'd' ELSE 'n' END \
        FROM pg_collation c JOIN pg_namespace n ON n.oid = c.collnamespace WHERE n.nspname = ANY($1) \
      UNION ALL SELECT 'conversion', n.nspname || '.' || c.conname, '' \
-       FROM pg_conversion c JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = ANY($1)";
+       FROM pg_conversion c JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = ANY($1)"
+    )
+}
 
 const STATS_SQL: &str =
     "SELECT c.oid::int8, s.attname::text, s.null_frac, s.n_distinct, s.most_common_freqs::float4[] \
@@ -667,7 +693,7 @@ fn render_index_definitions(snap: &mut SourceSnapshot) {
 }
 
 /// An identifier as SQL shows it: bare when plain lower case, else double-quoted.
-fn quote_ident(name: &str) -> String {
+pub(crate) fn quote_ident(name: &str) -> String {
     let plain = name.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c == '_')
         && name
             .chars()
