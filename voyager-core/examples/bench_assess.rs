@@ -89,7 +89,12 @@ async fn main() {
             assert!(status.success());
             dump = dump.min(started.elapsed().as_secs_f64());
         }
-        let server = report.schema_summary.db_version.split_whitespace().next().unwrap_or("?");
+        let server = report
+            .schema_summary
+            .db_version
+            .split_whitespace()
+            .next()
+            .unwrap_or("?");
         println!(
             "{server:>10} {tables:>8} {ours:>12.3} {dump:>14.3} {:>7.1}x {:>8} {:>8}",
             dump / ours,
