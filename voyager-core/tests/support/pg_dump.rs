@@ -109,7 +109,7 @@ fn on_table<'a>(entries: &'a [Entry], schema: &str, table: &str) -> impl Iterato
 
 /// The dump text an issue is about, and the column it names, if any; None for issues about
 /// no DDL object (workload queries, the database's own options).
-fn object_text(entries: &[Entry], issue: &Issue) -> Option<(String, Option<String>)> {
+fn object_text(entries: &[Entry], issue: &Issue) -> Option<(String, Option<(String, bool)>)> {
     let object = issue.object_name.as_str();
     let found = match issue.object_type.as_str() {
         "DML_QUERY" | "DATABASE" => return None,
@@ -120,7 +120,8 @@ fn object_text(entries: &[Entry], issue: &Issue) -> Option<(String, Option<Strin
                     text.push_str(&related.text);
                 }
                 if issue.object_type == "COLUMN" {
-                    (!rest.is_empty()).then_some((text, Some(rest)))
+                    let view = matches!(e.kind.as_str(), "VIEW" | "MATERIALIZED VIEW");
+                    (!rest.is_empty()).then_some((text, Some((rest, view))))
                 } else {
                     rest.is_empty().then_some((text, None))
                 }
@@ -280,10 +281,19 @@ pub fn assert_parity(db: &TestDb, report: &AssessmentReport) -> usize {
         let Some(words) = evidence(&issue.issue_type) else {
             continue;
         };
-        // A column's evidence is on its own line of CREATE TABLE, or in its own ALTER COLUMN;
-        // a view's column is in the view's text.
+        // A column's evidence is on its own line of CREATE TABLE, or in its own ALTER COLUMN. A
+        // view's column has its type from the query: its name must be in the view's text.
         let scope: String = match &column {
-            Some(col) => {
+            Some((col, true)) => {
+                assert!(
+                    spellings(col).iter().any(|n| text.contains(n.as_str())),
+                    "{} names column {col:?} of view {:?}, which pg_dump's text of the view does not show",
+                    issue.issue_type,
+                    issue.object_name
+                );
+                continue;
+            }
+            Some((col, false)) => {
                 let line = column_line(&text, col).unwrap_or("");
                 let [plain, quoted] = spellings(col);
                 let mut scope = line.to_string();
@@ -292,11 +302,13 @@ pub fn assert_parity(db: &TestDb, report: &AssessmentReport) -> usize {
                 }) {
                     scope.push_str(l);
                 }
-                if line.is_empty() {
-                    text.clone() // a view's or materialized view's column
-                } else {
-                    with_domain(&entries, line, scope)
-                }
+                assert!(
+                    !line.is_empty(),
+                    "{} names column {:?}, which pg_dump's CREATE TABLE does not show",
+                    issue.issue_type,
+                    issue.object_name
+                );
+                with_domain(&entries, line, scope)
             }
             None => text.clone(),
         };
