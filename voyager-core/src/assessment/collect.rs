@@ -764,3 +764,40 @@ fn render_constraint_definitions(snap: &mut SourceSnapshot) {
         snap.constraints[at].definition = definition;
     }
 }
+
+#[cfg(test)]
+mod version_tests {
+    use super::*;
+
+    /// Catalog columns that appeared after PostgreSQL 11, with the version that brought them:
+    /// the queries for an older server must not name them.
+    const NEWER_COLUMNS: &[(&str, i32)] = &[
+        ("attgenerated", 120000),
+        ("collisdeterministic", 120000),
+        ("tgparentid", 130000),
+        ("attcompression", 140000),
+        ("prosqlbody", 140000),
+        ("indnullsnotdistinct", 150000),
+        ("conenforced", 180000),
+    ];
+
+    #[test]
+    fn queries_name_only_columns_the_server_version_has() {
+        for v in [110000, 120000, 130000, 140000, 150000, 160000, 170000, 180000] {
+            let all = [
+                relations_sql(),
+                columns_sql(v),
+                constraints_sql(v),
+                indexes_sql(v),
+                triggers_sql(v),
+                routines_sql(v),
+                misc_sql(v),
+                STATS_SQL.to_string(),
+            ]
+            .join("\n");
+            for (column, since) in NEWER_COLUMNS {
+                assert_eq!(all.contains(column), v >= *since, "{column} in the queries for {v}");
+            }
+        }
+    }
+}
