@@ -1,6 +1,7 @@
 //! Benchmark: our assessment against `pg_dump --schema-only` on databases of 100, 1,000 and
 //! 10,000 tables (each with two indexes; a view and a PL/pgSQL function per 10 tables).
-//! Run with `scripts/bench-assess` (it starts the test servers).
+//! Run with `scripts/bench-assess` (it starts the test servers, one source version after
+//! another); pg_dump is the source version's own (`$VOYAGER_SOURCE_PG_BIN/pg_dump`).
 
 use std::time::{Duration, Instant};
 
@@ -47,10 +48,16 @@ async fn main() {
     let sizes: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
     let sizes = if sizes.is_empty() { SIZES.to_vec() } else { sizes };
     let admin = connect(&admin_url).await;
-    println!(
-        "{:>8} {:>12} {:>14} {:>8} {:>8} {:>8}",
-        "tables", "voyager (s)", "pg_dump -s (s)", "ratio", "issues", "queries"
-    );
+    let pg_dump = match std::env::var("VOYAGER_SOURCE_PG_BIN") {
+        Ok(bin) => format!("{bin}/pg_dump"),
+        Err(_) => "pg_dump".into(),
+    };
+    if std::env::var_os("VOYAGER_BENCH_NO_HEADER").is_none() {
+        println!(
+            "{:>10} {:>8} {:>12} {:>14} {:>8} {:>8} {:>8}",
+            "postgres", "tables", "voyager (s)", "pg_dump -s (s)", "ratio", "issues", "queries"
+        );
+    }
     for tables in sizes {
         let name = format!("bench_{tables}");
         admin
@@ -81,15 +88,21 @@ async fn main() {
         let mut dump = f64::MAX;
         for _ in 0..3 {
             let started = Instant::now();
-            let status = std::process::Command::new("pg_dump")
+            let status = std::process::Command::new(&pg_dump)
                 .args(["--schema-only", "--no-owner", "-f", "/dev/null", "-d", &db_url])
                 .status()
                 .expect("pg_dump runs");
             assert!(status.success());
             dump = dump.min(started.elapsed().as_secs_f64());
         }
+        let server = report
+            .schema_summary
+            .db_version
+            .split_whitespace()
+            .next()
+            .unwrap_or("?");
         println!(
-            "{tables:>8} {ours:>12.3} {dump:>14.3} {:>7.1}x {:>8} {:>8}",
+            "{server:>10} {tables:>8} {ours:>12.3} {dump:>14.3} {:>7.1}x {:>8} {:>8}",
             dump / ours,
             report.assessment_issues.len(),
             report.summary.catalog_queries

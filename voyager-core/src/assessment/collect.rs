@@ -62,8 +62,13 @@ pub struct Column {
     pub extension: Option<String>,
     pub not_null: bool,
     pub generated_stored: bool,
+    /// A virtual generated column (PostgreSQL 18: `GENERATED ALWAYS AS (...) VIRTUAL`).
+    pub generated_virtual: bool,
     pub compression: bool,
-    pub has_options: bool,
+    /// pg_attribute.attoptions as `name=value` entries: what `ALTER COLUMN ... SET (...)` set,
+    /// plus any internal entry a server stamps there itself (Debian's 15.20 adds `pg_attver`
+    /// to every column), which is no user setting.
+    pub attribute_options: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -78,6 +83,8 @@ pub struct Constraint {
     pub referenced_columns: Vec<i16>,
     pub definition: String,
     pub index: Option<i64>,
+    /// A `NOT ENFORCED` check or foreign key (PostgreSQL 18).
+    pub not_enforced: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -240,15 +247,17 @@ pub async fn collect(client: &Client, second: Option<&Client>, schemas: Option<&
         "SELECT 'c'::text"
     };
     let p: &[&(dyn tokio_postgres::types::ToSql + Sync)] = &[schemas];
-    let (rel_sql, col_sql, idx_sql, trg_sql, fn_sql) = (
+    let (rel_sql, col_sql, con_sql, idx_sql, trg_sql, fn_sql, misc_sql) = (
         relations_sql(),
         columns_sql(v),
+        constraints_sql(v),
         indexes_sql(v),
         triggers_sql(v),
         routines_sql(v),
+        misc_sql(v),
     );
     let misc_sql = format!(
-        "{MISC_SQL} UNION ALL {PRIVILEGES_SQL} UNION ALL {}",
+        "{misc_sql} UNION ALL {PRIVILEGES_SQL} UNION ALL {}",
         workload::SCHEMA_SQL
     );
     let other = second.unwrap_or(client);
@@ -257,7 +266,7 @@ pub async fn collect(client: &Client, second: Option<&Client>, schemas: Option<&
         // query's catalog cache warm-up) on one connection, columns and indexes on the other.
         client.query(&rel_sql, p),
         other.query(&col_sql, p),
-        client.query(CONSTRAINTS_SQL, p),
+        client.query(&con_sql, p),
         other.query(&idx_sql, p),
         other.query(&trg_sql, p),
         client.query(POLICIES_SQL, p),
@@ -454,10 +463,12 @@ fn columns_sql(v: i32) -> String {
     } else {
         "false"
     };
+    // attgenerated came with PostgreSQL 12 ('s'), virtual columns with 18 ('v').
+    let generated = if v >= 120000 { "a.attgenerated::text" } else { "''" };
     format!(
         "SELECT a.attrelid::int8, a.attnum, a.attname::text, bt.typname::text, t.typcategory = 'A', bt.typtype::text, \
                 bn.nspname NOT IN ('pg_catalog', 'information_schema') AND ext.extname IS NULL, ext.extname::text, \
-                a.attnotnull, a.attgenerated::text = 's', {compression}, EXISTS (SELECT 1 FROM pg_catalog.unnest(a.attoptions) o WHERE o NOT LIKE 'pg_attver=%') \
+                a.attnotnull, {generated}, {compression}, coalesce(a.attoptions, '{{}}')::text[] \
          FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
          JOIN pg_type t ON t.oid = a.atttypid \
          JOIN pg_type et ON et.oid = CASE WHEN t.typcategory = 'A' AND t.typelem <> 0 THEN t.typelem ELSE t.oid END \
@@ -481,18 +492,26 @@ fn column(r: &Row) -> Column {
         user_defined: r.get(6),
         extension: r.get(7),
         not_null: r.get(8),
-        generated_stored: r.get(9),
+        generated_stored: r.get::<_, String>(9) == "s",
+        generated_virtual: r.get::<_, String>(9) == "v",
         compression: r.get(10),
-        has_options: r.get(11),
+        attribute_options: r.get(11),
     }
 }
 
-const CONSTRAINTS_SQL: &str = "SELECT con.conrelid::int8, con.conname::text, con.contype::text, con.condeferrable, \
-        coalesce(con.conkey, '{}'), nullif(con.confrelid, 0)::int8, coalesce(con.confkey, '{}'), \
-        CASE WHEN con.contype IN ('c', 'x') OR con.condeferrable OR con.confkey IS NULL AND con.contype = 'f' \
-             THEN pg_catalog.pg_get_constraintdef(con.oid) ELSE '' END, nullif(con.conindid, 0)::int8 \
+/// PostgreSQL 18 records NOT NULL as constraints too (contype 'n'): those are column properties
+/// (Column::not_null), not constraints of the report.
+fn constraints_sql(v: i32) -> String {
+    let not_enforced = if v >= 180000 { "NOT con.conenforced" } else { "false" };
+    format!(
+        "SELECT con.conrelid::int8, con.conname::text, con.contype::text, con.condeferrable, \
+        coalesce(con.conkey, '{{}}'), nullif(con.confrelid, 0)::int8, coalesce(con.confkey, '{{}}'), \
+        CASE WHEN con.contype IN ('c', 'x') OR con.condeferrable OR con.confkey IS NULL AND con.contype = 'f' OR {not_enforced} \
+             THEN pg_catalog.pg_get_constraintdef(con.oid) ELSE '' END, nullif(con.conindid, 0)::int8, {not_enforced} \
      FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
-     WHERE n.nspname = ANY($1) AND con.conrelid <> 0";
+     WHERE n.nspname = ANY($1) AND con.conrelid <> 0 AND con.contype <> 'n'"
+    )
+}
 
 fn constraint(r: &Row) -> Constraint {
     Constraint {
@@ -505,6 +524,7 @@ fn constraint(r: &Row) -> Constraint {
         referenced_columns: r.get(6),
         definition: r.get(7),
         index: r.get(8),
+        not_enforced: r.get(9),
     }
 }
 
@@ -605,12 +625,17 @@ fn routine(r: &Row) -> Routine {
     }
 }
 
-const MISC_SQL: &str = "SELECT 'extension', e.extname::text, x.nspname::text \
-       FROM pg_extension e JOIN pg_namespace x ON x.oid = e.extnamespace WHERE e.extname <> 'plpgsql' \
-     UNION ALL SELECT 'collation', n.nspname || '.' || c.collname, CASE WHEN c.collisdeterministic THEN 'd' ELSE 'n' END \
+fn misc_sql(v: i32) -> String {
+    // Non-deterministic collations came with PostgreSQL 12.
+    let deterministic = if v >= 120000 { "c.collisdeterministic" } else { "true" };
+    format!(
+        "SELECT 'extension', extname::text, '' FROM pg_extension WHERE extname <> 'plpgsql' \
+     UNION ALL SELECT 'collation', n.nspname || '.' || c.collname, CASE WHEN {deterministic} THEN 'd' ELSE 'n' END \
        FROM pg_collation c JOIN pg_namespace n ON n.oid = c.collnamespace WHERE n.nspname = ANY($1) \
      UNION ALL SELECT 'conversion', n.nspname || '.' || c.conname, '' \
-       FROM pg_conversion c JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = ANY($1)";
+       FROM pg_conversion c JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = ANY($1)"
+    )
+}
 
 const STATS_SQL: &str =
     "SELECT c.oid::int8, s.attname::text, s.null_frac, s.n_distinct, s.most_common_freqs::float4[] \
@@ -731,5 +756,42 @@ fn render_constraint_definitions(snap: &mut SourceSnapshot) {
     }
     for (at, definition) in rendered {
         snap.constraints[at].definition = definition;
+    }
+}
+
+#[cfg(test)]
+mod version_tests {
+    use super::*;
+
+    /// Catalog columns that appeared after PostgreSQL 11, with the version that brought them:
+    /// the queries for an older server must not name them.
+    const NEWER_COLUMNS: &[(&str, i32)] = &[
+        ("attgenerated", 120000),
+        ("collisdeterministic", 120000),
+        ("tgparentid", 130000),
+        ("attcompression", 140000),
+        ("prosqlbody", 140000),
+        ("indnullsnotdistinct", 150000),
+        ("conenforced", 180000),
+    ];
+
+    #[test]
+    fn queries_name_only_columns_the_server_version_has() {
+        for v in [110000, 120000, 130000, 140000, 150000, 160000, 170000, 180000] {
+            let all = [
+                relations_sql(),
+                columns_sql(v),
+                constraints_sql(v),
+                indexes_sql(v),
+                triggers_sql(v),
+                routines_sql(v),
+                misc_sql(v),
+                STATS_SQL.to_string(),
+            ]
+            .join("\n");
+            for (column, since) in NEWER_COLUMNS {
+                assert_eq!(all.contains(column), v >= *since, "{column} in the queries for {v}");
+            }
+        }
     }
 }

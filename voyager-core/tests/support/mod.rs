@@ -1,6 +1,12 @@
 //! What the integration tests share: the sandbox servers' addresses (from `scripts/pg-sandbox
 //! env`), and a superuser connection to make what a test needs.
+//!
+//! The assessment tests need only `VOYAGER_SOURCE_ADMIN_URL` (a superuser's URL): they run
+//! against any PostgreSQL server, of any version, that way. What a server's build cannot create
+//! (an extension, an ICU collation) is skipped, and the test says so on stderr.
 #![allow(dead_code)]
+
+pub mod pg_dump;
 
 use std::time::Duration;
 
@@ -16,13 +22,21 @@ pub fn var(name: &str) -> String {
 pub fn source_url() -> String {
     var("VOYAGER_SOURCE_URL")
 }
+/// The source's host: VOYAGER_SOURCE_HOST, else the admin URL's.
 pub fn source_host() -> String {
-    var("VOYAGER_SOURCE_HOST")
+    std::env::var("VOYAGER_SOURCE_HOST").unwrap_or_else(|_| admin_connection().host().to_string())
 }
+/// The source's port: VOYAGER_SOURCE_PORT, else the admin URL's.
 pub fn source_port() -> u16 {
-    var("VOYAGER_SOURCE_PORT")
-        .parse()
-        .expect("VOYAGER_SOURCE_PORT is a port")
+    match std::env::var("VOYAGER_SOURCE_PORT") {
+        Ok(port) => port.parse().expect("VOYAGER_SOURCE_PORT is a port"),
+        Err(_) => admin_connection().port(),
+    }
+}
+fn admin_connection() -> ConnectionString {
+    ConnectionString::parse(&var("VOYAGER_SOURCE_ADMIN_URL"))
+        .expect("VOYAGER_SOURCE_ADMIN_URL is a postgresql:// URL")
+        .resolve(&LibpqEnv::empty())
 }
 pub fn cp_url() -> String {
     var("VOYAGER_CP_URL")
@@ -46,6 +60,78 @@ pub async fn user_search_path(client: tokio_postgres::Client) -> tokio_postgres:
         .await
         .expect("SET search_path");
     client
+}
+
+/// The source server's server_version_num, e.g. 150020 or 180003.
+pub async fn source_version_num() -> i32 {
+    let version: String = source_admin()
+        .await
+        .query_one("SELECT current_setting('server_version_num')", &[])
+        .await
+        .unwrap()
+        .get(0);
+    version.parse().unwrap()
+}
+
+/// Say on the test's output (past the test harness's capture) what it skipped and why.
+pub fn say_skipped(test: &str, what: &str, why: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "SKIPPED in {test}: {what} ({why})");
+}
+
+/// Whether the source server's build ships extension `name`; when not, says which part of
+/// `test` is skipped.
+pub async fn source_has_extension(test: &str, name: &str) -> bool {
+    let admin = source_admin().await;
+    let available = admin
+        .query_opt("SELECT 1 FROM pg_available_extensions WHERE name = $1", &[&name])
+        .await
+        .unwrap()
+        .is_some();
+    if !available {
+        let version: String = admin.query_one("SHOW server_version", &[]).await.unwrap().get(0);
+        say_skipped(
+            test,
+            &format!("what needs extension {name}"),
+            &format!("PostgreSQL {version} here does not ship it"),
+        );
+    }
+    available
+}
+
+/// Whether the source server's build has ICU collations; when not, says what `test` skips.
+pub async fn source_has_icu(test: &str) -> bool {
+    source_can(
+        test,
+        "ICU collations",
+        "CREATE COLLATION pg_temp.voyager_icu_probe (provider = icu, locale = 'und')",
+    )
+    .await
+}
+
+/// Whether the source server's build has libxml (XML functions); when not, says what `test`
+/// skips.
+pub async fn source_has_libxml(test: &str) -> bool {
+    source_can(test, "XML functions (libxml)", "SELECT xmlelement(name r)").await
+}
+
+/// Whether `probe` runs on the source (in a transaction rolled back); when the build lacks the
+/// feature (SQLSTATE 0A000), says that `test` skips `what`.
+async fn source_can(test: &str, what: &str, probe: &str) -> bool {
+    let mut admin = source_admin().await;
+    let tx = admin.transaction().await.unwrap();
+    match tx.batch_execute(probe).await {
+        Ok(()) => true,
+        Err(e) if e.code() == Some(&tokio_postgres::error::SqlState::FEATURE_NOT_SUPPORTED) => {
+            say_skipped(
+                test,
+                what,
+                &e.as_db_error().map(|d| d.message().to_string()).unwrap_or_default(),
+            );
+            false
+        }
+        Err(e) => panic!("probing {what}: {e:?}"),
+    }
 }
 
 /// A port on which nothing listens.
@@ -119,8 +205,14 @@ impl TestDb {
     /// The superuser's URL for this database.
     pub fn admin_url(&self) -> String {
         let base = var("VOYAGER_SOURCE_ADMIN_URL");
+        let (base, params) = base.split_once('?').unwrap_or((&base, ""));
         let cut = base.rfind('/').unwrap();
-        format!("{}/{}", &base[..cut], self.name)
+        let params = if params.is_empty() {
+            String::new()
+        } else {
+            format!("?{params}")
+        };
+        format!("{}/{}{params}", &base[..cut], self.name)
     }
 
     pub async fn admin(&self) -> tokio_postgres::Client {

@@ -4,6 +4,7 @@
 use super::Catalog;
 use crate::assessment::issue::{issue_kind, Category, Issue, IssueKind, FIXED_IN_2_25, NOT_FIXED};
 use crate::assessment::sql_constructs::{sql_issues, SqlOrigin, SqlOriginKind};
+use crate::assessment::sql_names::quote_ident;
 
 issue_kind!(
     INHERITANCE,
@@ -276,6 +277,39 @@ issue_kind!(
     "adding-primary-key-to-a-partitioned-table-results-in-an-error",
     NOT_FIXED
 );
+// Constructs of PostgreSQL 18 that yb-voyager has no Type for yet: Types of ours (README,
+// "Issue types of ours").
+issue_kind!(
+    VIRTUAL_GENERATED_COLUMNS,
+    "VIRTUAL_GENERATED_COLUMNS",
+    "Virtual generated column",
+    "Virtual generated columns (PostgreSQL 18) are not supported by YugabyteDB; make the column STORED (YugabyteDB 2.25 and later) or compute it in a view.",
+    Level1,
+    "generated-always-as-stored-type-column-is-not-supported",
+    NOT_FIXED
+);
+issue_kind!(
+    NOT_ENFORCED_CONSTRAINTS,
+    "NOT_ENFORCED_CONSTRAINTS",
+    "NOT ENFORCED constraint",
+    "NOT ENFORCED check and foreign key constraints (PostgreSQL 18) are not supported by YugabyteDB; drop the constraint or enforce it.",
+    Level1,
+    "",
+    NOT_FIXED
+);
+issue_kind!(
+    IVFFLAT_INDEX,
+    "UNSUPPORTED_IVFFLAT_INDEX_METHOD",
+    "IVFFlat index",
+    "pgvector's ivfflat index method is not supported by YugabyteDB; use an hnsw index (ybhnsw in YugabyteDB).",
+    Level1,
+    "gist-brin-and-spgist-index-types-are-not-supported",
+    NOT_FIXED
+);
+
+/// Column options (`ALTER COLUMN ... SET (...)`) a user sets that YugabyteDB lacks. Entries a
+/// server stamps itself (Debian's 15.20 `pg_attver`) are no user setting.
+const UNSUPPORTED_COLUMN_OPTIONS: &[&str] = &["n_distinct", "n_distinct_inherited"];
 
 /// Extensions YugabyteDB ships (its bundled PostgreSQL contrib modules and third-party ones).
 /// Any other extension in a source database is an UNSUPPORTED_EXTENSION.
@@ -376,8 +410,24 @@ fn tables(c: &Catalog<'_>, out: &mut Vec<Issue>) {
         if col.compression {
             out.push(COMPRESSION_CLAUSE_IN_TABLE.issue(UnsupportedFeatures, "TABLE", rel.qualified(), ""));
         }
-        if col.has_options {
-            out.push(ALTER_TABLE_SET_COLUMN_ATTRIBUTE.issue(UnsupportedFeatures, "COLUMN", name, ""));
+        if col.generated_virtual {
+            out.push(VIRTUAL_GENERATED_COLUMNS.issue(UnsupportedFeatures, "COLUMN", name.clone(), ""));
+        }
+        let options: Vec<&str> = col
+            .attribute_options
+            .iter()
+            .map(String::as_str)
+            .filter(|o| UNSUPPORTED_COLUMN_OPTIONS.contains(&o.split('=').next().unwrap_or_default()))
+            .collect();
+        if !options.is_empty() {
+            let sql = format!(
+                "ALTER TABLE ONLY {}.{} ALTER COLUMN {} SET ({})",
+                quote_ident(&rel.schema),
+                quote_ident(&rel.name),
+                quote_ident(&col.name),
+                options.join(", ")
+            );
+            out.push(ALTER_TABLE_SET_COLUMN_ATTRIBUTE.issue(UnsupportedFeatures, "COLUMN", name, sql));
         }
     }
 }
@@ -397,6 +447,9 @@ fn constraints(c: &Catalog<'_>, out: &mut Vec<Issue>) {
         );
         if k.deferrable && matches!(k.kind, 'p' | 'u' | 'x') {
             out.push(DEFERRABLE_CONSTRAINTS.issue(UnsupportedFeatures, "CONSTRAINT", object.clone(), sql.clone()));
+        }
+        if k.not_enforced {
+            out.push(NOT_ENFORCED_CONSTRAINTS.issue(UnsupportedFeatures, "CONSTRAINT", object.clone(), sql.clone()));
         }
         if k.kind == 'x' {
             out.push(EXCLUSION_CONSTRAINTS.issue(UnsupportedFeatures, "CONSTRAINT", object.clone(), sql.clone()));
@@ -446,6 +499,7 @@ fn indexes(c: &Catalog<'_>, out: &mut Vec<Issue>) {
             "gist" => Some(GIST_INDEX),
             "brin" => Some(BRIN_INDEX),
             "spgist" => Some(SPGIST_INDEX),
+            "ivfflat" => Some(IVFFLAT_INDEX),
             _ => None,
         };
         let mut add = |kind: IssueKind| out.push(kind.issue(UnsupportedFeatures, "INDEX", object.clone(), sql));
