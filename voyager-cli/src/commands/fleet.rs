@@ -168,7 +168,7 @@ pub struct FleetArgs {
     /// The control plane's connection string [default: the local one].
     #[arg(long, global = true, value_name = "CONN")]
     assessment_control_plane: Option<String>,
-    /// The fleet's name (as assess-fleet named it).
+    /// The fleet's name (as assess-fleet named it) [default: the only fleet].
     #[arg(long, global = true, value_name = "NAME")]
     fleet: Option<String>,
     /// Print CSV (list and rank).
@@ -203,9 +203,7 @@ enum FleetCommand {
 
 pub fn fleet(args: FleetArgs, out: &Output, json: bool) -> Result<()> {
     let cp = address(args.assessment_control_plane.as_deref(), None)?;
-    let fleet = args
-        .fleet
-        .ok_or_else(|| Error::invalid_argument("--fleet <name> is missing: the name assess-fleet gave the fleet"))?;
+    let fleet = voyager_core::blocking::fleet_name(&cp, args.fleet.as_deref())?;
     match args.command {
         FleetCommand::List => {
             let rows = voyager_core::blocking::fleet_list(&cp, &fleet, ListFilter::default())?;
@@ -271,7 +269,7 @@ pub fn fleet(args: FleetArgs, out: &Output, json: bool) -> Result<()> {
 }
 
 /// Links from the HTML page's directory to each database's report below the work dir.
-fn relative_links(
+pub(crate) fn relative_links(
     page: &std::path::Path,
     work_dir: &std::path::Path,
     ranked: &[RankedMigration],
@@ -297,7 +295,7 @@ fn relative_links(
         .collect()
 }
 
-fn rank_table(ranked: &[RankedMigration]) -> String {
+pub(crate) fn rank_table(ranked: &[RankedMigration]) -> String {
     let mut out = format!(
         "{:>4} {:>4}  {:<24} {:<10} {:>3} {:>3} {:>4} {:>10} {:>7} {:>6}  {}\n",
         "RANK", "WAVE", "DATABASE", "COMPLEXITY", "L3", "L2", "L1", "SIZE", "HOURS", "GROUP", "WHY"
@@ -325,7 +323,7 @@ fn rank_table(ranked: &[RankedMigration]) -> String {
     out
 }
 
-fn csv_text(write: impl FnOnce(&mut csv::Writer<Vec<u8>>) -> csv::Result<()>) -> Result<String> {
+pub(crate) fn csv_text(write: impl FnOnce(&mut csv::Writer<Vec<u8>>) -> csv::Result<()>) -> Result<String> {
     let mut w = csv::Writer::from_writer(Vec::new());
     write(&mut w)
         .and_then(|()| w.flush().map_err(csv::Error::from))
@@ -336,7 +334,7 @@ fn csv_text(write: impl FnOnce(&mut csv::Writer<Vec<u8>>) -> csv::Result<()>) ->
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
-fn labels_text(labels: &std::collections::BTreeMap<String, String>) -> String {
+pub(crate) fn labels_text(labels: &std::collections::BTreeMap<String, String>) -> String {
     labels
         .iter()
         .map(|(k, v)| format!("{k}={v}"))

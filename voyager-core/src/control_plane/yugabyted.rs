@@ -152,44 +152,73 @@ pub async fn write_rows(
     Ok(())
 }
 
-/// The latest completed assessment of a migration as yb-voyager left it, if there is one.
-pub async fn latest(client: &Client, uuid: Uuid) -> Result<Option<(SourceDetails, Value)>, tokio_postgres::Error> {
+/// The report a stored payload carries: our RawAssessmentJsonReport when it is there, else
+/// the payload itself (yb-voyager's shape). A payload that is not a JSON object, or whose
+/// RawAssessmentJsonReport is not one, is an error saying so.
+pub fn report_of_payload(text: &str) -> Result<Value, String> {
+    if text.trim().is_empty() {
+        return Err("its assessment payload is empty".into());
+    }
+    let payload: Value =
+        serde_json::from_str(text).map_err(|e| format!("its assessment payload is not valid JSON ({e})"))?;
+    if !payload.is_object() {
+        return Err("its assessment payload is not a JSON object".into());
+    }
+    match payload.get("RawAssessmentJsonReport") {
+        None | Some(Value::Null) => Ok(payload),
+        Some(Value::String(raw)) => match serde_json::from_str::<Value>(raw) {
+            Ok(report) if report.is_object() => Ok(report),
+            Ok(_) => Err("its RawAssessmentJsonReport is not a JSON object".into()),
+            Err(e) => Err(format!("its RawAssessmentJsonReport is not valid JSON ({e})")),
+        },
+        Some(_) => Err("its RawAssessmentJsonReport is not a JSON string".into()),
+    }
+}
+
+/// The latest completed assessment of a migration as yb-voyager left it, if there is one. The
+/// row is read as JSON, so an older yugabyted table without some columns reads too; a payload
+/// that cannot be read is an error (never an empty report).
+pub async fn latest(client: &Client, uuid: Uuid) -> Result<Option<(SourceDetails, Value)>, super::rows::ColumnError> {
     let row = client
         .query_opt(
-            "SELECT database_name, schema_name, payload, db_type, host_ip, port FROM ybvoyager_visualizer.ybvoyager_visualizer_metadata \
-             WHERE migration_uuid = $1 AND migration_phase = 1 AND status = 'COMPLETED' \
-             ORDER BY invocation_sequence DESC LIMIT 1",
+            "SELECT pg_catalog.to_jsonb(m)::text AS row FROM ybvoyager_visualizer.ybvoyager_visualizer_metadata m \
+             WHERE m.migration_uuid = $1 AND m.migration_phase = 1 AND m.status = 'COMPLETED' \
+             ORDER BY m.invocation_sequence DESC LIMIT 1",
             &[&uuid],
         )
         .await?;
     let Some(row) = row else { return Ok(None) };
-    let payload: Value =
-        serde_json::from_str(&row.get::<_, Option<String>>(2).unwrap_or_default()).unwrap_or(Value::Null);
-    let report = payload
-        .get("RawAssessmentJsonReport")
+    let text: String = super::rows::column(&row, "row")?;
+    let v: Value = serde_json::from_str(&text).map_err(|e| super::rows::ColumnError::Column(e.to_string()))?;
+    let field = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+    let report = report_of_payload(&field("payload")).map_err(|why| {
+        super::rows::ColumnError::Column(format!(
+            "yugabyted's row for migration {uuid} (invocation {}) cannot be used: {why}; assess the database again",
+            v.get("invocation_sequence").and_then(Value::as_i64).unwrap_or(0)
+        ))
+    })?;
+    let host = v
+        .get("host_ip")
         .and_then(Value::as_str)
-        .and_then(|raw| serde_json::from_str(raw).ok())
-        .unwrap_or(payload);
-    let host = row
-        .get::<_, Option<String>>(4)
-        .and_then(|h| serde_json::from_str::<Value>(&h).ok())
-        .and_then(|v| {
-            v.get("SourceDBIP")
+        .and_then(|h| serde_json::from_str::<Value>(h).ok())
+        .and_then(|h| {
+            h.get("SourceDBIP")
                 .and_then(Value::as_str)
                 .map(|s| s.split('|').next().unwrap_or("").to_string())
         })
         .unwrap_or_default();
     let source = SourceDetails {
-        db_type: row.get::<_, Option<String>>(3).unwrap_or_else(|| "postgresql".into()),
+        db_type: Some(field("db_type"))
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| "postgresql".into()),
         host,
-        port: row
-            .get::<_, Option<i32>>(5)
+        port: v
+            .get("port")
+            .and_then(Value::as_i64)
             .and_then(|p| u16::try_from(p).ok())
             .unwrap_or(5432),
-        database: row.get::<_, Option<String>>(0).unwrap_or_default(),
-        schemas: row
-            .get::<_, Option<String>>(1)
-            .unwrap_or_default()
+        database: field("database_name"),
+        schemas: field("schema_name")
             .split('|')
             .filter(|s| !s.is_empty())
             .map(str::to_string)
