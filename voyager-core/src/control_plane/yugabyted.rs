@@ -73,8 +73,183 @@ pub fn payload(report: &Value) -> Value {
         "GeneralNotes": get("Notes"),
         "ColocatedShardedNotes": [],
         "SizingNotes": if failure.is_empty() { json!([]) } else { json!([failure]) },
+        "ParsedSchemaSummary": parsed_schema_summary(report),
+        // What analyze-schema found; assess-migration alone sends none.
+        "ConversionIssues": [],
+        // For older yugabyted UIs: the notes, and the report as yugabyted first read it.
+        "Notes": get("Notes"),
+        "AssessmentJsonReport": {
+            "VoyagerVersion": get("VoyagerVersion"),
+            "TargetDBVersion": get("TargetDBVersion"),
+            "MigrationComplexity": get("MigrationComplexity"),
+            "SchemaSummary": get("SchemaSummary"),
+            "Sizing": get("Sizing"),
+            "TableIndexStats": get("TableIndexStats"),
+            "Notes": get("Notes"),
+            "UnsupportedDataTypes": unsupported_data_types(report),
+            "UnsupportedDataTypesDesc": "Data types of the source database that are not supported on the target YugabyteDB.",
+            "UnsupportedFeatures": features(report, |c| c == "unsupported_features"),
+            "UnsupportedFeaturesDesc": "Features of the source database that are not supported on the target YugabyteDB.",
+            "UnsupportedQueryConstructs": features(report, |c| c == "unsupported_query_constructs"),
+            "UnsupportedPlPgSqlObjects": features(report, |c| c == "unsupported_plpgsql_objects"),
+            "MigrationCaveats": features(report, |c| c == "migration_caveats"),
+        },
         "RawAssessmentJsonReport": serde_json::to_string(report).unwrap_or_default(),
     })
+}
+
+/// A name without the double quotes of a quoted identifier.
+fn unquoted(name: &str) -> String {
+    let n = name.trim();
+    if n.len() >= 2 && n.starts_with('"') && n.ends_with('"') {
+        n[1..n.len() - 1].replace("\"\"", "\"")
+    } else {
+        n.to_string()
+    }
+}
+
+/// The schema summary with each object type's objects as records (ObjectName, ParentTableName,
+/// SchemaName; names unquoted): tables and indexes from TableIndexStats, the rest from the
+/// summary's comma-separated names.
+fn parsed_schema_summary(report: &Value) -> Value {
+    let summary = report.get("SchemaSummary").cloned().unwrap_or(json!({}));
+    let schemas: Vec<String> = summary
+        .get("SchemaNames")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+        .unwrap_or_default();
+    let stats: Vec<&Value> = report
+        .get("TableIndexStats")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().collect())
+        .unwrap_or_default();
+    let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+    let objects_of = |object_type: &str, names: &str| -> Vec<Value> {
+        let from_stats = |index: bool| -> Vec<Value> {
+            stats
+                .iter()
+                .filter(|s| s.get("IsIndex").and_then(Value::as_bool) == Some(index))
+                .map(|s| {
+                    json!({
+                        "ObjectName": unquoted(&text(s, "ObjectName")),
+                        "ParentTableName": if index { Value::String(unquoted(&text(s, "ParentTableName"))) } else { Value::Null },
+                        "SchemaName": unquoted(&text(s, "SchemaName")),
+                    })
+                })
+                .collect()
+        };
+        match object_type {
+            "TABLE" if !stats.is_empty() => from_stats(false),
+            "INDEX" if !stats.is_empty() => from_stats(true),
+            _ => names
+                .split(", ")
+                .filter(|n| !n.trim().is_empty())
+                .map(|n| {
+                    let (schema, name) = match n.split_once('.') {
+                        Some((schema, name)) if schemas.iter().any(|s| unquoted(schema) == *s) => {
+                            (unquoted(schema), unquoted(name))
+                        }
+                        _ => (String::new(), unquoted(n)),
+                    };
+                    json!({ "ObjectName": name, "ParentTableName": Value::Null, "SchemaName": schema })
+                })
+                .collect(),
+        }
+    };
+    let objects: Vec<Value> = summary
+        .get("DatabaseObjects")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .map(|o| {
+                    let kind = text(o, "ObjectType");
+                    json!({
+                        "ObjectType": kind,
+                        "TotalCount": o.get("TotalCount").cloned().unwrap_or(json!(0)),
+                        "InvalidCount": o.get("InvalidCount").cloned().unwrap_or(json!(0)),
+                        "Objects": objects_of(&kind, &text(o, "ObjectNames")),
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    json!({
+        "DbName": summary.get("DbName").cloned().unwrap_or(Value::Null),
+        "SchemaNames": summary.get("SchemaNames").cloned().unwrap_or(json!([])),
+        "DbVersion": summary.get("DbVersion").cloned().unwrap_or(Value::Null),
+        "DatabaseObjects": objects,
+    })
+}
+
+/// The issues of the chosen categories grouped by issue name, as yugabyted's first report
+/// listed them: {FeatureName, Objects: [{ObjectType, ObjectName, SqlStatement}], DocsLink,
+/// FeatureDescription, MinimumVersionsFixedIn}.
+fn features(report: &Value, wanted: impl Fn(&str) -> bool) -> Value {
+    let mut grouped: Vec<(String, Vec<&Value>)> = Vec::new();
+    for i in report
+        .get("AssessmentIssues")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let category = i.get("Category").and_then(Value::as_str).unwrap_or("");
+        if !wanted(category) {
+            continue;
+        }
+        let name = i.get("Name").and_then(Value::as_str).unwrap_or("").to_string();
+        match grouped.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, list)) => list.push(i),
+            None => grouped.push((name, vec![i])),
+        }
+    }
+    Value::Array(
+        grouped
+            .into_iter()
+            .map(|(name, issues)| {
+                let first = issues[0];
+                json!({
+                    "FeatureName": name,
+                    "Objects": issues.iter().map(|i| json!({
+                        "ObjectType": i.get("ObjectType").cloned().unwrap_or(Value::Null),
+                        "ObjectName": i.get("ObjectName").cloned().unwrap_or(Value::Null),
+                        "SqlStatement": i.get("SqlStatement").cloned().unwrap_or(Value::Null),
+                    })).collect::<Vec<_>>(),
+                    "DocsLink": first.get("DocsLink").cloned().unwrap_or(Value::Null),
+                    "FeatureDescription": first.get("Description").cloned().unwrap_or(Value::Null),
+                    "MinimumVersionsFixedIn": first.get("MinimumVersionsFixedIn").cloned().unwrap_or(Value::Null),
+                })
+            })
+            .collect(),
+    )
+}
+
+/// The unsupported data types as {SchemaName, TableName, ColumnName, DataType}, from the
+/// issues on columns (`schema.table.column`).
+fn unsupported_data_types(report: &Value) -> Value {
+    Value::Array(
+        report
+            .get("AssessmentIssues")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter(|i| i.get("Category").and_then(Value::as_str) == Some("unsupported_datatypes"))
+            .map(|i| {
+                let object = i.get("ObjectName").and_then(Value::as_str).unwrap_or("");
+                let parts: Vec<&str> = object.splitn(3, '.').collect();
+                let (schema, table, column) = match parts.as_slice() {
+                    [s, t, c] => (*s, *t, *c),
+                    [t, c] => ("", *t, *c),
+                    _ => ("", "", object),
+                };
+                json!({
+                    "SchemaName": unquoted(schema),
+                    "TableName": unquoted(table),
+                    "ColumnName": unquoted(column),
+                    "DataType": i.get("Name").cloned().unwrap_or(Value::Null),
+                })
+            })
+            .collect(),
+    )
 }
 
 /// `{"SourceDBIP": "ip1|ip2"}`: the source host's addresses, or the host as given.
@@ -227,4 +402,77 @@ pub async fn latest(client: &Client, uuid: Uuid) -> Result<Option<(SourceDetails
         ssl_mode: None,
     };
     Ok(Some((source, report)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The field names of a fixture file: one a line, `#` comments and blank lines left out.
+    fn fixture(text: &str) -> Vec<String> {
+        let mut v: Vec<String> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(str::to_string)
+            .collect();
+        v.sort();
+        v
+    }
+
+    fn keys(v: &Value) -> Vec<String> {
+        let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+        k.sort();
+        k
+    }
+
+    #[test]
+    fn the_payload_has_every_field_yugabyted_reads() {
+        let report = json!({
+            "VoyagerVersion": "0.1", "TargetDBVersion": "2025.1.0.0", "MigrationComplexity": "HIGH",
+            "SchemaSummary": {"DbName": "d", "SchemaNames": ["public", "Sales"], "DbVersion": "15",
+                "DatabaseObjects": [
+                    {"ObjectType": "TABLE", "TotalCount": 1, "InvalidCount": 1, "ObjectNames": "public.t"},
+                    {"ObjectType": "INDEX", "TotalCount": 1, "InvalidCount": 0, "ObjectNames": "t_pkey"},
+                    {"ObjectType": "FUNCTION", "TotalCount": 1, "InvalidCount": 0, "ObjectNames": "\"Sales\".\"Calc\""}]},
+            "TableIndexStats": [
+                {"SchemaName": "public", "ObjectName": "t", "IsIndex": false, "ParentTableName": null},
+                {"SchemaName": "public", "ObjectName": "t_pkey", "IsIndex": true, "ParentTableName": "public.t"}],
+            "AssessmentIssues": [
+                {"Category": "unsupported_datatypes", "Type": "UNSUPPORTED_DATATYPE_XML", "Name": "xml",
+                 "ObjectType": "COLUMN", "ObjectName": "public.t.body", "Impact": "LEVEL_3"},
+                {"Category": "unsupported_features", "Type": "UNLOGGED_TABLES", "Name": "Unlogged tables",
+                 "ObjectType": "TABLE", "ObjectName": "public.t", "Impact": "LEVEL_1"}],
+            "Notes": ["n"], "Sizing": {"FailureReasoning": ""}
+        });
+        let p = payload(&report);
+        assert_eq!(
+            keys(&p),
+            fixture(include_str!("../../tests/fixtures/yugabyted_payload_fields.txt"))
+        );
+        assert_eq!(
+            keys(&p["AssessmentJsonReport"]),
+            fixture(include_str!(
+                "../../tests/fixtures/yugabyted_assessment_json_report_fields.txt"
+            ))
+        );
+        let objects = &p["ParsedSchemaSummary"]["DatabaseObjects"];
+        assert_eq!(
+            objects[0]["Objects"][0],
+            json!({"ObjectName": "t", "ParentTableName": null, "SchemaName": "public"})
+        );
+        assert_eq!(objects[1]["Objects"][0]["ParentTableName"], "public.t");
+        assert_eq!(
+            objects[2]["Objects"][0],
+            json!({"ObjectName": "Calc", "ParentTableName": null, "SchemaName": "Sales"})
+        );
+        let types = &p["AssessmentJsonReport"]["UnsupportedDataTypes"];
+        assert_eq!(types[0]["ColumnName"], "body");
+        assert_eq!(
+            p["AssessmentJsonReport"]["UnsupportedFeatures"][0]["FeatureName"],
+            "Unlogged tables"
+        );
+        let raw: Value = serde_json::from_str(p["RawAssessmentJsonReport"].as_str().unwrap()).unwrap();
+        assert_eq!(raw, report);
+    }
 }
