@@ -122,7 +122,11 @@ pub fn run(args: ControlPlaneArgs, out: &Output) -> Result<()> {
                     if status.writable { "" } else { ", read-only: written by a newer libvoyager" },
                     status.migrations,
                     status.assessments
-                )
+                ) + if status.schema_version == 0 {
+                    "\n  no libvoyager tables here yet: the first assess-migration or assess-fleet creates them"
+                } else {
+                    ""
+                }
             });
         }
         ControlPlaneCommand::List(l) => {
