@@ -357,9 +357,65 @@ static void test_fleet(const char *dir) {
     if (f) { fputs("level9 = 1\n", f); fclose(f); }
     CHECK(voyager_fleet_rank(cp, fleet, path, &out) == VOYAGER_CONFIG && contains(voyager_last_error_message(), "level9"), "bad weights file");
     CHECK(voyager_fleet_rank(cp, "no such fleet", NULL, &out) == VOYAGER_NOT_FOUND, "unknown fleet");
-    CHECK(voyager_fleet_rank(cp, NULL, NULL, &out) == VOYAGER_INVALID_ARGUMENT, "NULL fleet");
+    {
+        /* NULL fleet: the only fleet, or (with several) an error that lists them. */
+        char *only = NULL;
+        voyager_status st = voyager_fleet_rank(cp, NULL, NULL, &only);
+        CHECK(st == VOYAGER_OK ? contains(only, "\"database\":\"db1\"")
+                               : (st == VOYAGER_INVALID_ARGUMENT && contains(voyager_last_error_message(), fleet)),
+              "NULL fleet: the only fleet, or the fleets listed");
+        if (st == VOYAGER_OK) voyager_string_free(only);
+    }
     CHECK(voyager_assess_fleet("{}", NULL, NULL, &out) == VOYAGER_INVALID_ARGUMENT && out == (char *)0x1, "fleet without inventory");
     CHECK(voyager_assess_fleet("{\"fleet_file\":\"x.toml\",\"colour\":1}", NULL, NULL, &out) == VOYAGER_INVALID_ARGUMENT, "unknown key");
+}
+
+/* How many times needle occurs in hay. */
+static int occurrences(const char *hay, const char *needle) {
+    int n = 0;
+    for (const char *at = hay; at && (at = strstr(at, needle)) != NULL; at += strlen(needle)) n++;
+    return n;
+}
+
+/* Everything the control plane holds, ranked: db1 (assessed by hand and by the fleet), db2, db3
+   and a database only yb-voyager recorded, each once; diff and forget. */
+static void test_rank(void) {
+    const char *cp = env_or_die("VOYAGER_CP_URL");
+    char sql[2048], *out = NULL;
+    char legacy[37];
+    snprintf(legacy, sizeof legacy, "00000000-0000-4000-8000-%012d", (int)getpid());
+    snprintf(sql, sizeof sql,
+             "psql -q -v ON_ERROR_STOP=1 '%s' -c \"INSERT INTO ybvoyager_visualizer.ybvoyager_visualizer_metadata "
+             "(migration_uuid, migration_phase, invocation_sequence, database_name, schema_name, payload, complexity, db_type, status, invocation_timestamp) "
+             "VALUES ('%s', 1, 1, 'c_legacy_db', 'public', '{\\\"MigrationComplexity\\\": \\\"HIGH\\\"}', 'HIGH', 'postgresql', 'COMPLETED', now())\"",
+             cp, legacy);
+    CHECK(system(sql) == 0, "insert a row only yb-voyager wrote");
+    CHECK(voyager_rank(cp, NULL, &out) == VOYAGER_OK, "rank everything");
+    CHECK(occurrences(out, "\"database\":\"db1\"") == 1 && occurrences(out, "\"database\":\"db2\"") == 1
+              && occurrences(out, "\"database\":\"db3\"") == 1 && occurrences(out, "\"database\":\"c_legacy_db\"") == 1,
+          "each database once");
+    if (!contains(out, "c_legacy_db")) fprintf(stderr, "rank: %s\n", out ? out : "(none)");
+    CHECK(contains(out, "\"origin\":\"yb_voyager\"") && contains(out, "\"migrations\":["), "yb-voyager-only marked; migrations underneath");
+    voyager_string_free(out);
+    out = NULL;
+    CHECK(voyager_rank(cp, "{\"complexity\":\"HIGH\",\"status\":\"completed\"}", &out) == VOYAGER_OK
+              && contains(out, "c_legacy_db") && !contains(out, "\"database\":\"db1\""),
+          "rank with filters");
+    voyager_string_free(out);
+    out = (char *)0x1;
+    CHECK(voyager_rank(cp, "{\"colour\":1}", &out) == VOYAGER_INVALID_ARGUMENT && out == (char *)0x1, "rank: unknown key");
+    CHECK(voyager_rank(cp, "{\"labels\":[\"nokey\"]}", &out) == VOYAGER_INVALID_ARGUMENT, "rank: bad label");
+    CHECK(voyager_control_plane_diff(cp, legacy, 0, 0, &out) == VOYAGER_NOT_FOUND, "diff of a yb-voyager-only migration");
+    CHECK(voyager_control_plane_diff(cp, "nope", 0, 0, &out) == VOYAGER_INVALID_ARGUMENT, "diff: malformed uuid");
+    CHECK(voyager_control_plane_forget(cp, legacy, false, &out) == VOYAGER_NOT_FOUND
+              && contains(voyager_last_error_message(), "--include-yugabyted"),
+          "forget leaves yugabyted's rows unless asked");
+    out = NULL;
+    CHECK(voyager_control_plane_forget(cp, legacy, true, &out) == VOYAGER_OK && contains(out, "\"yugabyted_rows_removed\":1"), "forget with yugabyted's rows");
+    voyager_string_free(out);
+    out = NULL;
+    CHECK(voyager_rank(cp, NULL, &out) == VOYAGER_OK && !contains(out, legacy), "forgotten");
+    voyager_string_free(out);
 }
 
 int main(void) {
@@ -374,6 +430,7 @@ int main(void) {
     test_control_plane(dir, uuid);
     test_start_migration(dir, uuid);
     test_fleet(dir);
+    test_rank();
     char cmd[256];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);

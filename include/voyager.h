@@ -179,9 +179,11 @@ voyager_status voyager_connection_redact(const char *text, char **redacted_out);
 voyager_status voyager_control_plane_status(const char *control_plane, char **json_out);
 
 /*
- Every migration with its latest assessment, as a JSON array. `filter_json` (may be NULL for
- none) is an object with any of complexity, status, host, database, sort (name, complexity,
- size, effort, issues, assessed_at), descending, limit, offset.
+ Every source database with its latest assessment, one row each (its `migrations` with their
+ runs underneath; yb-voyager-only ones with origin `yb_voyager`), as a JSON array.
+ `filter_json` (may be NULL for none) is an object with any of complexity, status, host,
+ database, sort (name, complexity, size, effort, issues, assessed_at), descending, limit,
+ offset, per_migration (one row per migration UUID instead).
 
  # Safety
  `control_plane` and `filter_json` must be NULL or NUL-terminated; `json_out` NULL or valid.
@@ -209,6 +211,37 @@ voyager_status voyager_control_plane_show(const char *control_plane,
  `request_json` must be NULL or NUL-terminated; `json_out` NULL or valid.
  */
 voyager_status voyager_control_plane_push(const char *request_json, char **json_out);
+
+/*
+ What changed between two completed assessment runs of a migration, as JSON {migration_uuid,
+ database, from_run, to_run, from_assessed_at, to_assessed_at, complexity, level1, level2,
+ level3, total_size_bytes, effort_hours (each {from, to}), added, removed (issues, each
+ {issue_type, object_type, object_name, impact, category})}. `from_run` and `to_run` of 0
+ take the defaults: the latest completed run, and the completed run before it.
+
+ # Safety
+ `control_plane` and `migration_uuid` must be NULL or NUL-terminated; `json_out` NULL or valid.
+ */
+voyager_status voyager_control_plane_diff(const char *control_plane,
+                                          const char *migration_uuid,
+                                          int32_t from_run,
+                                          int32_t to_run,
+                                          char **json_out);
+
+/*
+ Remove libvoyager's rows of a migration (its source, assessments and fleet queue items);
+ yugabyted's rows stay unless `include_yugabyted`. The caller confirms first: this cannot be
+ undone. JSON {migration_uuid, database, assessments_removed, sources_removed,
+ queue_items_removed, yugabyted_rows_removed, yugabyted_rows_kept}; `VOYAGER_NOT_FOUND` when
+ there is nothing to remove.
+
+ # Safety
+ `control_plane` and `migration_uuid` must be NULL or NUL-terminated; `json_out` NULL or valid.
+ */
+voyager_status voyager_control_plane_forget(const char *control_plane,
+                                            const char *migration_uuid,
+                                            bool include_yugabyted,
+                                            char **json_out);
 
 /*
  Assess every database of a fleet, concurrently, storing each assessment in the control
@@ -244,8 +277,8 @@ voyager_status voyager_fleet_list(const char *control_plane, const char *fleet, 
 /*
  A fleet ranked: a JSON array of {rank, wave, score, migration_uuid, database, host, port,
  status, complexity, level1, level2, level3, total_size_bytes, effort_hours, labels, group,
- group_size, why, error}, first to migrate first. `weights_file` (may be NULL for the
- defaults) is a TOML file of weights.
+ group_size, why, error}, first to migrate first. `fleet` may be NULL for the only fleet of
+ the control plane. `weights_file` (may be NULL for the defaults) is a TOML file of weights.
 
  # Safety
  `control_plane`, `fleet` and `weights_file` must be NULL or NUL-terminated; `json_out` NULL
@@ -311,6 +344,20 @@ voyager_status voyager_assess(const char *request_json,
  `answers_json` must be NULL or a NUL-terminated string; `outcome_json_out` NULL or valid.
  */
 voyager_status voyager_start_migration(const char *answers_json, char **outcome_json_out);
+
+/*
+ Every source database the control plane knows, once each (assessed by hand, by a fleet run,
+ or only by yb-voyager), ranked: a JSON array of the fleet ranking's rows {rank, wave, score,
+ migration_uuid, database, host, port, status, complexity, level1, level2, level3,
+ total_size_bytes, effort_hours, labels, group, group_size, why, error} with identity, origin
+ (libvoyager or yb_voyager), fleets, and migrations (each {migration_uuid, origin, fleet,
+ runs}). `request_json` (may be NULL for everything, default weights) is an object with any of
+ fleet, labels (array of "key=value"), host, complexity, status, weights_file.
+
+ # Safety
+ `control_plane` and `request_json` must be NULL or NUL-terminated; `json_out` NULL or valid.
+ */
+voyager_status voyager_rank(const char *control_plane, const char *request_json, char **json_out);
 
 /*
  The message of the last failed call on this thread, or NULL when the last call succeeded.

@@ -60,6 +60,10 @@ enum Command {
     AssessFleet(commands::fleet::AssessFleetArgs),
     /// A fleet's databases: list them, rank which to migrate first (in waves), show one.
     Fleet(commands::fleet::FleetArgs),
+    /// Which database to migrate first, across everything the control plane holds: every
+    /// source database once (assessed by hand, by a fleet run, or only by yb-voyager), ranked
+    /// in waves and groups, with the reasons.
+    Rank(commands::rank::RankArgs),
     /// Start the migration of an assessed database: from its migration dir, or rebuilt from the
     /// control plane by its migration UUID; then choose the target and the data migration flow.
     #[command(name = "start-migration")]
@@ -89,6 +93,7 @@ fn main() -> ExitCode {
             Err(e) => Err(e),
         },
         Command::Fleet(args) => commands::fleet::fleet(args, &out, cli.json),
+        Command::Rank(args) => commands::rank::run(args, &out, cli.json),
         Command::Init(args) => commands::init::run(args, &out),
         Command::AssessMigration(args) => commands::assess::run(args, &out),
         Command::ControlPlane(args) => commands::control_plane::run(args, &out),

@@ -83,8 +83,15 @@ async fn main() {
         serde_json::to_vec(&report).unwrap().len()
     );
     println!(
-        "{:>8} {:>10} {:>14} {:>14} {:>14} {:>12} {:>16}",
-        "stored", "load (s)", "list by name", "list by effort", "list+connect", "fetch one", "start-migration"
+        "{:>8} {:>10} {:>14} {:>14} {:>14} {:>12} {:>16} {:>10}",
+        "stored",
+        "load (s)",
+        "list by name",
+        "list by effort",
+        "list+connect",
+        "fetch one",
+        "start-migration",
+        "rank all"
     );
 
     for size in sizes {
@@ -164,8 +171,20 @@ async fn main() {
             }
         })
         .await;
+        // voyager rank: every database once, scored, in waves and groups.
+        let rank_all = median_ms(5, |_| async {
+            let ranked = voyager_core::ranking::rank_with(
+                &cp,
+                &voyager_core::ranking::RankRequest::default(),
+                &voyager_core::fleet::rank::Weights::default(),
+            )
+            .await
+            .unwrap();
+            assert_eq!(ranked.len(), size);
+        })
+        .await;
         println!(
-            "{size:>8} {load_s:>10.1} {by_name:>14.1} {by_effort:>14.1} {with_connect:>14.1} {fetch:>12.2} {start:>16.1}"
+            "{size:>8} {load_s:>10.1} {by_name:>14.1} {by_effort:>14.1} {with_connect:>14.1} {fetch:>12.2} {start:>16.1} {rank_all:>10.1}"
         );
     }
 }

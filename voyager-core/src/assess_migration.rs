@@ -234,6 +234,7 @@ pub async fn run_plan(plan: Plan, progress: Option<ProgressFn>) -> Result<Assess
         database: plan.source.dbname().to_string(),
         schemas: report.schema_summary.schema_names.clone(),
         user: plan.source.user().to_string(),
+        system_identifier: report.summary.source.system_identifier.take(),
     };
     let mut meta = metainfo_or_new(&plan.export_dir)?;
     let source = &plan.source;

@@ -86,3 +86,33 @@ pub fn fleet_show(
 ) -> Result<crate::fleet::FleetMemberDetails> {
     block_on(crate::fleet::show(control_plane, fleet, member, weights))?
 }
+
+/// The fleet a command is about: the one given, else the only one. See
+/// [`crate::fleet::fleet_name`].
+pub fn fleet_name(control_plane: &str, given: Option<&str>) -> Result<String> {
+    block_on(crate::fleet::fleet_name(control_plane, given))?
+}
+
+/// Every database the control plane knows, ranked. See [`crate::ranking::rank`].
+pub fn rank(control_plane: &str, request: &crate::ranking::RankRequest) -> Result<Vec<crate::ranking::RankedDatabase>> {
+    block_on(crate::ranking::rank(control_plane, request))?
+}
+
+/// What changed between two assessments of a migration. See [`crate::control_plane::diff`].
+pub fn control_plane_diff(
+    control_plane: &str,
+    uuid: &str,
+    from: Option<i32>,
+    to: Option<i32>,
+) -> Result<crate::control_plane::AssessmentDiff> {
+    block_on(crate::control_plane::diff(control_plane, uuid, from, to))?
+}
+
+/// Remove libvoyager's rows of a migration. See [`crate::control_plane::forget`].
+pub fn control_plane_forget(
+    control_plane: &str,
+    uuid: &str,
+    include_yugabyted: bool,
+) -> Result<crate::control_plane::ForgetOutcome> {
+    block_on(crate::control_plane::forget(control_plane, uuid, include_yugabyted))?
+}

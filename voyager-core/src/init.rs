@@ -50,6 +50,11 @@ pub struct InitAnswers {
     pub force: bool,
     /// Take the default answer of every question that has one instead of failing.
     pub yes: bool,
+    /// Start a new migration UUID even when the control plane already knows this source
+    /// database. By default init reuses the UUID libvoyager recorded for it (by `init` before,
+    /// else by a fleet run), so one database stays one migration; yb-voyager's own migrations
+    /// are never taken over.
+    pub new_migration_uuid: bool,
 }
 
 impl std::fmt::Debug for InitAnswers {
@@ -99,6 +104,7 @@ pub struct InitJourney {
 struct VerifiedSource {
     conn: ConnectionString,
     server_version: String,
+    system_identifier: Option<String>,
 }
 
 impl InitJourney {
@@ -263,7 +269,8 @@ impl InitJourney {
                 question: self.question("migration_dir")?,
             });
         };
-        match self.create(PathBuf::from(dir)) {
+        let known = self.known_migration().await;
+        match self.create(PathBuf::from(dir), known) {
             Ok(outcome) => Ok(Step::Done { outcome }),
             Err(e) => {
                 // Forget the directory so it is asked again.
@@ -295,7 +302,12 @@ impl InitJourney {
                 ))
             })?;
         let server_version: String = row.get(0);
-        Ok(VerifiedSource { conn, server_version })
+        let system_identifier = crate::assessment::collect::system_identifier(&client).await;
+        Ok(VerifiedSource {
+            conn,
+            server_version,
+            system_identifier,
+        })
     }
 
     /// Whether any password reaches the source connection: in the string, as an answer, from
@@ -316,7 +328,46 @@ impl InitJourney {
             .or_else(|| self.env.var("SOURCE_DB_PASSWORD").map(str::to_string))
     }
 
-    fn create(&mut self, dir: PathBuf) -> Result<InitOutcome> {
+    /// The migration UUID the control plane already has for this source, unless a new one is
+    /// asked for. A control plane that cannot be read means none is known (said, when shared).
+    async fn known_migration(&mut self) -> Option<Uuid> {
+        if self.answers.new_migration_uuid {
+            return None;
+        }
+        let source = self.source.as_ref()?;
+        let shared = self.answers.control_plane.as_deref() == Some("shared");
+        let address = if shared {
+            self.answers.assessment_control_plane.clone()?
+        } else {
+            LOCAL_CONTROL_PLANE.to_string()
+        };
+        let looked_up = async {
+            let cp = crate::control_plane::ControlPlane::open_with_env(&address, &self.env).await?;
+            cp.known_migration(
+                source.system_identifier.as_deref(),
+                source.conn.host(),
+                source.conn.port(),
+                source.conn.dbname(),
+            )
+            .await
+        }
+        .await;
+        match looked_up {
+            Ok(found) => found,
+            Err(e) => {
+                tracing::debug!("could not look up the source in the control plane: {}", e.message());
+                if shared {
+                    self.messages.push(format!(
+                        "Could not look up this database in the control plane ({}): it gets a new migration UUID.",
+                        e.message()
+                    ));
+                }
+                None
+            }
+        }
+    }
+
+    fn create(&mut self, dir: PathBuf, known: Option<Uuid>) -> Result<InitOutcome> {
         let source = self
             .source
             .as_ref()
@@ -327,7 +378,14 @@ impl InitJourney {
         } else {
             LOCAL_CONTROL_PLANE.to_string()
         };
-        let migration_uuid = Uuid::new_v4();
+        let migration_uuid = known.unwrap_or_else(Uuid::new_v4);
+        if let Some(uuid) = known {
+            self.messages.push(format!(
+                "The control plane already knows {} as migration {uuid}: this migration dir continues it \
+                 (give --new-migration-uuid to start another).",
+                source.conn.redacted()
+            ));
+        }
         let final_root = migration_dir::absolute(&dir)?;
         let final_dir = MigrationDir::new(&final_root);
         let conn = &source.conn;

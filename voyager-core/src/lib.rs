@@ -16,6 +16,7 @@ pub mod fs_atomic;
 pub mod init;
 pub mod journey;
 pub mod migration_dir;
+pub mod ranking;
 pub mod runtime;
 pub mod start_migration;
 pub mod summary;

@@ -1,4 +1,4 @@
-//! The control plane: status, list, show, push.
+//! The control plane: status, list, show, push, diff, forget.
 
 use std::ffi::c_char;
 
@@ -24,9 +24,11 @@ pub unsafe extern "C" fn voyager_control_plane_status(
     })
 }
 
-/// Every migration with its latest assessment, as a JSON array. `filter_json` (may be NULL for
-/// none) is an object with any of complexity, status, host, database, sort (name, complexity,
-/// size, effort, issues, assessed_at), descending, limit, offset.
+/// Every source database with its latest assessment, one row each (its `migrations` with their
+/// runs underneath; yb-voyager-only ones with origin `yb_voyager`), as a JSON array.
+/// `filter_json` (may be NULL for none) is an object with any of complexity, status, host,
+/// database, sort (name, complexity, size, effort, issues, assessed_at), descending, limit,
+/// offset, per_migration (one row per migration UUID instead).
 ///
 /// # Safety
 /// `control_plane` and `filter_json` must be NULL or NUL-terminated; `json_out` NULL or valid.
@@ -87,4 +89,54 @@ pub unsafe extern "C" fn voyager_control_plane_push(
             voyager_core::blocking::control_plane_push,
         )
     }
+}
+
+/// What changed between two completed assessment runs of a migration, as JSON {migration_uuid,
+/// database, from_run, to_run, from_assessed_at, to_assessed_at, complexity, level1, level2,
+/// level3, total_size_bytes, effort_hours (each {from, to}), added, removed (issues, each
+/// {issue_type, object_type, object_name, impact, category})}. `from_run` and `to_run` of 0
+/// take the defaults: the latest completed run, and the completed run before it.
+///
+/// # Safety
+/// `control_plane` and `migration_uuid` must be NULL or NUL-terminated; `json_out` NULL or valid.
+#[no_mangle]
+pub unsafe extern "C" fn voyager_control_plane_diff(
+    control_plane: *const c_char,
+    migration_uuid: *const c_char,
+    from_run: i32,
+    to_run: i32,
+    json_out: *mut *mut c_char,
+) -> voyager_status {
+    guard(|| {
+        out_param(json_out, "json_out")?;
+        let cp = unsafe { arg_str(control_plane, "control_plane") }?;
+        let uuid = unsafe { arg_str(migration_uuid, "migration_uuid") }?;
+        let run = |r: i32| (r != 0).then_some(r);
+        let diff = voyager_core::blocking::control_plane_diff(cp, uuid, run(from_run), run(to_run))?;
+        unsafe { write_string(json_out, to_json(&diff)?) }
+    })
+}
+
+/// Remove libvoyager's rows of a migration (its source, assessments and fleet queue items);
+/// yugabyted's rows stay unless `include_yugabyted`. The caller confirms first: this cannot be
+/// undone. JSON {migration_uuid, database, assessments_removed, sources_removed,
+/// queue_items_removed, yugabyted_rows_removed, yugabyted_rows_kept}; `VOYAGER_NOT_FOUND` when
+/// there is nothing to remove.
+///
+/// # Safety
+/// `control_plane` and `migration_uuid` must be NULL or NUL-terminated; `json_out` NULL or valid.
+#[no_mangle]
+pub unsafe extern "C" fn voyager_control_plane_forget(
+    control_plane: *const c_char,
+    migration_uuid: *const c_char,
+    include_yugabyted: bool,
+    json_out: *mut *mut c_char,
+) -> voyager_status {
+    guard(|| {
+        out_param(json_out, "json_out")?;
+        let cp = unsafe { arg_str(control_plane, "control_plane") }?;
+        let uuid = unsafe { arg_str(migration_uuid, "migration_uuid") }?;
+        let outcome = voyager_core::blocking::control_plane_forget(cp, uuid, include_yugabyted)?;
+        unsafe { write_string(json_out, to_json(&outcome)?) }
+    })
 }

@@ -58,8 +58,8 @@ pub unsafe extern "C" fn voyager_fleet_list(
 
 /// A fleet ranked: a JSON array of {rank, wave, score, migration_uuid, database, host, port,
 /// status, complexity, level1, level2, level3, total_size_bytes, effort_hours, labels, group,
-/// group_size, why, error}, first to migrate first. `weights_file` (may be NULL for the
-/// defaults) is a TOML file of weights.
+/// group_size, why, error}, first to migrate first. `fleet` may be NULL for the only fleet of
+/// the control plane. `weights_file` (may be NULL for the defaults) is a TOML file of weights.
 ///
 /// # Safety
 /// `control_plane`, `fleet` and `weights_file` must be NULL or NUL-terminated; `json_out` NULL
@@ -74,7 +74,12 @@ pub unsafe extern "C" fn voyager_fleet_rank(
     guard(|| {
         out_param(json_out, "json_out")?;
         let cp = unsafe { arg_str(control_plane, "control_plane") }?;
-        let fleet = unsafe { arg_str(fleet, "fleet") }?;
+        let given = if fleet.is_null() {
+            None
+        } else {
+            Some(unsafe { arg_str(fleet, "fleet") }?)
+        };
+        let fleet = &voyager_core::blocking::fleet_name(cp, given)?;
         let weights = if weights_file.is_null() {
             Default::default()
         } else {

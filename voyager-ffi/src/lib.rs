@@ -17,6 +17,7 @@ mod control_plane;
 mod fleet;
 mod journeys;
 mod progress;
+mod rank;
 mod status;
 
 pub use config::*;

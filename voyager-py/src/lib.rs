@@ -244,16 +244,66 @@ fn fleet_list(py: Python<'_>, control_plane: &str, fleet: &str) -> PyResult<Stri
     to_json(&rows)
 }
 
-/// A fleet ranked (weights: a TOML file, or None for the defaults), as JSON.
+/// A fleet ranked (fleet: None for the only one; weights: a TOML file, or None for the
+/// defaults), as JSON.
 #[pyfunction]
-#[pyo3(signature = (control_plane, fleet, weights_file=None))]
-fn fleet_rank(py: Python<'_>, control_plane: &str, fleet: &str, weights_file: Option<&str>) -> PyResult<String> {
+#[pyo3(signature = (control_plane, fleet=None, weights_file=None))]
+fn fleet_rank(
+    py: Python<'_>,
+    control_plane: &str,
+    fleet: Option<&str>,
+    weights_file: Option<&str>,
+) -> PyResult<String> {
     let weights = match weights_file {
         Some(path) => voyager_core::fleet::rank::Weights::load(std::path::Path::new(path)).map_err(to_py)?,
         None => Default::default(),
     };
-    let ranked = interruptible(py, voyager_core::fleet::rank(control_plane, fleet, &weights))?;
+    let ranked = interruptible(py, async {
+        let fleet = voyager_core::fleet::fleet_name(control_plane, fleet).await?;
+        voyager_core::fleet::rank(control_plane, &fleet, &weights).await
+    })?;
     to_json(&ranked)
+}
+
+/// Every database the control plane knows, ranked (request: JSON of RankRequest), as JSON.
+#[pyfunction]
+fn rank(py: Python<'_>, control_plane: &str, request_json: &str) -> PyResult<String> {
+    let request = from_json(request_json, "rank request")?;
+    let ranked = interruptible(py, voyager_core::ranking::rank(control_plane, &request))?;
+    to_json(&ranked)
+}
+
+/// What changed between two assessment runs of a migration, as JSON.
+#[pyfunction]
+#[pyo3(signature = (control_plane, migration_uuid, from_run=None, to_run=None))]
+fn control_plane_diff(
+    py: Python<'_>,
+    control_plane: &str,
+    migration_uuid: &str,
+    from_run: Option<i32>,
+    to_run: Option<i32>,
+) -> PyResult<String> {
+    let diff = interruptible(
+        py,
+        voyager_core::control_plane::diff(control_plane, migration_uuid, from_run, to_run),
+    )?;
+    to_json(&diff)
+}
+
+/// Remove libvoyager's rows of a migration (and yugabyted's with include_yugabyted), as JSON.
+#[pyfunction]
+#[pyo3(signature = (control_plane, migration_uuid, include_yugabyted=false))]
+fn control_plane_forget(
+    py: Python<'_>,
+    control_plane: &str,
+    migration_uuid: &str,
+    include_yugabyted: bool,
+) -> PyResult<String> {
+    let outcome = interruptible(
+        py,
+        voyager_core::control_plane::forget(control_plane, migration_uuid, include_yugabyted),
+    )?;
+    to_json(&outcome)
 }
 
 /// Every migration with its latest assessment (filter: JSON of ListFilter), as JSON.
@@ -383,6 +433,9 @@ fn _voyager(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(assess_fleet, m)?)?;
     m.add_function(wrap_pyfunction!(fleet_list, m)?)?;
     m.add_function(wrap_pyfunction!(fleet_rank, m)?)?;
+    m.add_function(wrap_pyfunction!(rank, m)?)?;
+    m.add_function(wrap_pyfunction!(control_plane_diff, m)?)?;
+    m.add_function(wrap_pyfunction!(control_plane_forget, m)?)?;
     m.add_function(wrap_pyfunction!(assess, m)?)?;
     m.add_function(wrap_pyfunction!(assess_async, m)?)?;
     m.add_function(wrap_pyfunction!(control_plane_status, m)?)?;

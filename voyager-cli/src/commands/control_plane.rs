@@ -1,8 +1,8 @@
-//! `voyager control-plane status|list|show|push`.
+//! `voyager control-plane status|list|show|push|diff|forget`.
 
 use clap::{Args, Subcommand, ValueEnum};
 use voyager_core::assess_migration::AssessRequest;
-use voyager_core::control_plane::{address, ListFilter, MigrationSummary, SortKey};
+use voyager_core::control_plane::{address, ListFilter, MigrationRuns, MigrationSummary, Origin, SortKey};
 use voyager_core::Result;
 
 use crate::output::Output;
@@ -25,7 +25,8 @@ pub struct ControlPlaneArgs {
 enum ControlPlaneCommand {
     /// Check the control plane: reachable, its schema version, how many migrations it holds.
     Status,
-    /// List every migration with its latest assessment.
+    /// List every source database with its latest assessment (its migration UUIDs and runs
+    /// underneath), or every migration with --per-migration.
     List(ListArgs),
     /// Show a migration's latest assessment and its history.
     Show {
@@ -40,6 +41,30 @@ enum ControlPlaneCommand {
         /// The export dir holding the report (with --source).
         #[arg(long, value_name = "DIR")]
         export_dir: Option<String>,
+    },
+    /// What changed between two assessments of a migration: issues added and removed, and
+    /// complexity, size and effort.
+    Diff {
+        /// The migration UUID.
+        migration_uuid: String,
+        /// The earlier run [default: the completed run before --to].
+        #[arg(long, value_name = "RUN")]
+        from: Option<i32>,
+        /// The later run [default: the latest completed run].
+        #[arg(long, value_name = "RUN")]
+        to: Option<i32>,
+    },
+    /// Remove libvoyager's rows of a migration (source, assessments, fleet queue items).
+    /// yugabyted's rows stay unless --include-yugabyted.
+    Forget {
+        /// The migration UUID.
+        migration_uuid: String,
+        /// Do not ask for confirmation.
+        #[arg(long, short = 'y')]
+        yes: bool,
+        /// Also remove the rows yugabyted's UI reads (ybvoyager_visualizer).
+        #[arg(long)]
+        include_yugabyted: bool,
     },
 }
 
@@ -67,6 +92,9 @@ struct ListArgs {
     limit: Option<i64>,
     #[arg(long)]
     offset: Option<i64>,
+    /// One row per migration UUID instead of one per source database.
+    #[arg(long)]
+    per_migration: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -94,7 +122,11 @@ pub fn run(args: ControlPlaneArgs, out: &Output) -> Result<()> {
                     if status.writable { "" } else { ", read-only: written by a newer libvoyager" },
                     status.migrations,
                     status.assessments
-                )
+                ) + if status.schema_version == 0 {
+                    "\n  no libvoyager tables here yet: the first assess-migration or assess-fleet creates them"
+                } else {
+                    ""
+                }
             });
         }
         ControlPlaneCommand::List(l) => {
@@ -115,6 +147,7 @@ pub fn run(args: ControlPlaneArgs, out: &Output) -> Result<()> {
                 limit: l.limit,
                 offset: l.offset,
                 fleet: None,
+                per_migration: l.per_migration,
             };
             let rows = voyager_core::blocking::control_plane_list(&cp()?, &filter)?;
             out.result(&rows, || table(&rows));
@@ -156,8 +189,144 @@ pub fn run(args: ControlPlaneArgs, out: &Output) -> Result<()> {
                 )
             });
         }
+        ControlPlaneCommand::Diff {
+            migration_uuid,
+            from,
+            to,
+        } => {
+            let diff = voyager_core::blocking::control_plane_diff(&cp()?, &migration_uuid, from, to)?;
+            out.result(&diff, || diff_text(&diff));
+        }
+        ControlPlaneCommand::Forget {
+            migration_uuid,
+            yes,
+            include_yugabyted,
+        } => {
+            let cp = cp()?;
+            voyager_core::control_plane::parse_uuid(&migration_uuid)?;
+            if !yes {
+                confirm_forget(&migration_uuid, include_yugabyted)?;
+            }
+            let outcome = voyager_core::blocking::control_plane_forget(&cp, &migration_uuid, include_yugabyted)?;
+            out.result(&outcome, || {
+                let mut text = format!(
+                    "Forgot migration {}{}: {} assessment(s), {} source row(s), {} fleet queue item(s) removed",
+                    outcome.migration_uuid,
+                    outcome.database.as_ref().map(|d| format!(" ({d})")).unwrap_or_default(),
+                    outcome.assessments_removed,
+                    outcome.sources_removed,
+                    outcome.queue_items_removed
+                );
+                if include_yugabyted {
+                    text.push_str(&format!(
+                        ", {} yugabyted row(s) removed",
+                        outcome.yugabyted_rows_removed
+                    ));
+                } else if outcome.yugabyted_rows_kept > 0 {
+                    text.push_str(&format!(
+                        "; yugabyted's {} row(s) kept (--include-yugabyted removes them)",
+                        outcome.yugabyted_rows_kept
+                    ));
+                }
+                text
+            });
+        }
     }
     Ok(())
+}
+
+/// Ask before forgetting; without a terminal, --yes is required.
+fn confirm_forget(uuid: &str, include_yugabyted: bool) -> Result<()> {
+    if !crate::prompt::interactive() {
+        return Err(voyager_core::Error::invalid_argument(format!(
+            "forgetting migration {uuid} removes its assessments for good: add --yes to confirm (no terminal to ask on)"
+        )));
+    }
+    let what = if include_yugabyted {
+        "its source, every assessment and yugabyted's rows"
+    } else {
+        "its source and every assessment (yugabyted's rows stay)"
+    };
+    let sure = dialoguer::Confirm::new()
+        .with_prompt(format!("Forget migration {uuid}: remove {what}?"))
+        .default(false)
+        .interact()
+        .map_err(|e| voyager_core::Error::cancelled(format!("no answer: {e}")))?;
+    if sure {
+        Ok(())
+    } else {
+        Err(voyager_core::Error::cancelled("nothing forgotten"))
+    }
+}
+
+fn diff_text(d: &voyager_core::control_plane::AssessmentDiff) -> String {
+    let mut text = format!(
+        "migration {} ({}): run {} ({}) -> run {} ({})
+",
+        d.migration_uuid,
+        &d.database,
+        d.from_run,
+        d.from_assessed_at.format("%Y-%m-%d %H:%M"),
+        d.to_run,
+        d.to_assessed_at.format("%Y-%m-%d %H:%M")
+    );
+    let c = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+    text.push_str(&format!(
+        "  complexity  {} -> {}
+  LEVEL_3     {} -> {}
+  LEVEL_2     {} -> {}
+  LEVEL_1     {} -> {}
+  size        {} -> {}
+  effort      {:.1} h -> {:.1} h
+",
+        c(&d.complexity.from),
+        c(&d.complexity.to),
+        d.level3.from,
+        d.level3.to,
+        d.level2.from,
+        d.level2.to,
+        d.level1.from,
+        d.level1.to,
+        voyager_core::summary::human_bytes(d.total_size_bytes.from.max(0) as u64),
+        voyager_core::summary::human_bytes(d.total_size_bytes.to.max(0) as u64),
+        d.effort_hours.from,
+        d.effort_hours.to
+    ));
+    for (sign, list) in [("+", &d.added), ("-", &d.removed)] {
+        for i in list {
+            text.push_str(&format!(
+                "  {sign} {} {} {} ({})\n",
+                &i.issue_type, &i.object_type, &i.object_name, i.impact
+            ));
+        }
+    }
+    if d.added.is_empty() && d.removed.is_empty() {
+        text.push_str("  no issue added or removed\n");
+    }
+    text.trim_end().to_string()
+}
+
+/// One migration of a database, on one line: its UUID, who made it, its runs.
+pub(crate) fn migration_line(m: &MigrationRuns) -> String {
+    let by = match (m.origin, &m.fleet) {
+        (Origin::YbVoyager, _) => "yb-voyager only".to_string(),
+        (_, Some(f)) => format!("fleet {}", f),
+        (_, None) => "assess-migration".to_string(),
+    };
+    let runs: Vec<String> = m
+        .runs
+        .iter()
+        .map(|r| format!("#{} {} {}", r.run, r.status, r.assessed_at.format("%Y-%m-%d %H:%M")))
+        .collect();
+    format!(
+        "{} ({by}): {}",
+        m.migration_uuid,
+        if runs.is_empty() {
+            "no assessment".to_string()
+        } else {
+            runs.join(", ")
+        }
+    )
 }
 
 pub(crate) fn table(rows: &[MigrationSummary]) -> String {
@@ -165,6 +334,7 @@ pub(crate) fn table(rows: &[MigrationSummary]) -> String {
         "{:<36}  {:<20} {:<20} {:<10} {:>4} {:>4} {:>4} {:>10} {:>8}\n",
         "MIGRATION UUID", "DATABASE", "HOST", "COMPLEXITY", "L3", "L2", "L1", "SIZE", "HOURS"
     );
+    let grouped = rows.iter().any(|r| !r.migrations.is_empty());
     for r in rows {
         let a = r.latest.as_ref();
         out.push_str(&format!(
@@ -180,7 +350,16 @@ pub(crate) fn table(rows: &[MigrationSummary]) -> String {
             voyager_core::summary::human_bytes(a.map(|a| a.total_size_bytes.max(0) as u64).unwrap_or(0)),
             a.map(|a| a.effort_hours).unwrap_or(0.0)
         ));
+        if r.origin == Origin::YbVoyager || r.migrations.len() > 1 {
+            for m in &r.migrations {
+                out.push_str(&format!("    {}\n", migration_line(m)));
+            }
+        }
     }
-    out.push_str(&format!("{} migrations", rows.len()));
+    out.push_str(&format!(
+        "{} {}",
+        rows.len(),
+        if grouped { "databases" } else { "migrations" }
+    ));
     out
 }

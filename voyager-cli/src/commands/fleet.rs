@@ -6,7 +6,7 @@ use clap::{Args, Subcommand};
 use voyager_core::control_plane::{address, ListFilter, MigrationSummary};
 use voyager_core::fleet::rank::{RankedMigration, Weights};
 use voyager_core::fleet::{CancellationToken, FleetOutcome, FleetProgress, FleetRequest};
-use voyager_core::{Error, Result};
+use voyager_core::Result;
 
 use crate::output::Output;
 
@@ -179,7 +179,7 @@ pub struct FleetArgs {
     /// The control plane's connection string [default: the local one].
     #[arg(long, global = true, value_name = "CONN")]
     assessment_control_plane: Option<String>,
-    /// The fleet's name (as assess-fleet named it).
+    /// The fleet's name (as assess-fleet named it) [default: the only fleet].
     #[arg(long, global = true, value_name = "NAME")]
     fleet: Option<String>,
     /// Print CSV (list and rank).
@@ -214,9 +214,7 @@ enum FleetCommand {
 
 pub fn fleet(args: FleetArgs, out: &Output, json: bool) -> Result<()> {
     let cp = address(args.assessment_control_plane.as_deref(), None)?;
-    let fleet = args
-        .fleet
-        .ok_or_else(|| Error::invalid_argument("--fleet <name> is missing: the name assess-fleet gave the fleet"))?;
+    let fleet = voyager_core::blocking::fleet_name(&cp, args.fleet.as_deref())?;
     match args.command {
         FleetCommand::List => {
             let rows = voyager_core::blocking::fleet_list(&cp, &fleet, ListFilter::default())?;
@@ -282,7 +280,7 @@ pub fn fleet(args: FleetArgs, out: &Output, json: bool) -> Result<()> {
 }
 
 /// Links from the HTML page's directory to each database's report below the work dir.
-fn relative_links(
+pub(crate) fn relative_links(
     page: &std::path::Path,
     work_dir: &std::path::Path,
     ranked: &[RankedMigration],
@@ -308,7 +306,7 @@ fn relative_links(
         .collect()
 }
 
-fn rank_table(ranked: &[RankedMigration]) -> String {
+pub(crate) fn rank_table(ranked: &[RankedMigration]) -> String {
     let mut out = format!(
         "{:>4} {:>4}  {:<24} {:<10} {:>3} {:>3} {:>4} {:>10} {:>7} {:>6}  {}\n",
         "RANK", "WAVE", "DATABASE", "COMPLEXITY", "L3", "L2", "L1", "SIZE", "HOURS", "GROUP", "WHY"
@@ -336,7 +334,7 @@ fn rank_table(ranked: &[RankedMigration]) -> String {
     out
 }
 
-fn labels_text(labels: &std::collections::BTreeMap<String, String>) -> String {
+pub(crate) fn labels_text(labels: &std::collections::BTreeMap<String, String>) -> String {
     labels
         .iter()
         .map(|(k, v)| format!("{k}={v}"))

@@ -42,6 +42,11 @@ pub struct InitArgs {
     /// Replace a migration dir that already holds a migration.
     #[arg(long)]
     force: bool,
+
+    /// Start a new migration UUID even when the control plane already knows this database (by
+    /// default init continues the migration libvoyager recorded for it).
+    #[arg(long)]
+    new_migration_uuid: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -71,6 +76,7 @@ pub fn run(args: InitArgs, out: &Output) -> Result<()> {
         migration_dir: args.migration_dir,
         force: args.force,
         yes: args.yes,
+        new_migration_uuid: args.new_migration_uuid,
     };
     let outcome = crate::journey::drive(InitJourney::new(answers, LibpqEnv::from_process()), args.yes, out)?;
     out.result(&outcome, || human(&outcome));

@@ -160,6 +160,9 @@ pub struct SourceSnapshot {
     pub database: String,
     pub server_version: String,
     pub server_version_num: i32,
+    /// pg_control_system().system_identifier, when the user may read it: the server's
+    /// identity, the same under every host alias.
+    pub system_identifier: Option<String>,
     pub database_bytes: i64,
     /// Seconds since the statistics (read and write counters) were reset.
     pub stats_age_seconds: f64,
@@ -198,6 +201,31 @@ const BLOCK: &str = "pg_catalog.current_setting('block_size')::int8";
 /// Objects created by an extension are the extension's, not the user's.
 const NOT_FROM_EXTENSION: &str = "NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.classid = 'pg_catalog.pg_class'::regclass AND d.deptype = 'e')";
 
+/// The server's pg_control_system().system_identifier, when this user may read it (asked only
+/// when allowed, so a refusal never aborts a transaction); None otherwise.
+pub async fn system_identifier(client: &Client) -> Option<String> {
+    let allowed = client
+        .query_one(
+            "SELECT pg_catalog.has_function_privilege('pg_catalog.pg_control_system()', 'EXECUTE')",
+            &[],
+        )
+        .await
+        .ok()
+        .and_then(|r| r.try_get::<_, bool>(0).ok())
+        .unwrap_or(false);
+    if !allowed {
+        return None;
+    }
+    client
+        .query_one(
+            "SELECT system_identifier::text FROM pg_catalog.pg_control_system()",
+            &[],
+        )
+        .await
+        .ok()
+        .and_then(|r| r.try_get::<_, String>(0).ok())
+}
+
 /// Collect a snapshot of the schemas `schemas` (all user schemas when None).
 ///
 /// With a `second` connection to the same database, the queries are split between the two so
@@ -218,6 +246,7 @@ pub async fn collect(client: &Client, second: Option<&Client>, schemas: Option<&
         )
         .await
         .map_err(|e| lost(&e, "the database's name, version and schemas"))?;
+    snap.system_identifier = system_identifier(client).await;
     snap.database = info.get(0);
     snap.server_version = info.get(1);
     snap.server_version_num = info.get(2);

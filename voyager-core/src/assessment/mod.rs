@@ -221,7 +221,10 @@ fn build_report(snap: &SourceSnapshot, issues: Vec<Issue>, target: YbVersion, st
             },
             assessed_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             duration_ms: started.elapsed().as_millis() as u64,
-            source: Default::default(),
+            source: report::ReportSource {
+                system_identifier: snap.system_identifier.clone(),
+                ..Default::default()
+            },
             partial: !snap.skipped.is_empty(),
             skipped_checks: snap.skipped.clone(),
             catalog_queries: snap.queries as u64,

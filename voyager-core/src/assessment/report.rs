@@ -125,6 +125,9 @@ pub struct ReportSource {
     pub database: String,
     pub schemas: Vec<String>,
     pub user: String,
+    /// The server's pg_control_system().system_identifier, when the user could read it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system_identifier: Option<String>,
 }
 
 /// Where a report was written.

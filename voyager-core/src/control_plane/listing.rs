@@ -6,7 +6,8 @@ use serde_json::Value;
 use tokio_postgres::{Client, Row};
 use uuid::Uuid;
 
-use super::AssessmentSummary;
+use super::rows::{column, ColumnError};
+use super::{AssessmentSummary, Origin};
 
 /// What to sort by.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,6 +54,8 @@ pub struct ListFilter {
     pub offset: Option<i64>,
     /// Only the databases of this fleet (`voyager assess-fleet`).
     pub fleet: Option<String>,
+    /// One row per migration UUID instead of one per source database.
+    pub per_migration: bool,
 }
 
 /// The statuses a stored assessment has.
@@ -87,9 +90,110 @@ pub struct MigrationSummary {
     pub user: Option<String>,
     pub labels: Value,
     pub latest: Option<AssessmentSummary>,
+    /// Who recorded it: libvoyager, or only yb-voyager (yugabyted's table).
+    #[serde(default)]
+    pub origin: Origin,
+    /// The source database's identity (server identity or host:port, plus the database).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity: Option<String>,
+    /// In the one-row-per-database listing: every migration of this database, with its runs
+    /// (this row shows the latest completed assessment among them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub migrations: Vec<MigrationRuns>,
 }
 
-pub(super) async fn list(client: &Client, f: &ListFilter) -> Result<Vec<MigrationSummary>, tokio_postgres::Error> {
+/// One migration UUID of a source database, and its assessment runs (latest first).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MigrationRuns {
+    pub migration_uuid: Uuid,
+    pub origin: Origin,
+    /// The fleet it belongs to, when a fleet run made it.
+    pub fleet: Option<String>,
+    pub runs: Vec<RunBrief>,
+}
+
+/// One assessment run, briefly.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunBrief {
+    pub run: i32,
+    pub status: String,
+    pub complexity: Option<String>,
+    pub assessed_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl SortKey {
+    /// Compare two rows as the SQL ORDER BY of this key does (ascending; NULLs last).
+    pub(super) fn compare(self, a: &MigrationSummary, b: &MigrationSummary, descending: bool) -> std::cmp::Ordering {
+        use std::cmp::Ordering;
+        let dir = |o: Ordering| if descending { o.reverse() } else { o };
+        // Present values in the chosen direction, missing ones last either way.
+        fn nulls_last<T: PartialOrd>(a: Option<T>, b: Option<T>, dir: impl Fn(Ordering) -> Ordering) -> Ordering {
+            match (a, b) {
+                (Some(x), Some(y)) => dir(x.partial_cmp(&y).unwrap_or(Ordering::Equal)),
+                (Some(_), None) => Ordering::Less,
+                (None, Some(_)) => Ordering::Greater,
+                (None, None) => Ordering::Equal,
+            }
+        }
+        let name = |a: &MigrationSummary, b: &MigrationSummary| {
+            a.database
+                .cmp(&b.database)
+                .then_with(|| a.migration_uuid.cmp(&b.migration_uuid))
+        };
+        let la = a.latest.as_ref();
+        let lb = b.latest.as_ref();
+        match self {
+            SortKey::Name => dir(a.database.cmp(&b.database))
+                .then_with(|| dir(a.host.cmp(&b.host)))
+                .then_with(|| a.migration_uuid.cmp(&b.migration_uuid)),
+            SortKey::Complexity => {
+                let weight = |l: Option<&AssessmentSummary>| match l.and_then(|l| l.complexity.as_deref()) {
+                    Some("HIGH") => 3,
+                    Some("MEDIUM") => 2,
+                    Some("LOW") => 1,
+                    _ => 0,
+                };
+                dir(weight(la).cmp(&weight(lb))).then_with(|| name(a, b))
+            }
+            SortKey::Size => {
+                nulls_last(la.map(|l| l.total_size_bytes), lb.map(|l| l.total_size_bytes), dir).then_with(|| name(a, b))
+            }
+            SortKey::Effort => {
+                nulls_last(la.map(|l| l.effort_hours), lb.map(|l| l.effort_hours), dir).then_with(|| name(a, b))
+            }
+            SortKey::Issues => nulls_last(
+                la.map(|l| (l.level3, l.level2, l.level1)),
+                lb.map(|l| (l.level3, l.level2, l.level1)),
+                dir,
+            )
+            .then_with(|| name(a, b)),
+            SortKey::AssessedAt => {
+                nulls_last(la.map(|l| l.assessed_at), lb.map(|l| l.assessed_at), dir).then_with(|| name(a, b))
+            }
+        }
+    }
+}
+
+impl ListFilter {
+    /// Whether a row passes the filter (as the SQL WHERE of [`list`] does).
+    pub(super) fn accepts(&self, m: &MigrationSummary) -> bool {
+        let l = m.latest.as_ref();
+        self.complexity
+            .as_ref()
+            .is_none_or(|c| l.and_then(|l| l.complexity.as_deref()) == Some(c.to_uppercase().as_str()))
+            && self
+                .status
+                .as_ref()
+                .is_none_or(|s| l.map(|l| l.status.as_str()) == Some(s.to_lowercase().as_str()))
+            && self
+                .host
+                .as_ref()
+                .is_none_or(|h| super::databases::same_host(&m.host, h))
+            && self.database.as_ref().is_none_or(|d| m.database.contains(d.as_str()))
+    }
+}
+
+pub(super) async fn list(client: &Client, f: &ListFilter) -> Result<Vec<MigrationSummary>, ColumnError> {
     let order = f
         .sort
         .order_by()
@@ -97,7 +201,8 @@ pub(super) async fn list(client: &Client, f: &ListFilter) -> Result<Vec<Migratio
     let sql = format!(
         "SELECT s.migration_uuid, s.db_type, s.host, s.port, s.database_name, s.schemas, s.db_user, s.labels, \
                 a.run, a.status, a.error, a.complexity, a.level1, a.level2, a.level3, a.total_size_bytes, a.effort_hours, a.assessed_at, \
-                a.partial, a.skipped_checks \
+                a.partial, a.skipped_checks, \
+                pg_catalog.to_jsonb(s)->>'source_identity' AS source_identity \
          FROM voyager_fleet.sources s \
          LEFT JOIN voyager_fleet.assessments a ON a.migration_uuid = s.migration_uuid AND a.run = s.latest_run \
          WHERE ($1::text IS NULL OR a.complexity = upper($1)) AND ($2::text IS NULL OR a.status = lower(trim($2))) \
@@ -121,39 +226,51 @@ pub(super) async fn list(client: &Client, f: &ListFilter) -> Result<Vec<Migratio
             ],
         )
         .await?;
-    Ok(rows
-        .iter()
-        .map(|r| MigrationSummary {
-            migration_uuid: r.get(0),
-            db_type: r.get(1),
-            host: r.get(2),
-            port: r.get(3),
-            database: r.get(4),
-            schemas: r.get(5),
-            user: r.get(6),
-            labels: r.get(7),
-            latest: r.get::<_, Option<i32>>(8).map(|_| summary_from_row(r, 8)),
-        })
-        .collect())
+    rows.iter().map(source_from_row).collect()
+}
+
+/// A MigrationSummary from a row of voyager_fleet.sources (with the assessment's columns, when
+/// joined), by column name.
+pub(super) fn source_from_row(r: &Row) -> Result<MigrationSummary, ColumnError> {
+    let has_run = r.columns().iter().any(|c| c.name() == "run");
+    let latest = if has_run && column::<Option<i32>>(r, "run")?.is_some() {
+        Some(summary_from_row(r)?)
+    } else {
+        None
+    };
+    Ok(MigrationSummary {
+        migration_uuid: column(r, "migration_uuid")?,
+        db_type: column(r, "db_type")?,
+        host: column(r, "host")?,
+        port: column(r, "port")?,
+        database: column(r, "database_name")?,
+        schemas: column(r, "schemas")?,
+        user: column(r, "db_user")?,
+        labels: column(r, "labels")?,
+        latest,
+        origin: Origin::Libvoyager,
+        identity: column(r, "source_identity")?,
+        migrations: Vec::new(),
+    })
 }
 
 /// An AssessmentSummary from the columns run, status, error, complexity, level1, level2,
-/// level3, total_size_bytes, effort_hours, assessed_at, partial, skipped_checks starting at `at`.
-pub(super) fn summary_from_row(r: &Row, at: usize) -> AssessmentSummary {
-    AssessmentSummary {
-        run: r.get(at),
-        status: r.get(at + 1),
-        error: r.get(at + 2),
-        complexity: r.get(at + 3),
-        level1: r.get::<_, Option<i32>>(at + 4).unwrap_or(0),
-        level2: r.get::<_, Option<i32>>(at + 5).unwrap_or(0),
-        level3: r.get::<_, Option<i32>>(at + 6).unwrap_or(0),
-        total_size_bytes: r.get::<_, Option<i64>>(at + 7).unwrap_or(0),
-        effort_hours: r.get::<_, Option<f64>>(at + 8).unwrap_or(0.0),
-        assessed_at: r.get(at + 9),
-        partial: r.get::<_, Option<bool>>(at + 10).unwrap_or(false),
-        skipped_checks: r.get(at + 11),
-    }
+/// level3, total_size_bytes, effort_hours, assessed_at, partial, skipped_checks (by name).
+pub(super) fn summary_from_row(r: &Row) -> Result<AssessmentSummary, ColumnError> {
+    Ok(AssessmentSummary {
+        run: column(r, "run")?,
+        status: column(r, "status")?,
+        error: column(r, "error")?,
+        complexity: column(r, "complexity")?,
+        level1: column::<Option<i32>>(r, "level1")?.unwrap_or(0),
+        level2: column::<Option<i32>>(r, "level2")?.unwrap_or(0),
+        level3: column::<Option<i32>>(r, "level3")?.unwrap_or(0),
+        total_size_bytes: column::<Option<i64>>(r, "total_size_bytes")?.unwrap_or(0),
+        effort_hours: column::<Option<f64>>(r, "effort_hours")?.unwrap_or(0.0),
+        assessed_at: column(r, "assessed_at")?,
+        partial: column::<Option<bool>>(r, "partial")?.unwrap_or(false),
+        skipped_checks: column(r, "skipped_checks")?,
+    })
 }
 
 /// The indexed summary columns of a report (ours or yb-voyager's; missing keys give zeros).
@@ -198,29 +315,67 @@ pub(super) fn summary_columns(report: &Value) -> SummaryColumns {
 
 /// The unqualified names of the tables and indexes of each fleet member's latest completed
 /// report, sorted: what tells near-identical schemas apart.
-pub(super) async fn object_names(
-    client: &Client,
-    fleet: &str,
-) -> Result<Vec<(Uuid, Vec<String>)>, tokio_postgres::Error> {
+pub(super) async fn object_names(client: &Client, fleet: &str) -> Result<Vec<(Uuid, Vec<String>)>, ColumnError> {
     let rows = client
         .query(
             "SELECT s.migration_uuid, ARRAY(SELECT DISTINCT e->>'ObjectName' \
-                 FROM jsonb_array_elements(coalesce(a.report->'TableIndexStats', '[]'::jsonb)) e ORDER BY 1) \
+                 FROM pg_catalog.jsonb_array_elements(coalesce(a.report->'TableIndexStats', '[]'::jsonb)) e ORDER BY 1) AS names \
              FROM voyager_fleet.sources s JOIN voyager_fleet.assessments a \
                ON a.migration_uuid = s.migration_uuid AND a.run = s.completed_run \
              WHERE s.labels->>'fleet' = $1",
             &[&fleet],
         )
         .await?;
-    Ok(rows
-        .iter()
+    names_of(&rows)
+}
+
+/// The same for the given (migration, run) pairs.
+pub(super) async fn object_names_of_runs(
+    client: &Client,
+    uuids: &[Uuid],
+    runs: &[i32],
+) -> Result<Vec<(Uuid, Vec<String>)>, ColumnError> {
+    let rows = client
+        .query(
+            "SELECT a.migration_uuid, ARRAY(SELECT DISTINCT e->>'ObjectName' \
+                 FROM pg_catalog.jsonb_array_elements(coalesce(a.report->'TableIndexStats', '[]'::jsonb)) e ORDER BY 1) AS names \
+             FROM voyager_fleet.assessments a \
+             JOIN ROWS FROM (pg_catalog.unnest($1::uuid[]), pg_catalog.unnest($2::int[])) AS w(migration_uuid, run) \
+               ON a.migration_uuid = w.migration_uuid AND a.run = w.run",
+            &[&uuids, &runs],
+        )
+        .await?;
+    names_of(&rows)
+}
+
+fn names_of(rows: &[Row]) -> Result<Vec<(Uuid, Vec<String>)>, ColumnError> {
+    rows.iter()
         .map(|r| {
-            (
-                r.get(0),
-                r.get::<_, Vec<Option<String>>>(1).into_iter().flatten().collect(),
-            )
+            Ok((
+                column(r, "migration_uuid")?,
+                column::<Vec<Option<String>>>(r, "names")?
+                    .into_iter()
+                    .flatten()
+                    .collect(),
+            ))
         })
-        .collect())
+        .collect()
+}
+
+/// The sorted table and index names of a report (ours or yb-voyager's).
+pub(super) fn report_object_names(report: &Value) -> Vec<String> {
+    let mut names: Vec<String> = report
+        .get("TableIndexStats")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|e| e.get("ObjectName").and_then(Value::as_str).map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names.dedup();
+    names
 }
 
 #[cfg(test)]

@@ -43,8 +43,11 @@ macro_rules! transact {
     }};
 }
 
+mod databases;
+mod history;
 mod listing;
 mod queue;
+mod rows;
 mod schema;
 mod yugabyted;
 
@@ -58,12 +61,16 @@ use tokio_postgres::error::SqlState;
 use tokio_postgres::Client;
 use uuid::Uuid;
 
-pub use listing::{ListFilter, MigrationSummary, SortKey};
+pub use databases::{address_identity, identity_of, normal_host, same_host, server_identity};
+pub use history::{diff, forget, AssessmentDiff, Change, ForgetOutcome, IssueRef};
+pub use listing::{ListFilter, MigrationRuns, MigrationSummary, RunBrief, SortKey};
 pub use queue::{Claim, FleetMember, HeldItem, QueueCounts, QueueFailure};
 pub use schema::SCHEMA_VERSION;
+pub use yugabyted::report_of_payload;
 
 use crate::connection::{ConnectionString, LibpqEnv};
 use crate::{Error, Result};
+use rows::{column, ColumnError};
 
 /// The default control plane: the one the local yugabyted UI reads.
 pub const LOCAL_CONTROL_PLANE: &str = crate::init::LOCAL_CONTROL_PLANE;
@@ -100,9 +107,10 @@ impl SourceDetails {
 }
 
 /// Who wrote an assessment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Origin {
+    #[default]
     Libvoyager,
     YbVoyager,
 }
@@ -156,11 +164,15 @@ pub struct ControlPlaneStatus {
     pub assessments: i64,
 }
 
-/// A connection to a control plane, its schema made sure of.
+/// A connection to a control plane: made sure of its schema (writers, [`ControlPlane::connect`])
+/// or only looked at (readers, [`ControlPlane::open`], which run no DDL).
 pub struct ControlPlane {
     conn: ConnectionString,
     client: Mutex<Client>,
     newer_schema: Option<i32>,
+    schema: schema::SchemaState,
+    /// Whether yugabyted's table is there (readers do not create it).
+    yugabyted_table: bool,
 }
 
 impl ControlPlane {
@@ -180,6 +192,8 @@ impl ControlPlane {
             conn,
             client: Mutex::new(client),
             newer_schema: None,
+            schema: schema::SchemaState::Current,
+            yugabyted_table: true,
         };
         let mut tries = 0;
         loop {
@@ -188,9 +202,8 @@ impl ControlPlane {
                 schema::ensure(&client).await
             };
             match result {
-                Ok(schema::SchemaState::Current) => break,
-                Ok(schema::SchemaState::Newer(v)) => {
-                    cp.newer_schema = Some(v);
+                Ok(state) => {
+                    cp.set_schema(state)?;
                     break;
                 }
                 Err(e) if tries < MAX_TRIES && (retryable(&e) || is_creation_race(&e)) => {
@@ -201,6 +214,100 @@ impl ControlPlane {
             }
         }
         Ok(cp)
+    }
+
+    /// Connect to read only: no table is created or upgraded, so a user with nothing but
+    /// SELECT rights can list, show and rank. A control plane without libvoyager's tables reads
+    /// as empty (yb-voyager's rows, if any, still show).
+    pub async fn open(text: &str) -> Result<Self> {
+        Self::open_with_env(text, &LibpqEnv::from_process()).await
+    }
+
+    pub async fn open_with_env(text: &str, env: &LibpqEnv) -> Result<Self> {
+        let conn = ConnectionString::parse(text)?.resolve(env);
+        let client = conn
+            .connect(CONNECT_TIMEOUT)
+            .await
+            .map_err(|e| Error::control_plane(e.message().to_string()))?;
+        let mut cp = ControlPlane {
+            conn,
+            client: Mutex::new(client),
+            newer_schema: None,
+            schema: schema::SchemaState::Missing,
+            yugabyted_table: false,
+        };
+        let mut tries = 0;
+        loop {
+            let result = async {
+                let client = cp.client.lock().await;
+                let state = schema::read_state(&client).await?;
+                let yugabyted: bool = client
+                    .query_one(
+                        "SELECT pg_catalog.to_regclass('ybvoyager_visualizer.ybvoyager_visualizer_metadata') IS NOT NULL",
+                        &[],
+                    )
+                    .await?
+                    .try_get(0)?;
+                Ok::<_, tokio_postgres::Error>((state, yugabyted))
+            }
+            .await;
+            match result {
+                Ok((state, yugabyted)) => {
+                    cp.set_schema(state)?;
+                    cp.yugabyted_table = yugabyted;
+                    return Ok(cp);
+                }
+                Err(e) if tries < MAX_TRIES && retryable(&e) => {
+                    tries += 1;
+                    cp.recover(&e, tries).await?;
+                }
+                Err(e) => return Err(cp.failed("could not read the control plane", &e)),
+            }
+        }
+    }
+
+    fn set_schema(&mut self, state: schema::SchemaState) -> Result<()> {
+        if let schema::SchemaState::Corrupt(v) = state {
+            return Err(Error::control_plane(format!(
+                "the control plane {} records schema version {v} in voyager_fleet.schema_version, which no libvoyager \
+                 writes (this one writes {SCHEMA_VERSION}): the table was changed by hand; set the version back \
+                 (UPDATE voyager_fleet.schema_version SET version = {SCHEMA_VERSION} WHERE id = 1) or use another control plane",
+                self.conn.redacted()
+            )));
+        }
+        if let schema::SchemaState::Newer(v) = state {
+            self.newer_schema = Some(v);
+        }
+        self.schema = state;
+        Ok(())
+    }
+
+    /// Whether libvoyager's tables are there to read.
+    fn has_tables(&self) -> bool {
+        self.schema != schema::SchemaState::Missing
+    }
+
+    /// A read of stored data that failed: says which column could not be read and, when the
+    /// tables were written by a newer libvoyager, that upgrading is the way out.
+    fn unreadable(&self, what: &str, e: ColumnError) -> Error {
+        let newer = match self.newer_schema {
+            Some(v) => format!(
+                "; the tables were written by a newer libvoyager (schema version {v}, this one reads {SCHEMA_VERSION}): upgrade libvoyager"
+            ),
+            None => String::new(),
+        };
+        match e {
+            ColumnError::Db(e) => {
+                let mut err = self.failed(what, &e);
+                if !newer.is_empty() {
+                    err = Error::control_plane(format!("{}{newer}", err.message()));
+                }
+                err
+            }
+            ColumnError::Column(text) => {
+                Error::control_plane(format!("{what} ({}): {text}{newer}", self.conn.redacted()))
+            }
+        }
     }
 
     /// The control plane's address, redacted.
@@ -243,26 +350,35 @@ impl ControlPlane {
         Ok(())
     }
 
+    /// Reachable, which schema version, how much it holds. A control plane without libvoyager's
+    /// tables reports schema version 0 and nothing stored.
     pub async fn status(&self) -> Result<ControlPlaneStatus> {
         let client = self.client.lock().await;
-        let row = client
-            .query_one(
-                "SELECT current_setting('server_version'), \
-                        (SELECT version FROM voyager_fleet.schema_version WHERE id = 1), \
-                        (SELECT count(*) FROM voyager_fleet.sources), (SELECT count(*) FROM voyager_fleet.assessments)",
-                &[],
-            )
-            .await
-            .map_err(|e| self.failed("could not read the control plane", &e))?;
-        Ok(ControlPlaneStatus {
-            control_plane: self.conn.redacted(),
-            server_version: row.get(0),
-            schema_version: row.get::<_, Option<i32>>(1).unwrap_or(0),
-            client_schema_version: SCHEMA_VERSION,
-            writable: self.newer_schema.is_none(),
-            migrations: row.get(2),
-            assessments: row.get(3),
-        })
+        let sql = if self.has_tables() {
+            "SELECT pg_catalog.current_setting('server_version') AS server_version, \
+                    (SELECT version::int8 FROM voyager_fleet.schema_version WHERE id = 1) AS schema_version, \
+                    (SELECT count(*) FROM voyager_fleet.sources) AS migrations, \
+                    (SELECT count(*) FROM voyager_fleet.assessments) AS assessments"
+        } else {
+            "SELECT pg_catalog.current_setting('server_version') AS server_version, NULL::int8 AS schema_version, \
+                    0::int8 AS migrations, 0::int8 AS assessments"
+        };
+        let read = async {
+            let row = client.query_one(sql, &[]).await?;
+            Ok::<_, ColumnError>(ControlPlaneStatus {
+                control_plane: self.conn.redacted(),
+                server_version: column(&row, "server_version")?,
+                schema_version: column::<Option<i64>>(&row, "schema_version")?
+                    .map(|v| i32::try_from(v).unwrap_or(i32::MAX))
+                    .unwrap_or(0),
+                client_schema_version: SCHEMA_VERSION,
+                writable: self.newer_schema.is_none(),
+                migrations: column(&row, "migrations")?,
+                assessments: column(&row, "assessments")?,
+            })
+        };
+        read.await
+            .map_err(|e| self.unreadable("could not read the control plane", e))
     }
 
     /// Record a source (or update its details).
@@ -303,6 +419,7 @@ impl ControlPlane {
         self.check_writable()?;
         let sha = hex(&Sha256::digest(serde_json::to_vec(report).unwrap_or_default()));
         let summary = listing::summary_columns(report);
+        let identity = databases::identity_of(report, &source.host, source.port as i32, &source.database);
         transact!(self, "could not store the assessment", |tx| {
             if let Some(claim) = claim {
                 if !queue::finish(tx, claim, uuid, "done", None).await? {
@@ -344,8 +461,9 @@ impl ControlPlane {
             )
             .await?;
             tx.execute(
-                "UPDATE voyager_fleet.sources SET latest_run = $2, completed_run = $2, updated_at = now() WHERE migration_uuid = $1",
-                &[&uuid, &run],
+                "UPDATE voyager_fleet.sources SET latest_run = $2, completed_run = $2, source_identity = $3, updated_at = now() \
+                 WHERE migration_uuid = $1",
+                &[&uuid, &run, &identity],
             )
             .await?;
             yugabyted::write_rows(tx, uuid, source, report, migration_dir).await?;
@@ -396,77 +514,242 @@ impl ControlPlane {
     /// yugabyted's table.
     pub async fn latest(&self, uuid: Uuid) -> Result<StoredAssessment> {
         let client = self.client.lock().await;
-        let row = client
-            .query_opt(
-                "SELECT s.db_type, s.host, s.port, s.database_name, s.schemas, s.db_user, s.ssl_mode, a.report, \
-                        a.run, a.status, a.error, a.complexity, a.level1, a.level2, a.level3, a.total_size_bytes, \
-                        a.effort_hours, a.assessed_at, a.partial, a.skipped_checks \
-                 FROM voyager_fleet.sources s JOIN voyager_fleet.assessments a \
-                   ON a.migration_uuid = s.migration_uuid AND a.run = s.completed_run \
-                 WHERE s.migration_uuid = $1",
-                &[&uuid],
-            )
-            .await
-            .map_err(|e| self.failed("could not read the control plane", &e))?;
-        if let Some(r) = row {
-            return Ok(StoredAssessment {
-                migration_uuid: uuid,
-                source: SourceDetails {
-                    db_type: r.get(0),
-                    host: r.get(1),
-                    port: u16::try_from(r.get::<_, i32>(2)).unwrap_or(5432),
-                    database: r.get(3),
-                    schemas: r.get(4),
-                    user: r.get(5),
-                    ssl_mode: r.get(6),
-                },
-                report: r.get::<_, Option<Value>>(7).unwrap_or(Value::Null),
-                summary: Some(listing::summary_from_row(&r, 8)),
-                origin: Origin::Libvoyager,
-            });
+        if self.has_tables() {
+            let read = async {
+                let row = client
+                    .query_opt(
+                        "SELECT s.db_type, s.host, s.port, s.database_name, s.schemas, s.db_user, s.ssl_mode, a.report, \
+                                a.run, a.status, a.error, a.complexity, a.level1, a.level2, a.level3, a.total_size_bytes, \
+                                a.effort_hours, a.assessed_at, a.partial, a.skipped_checks \
+                         FROM voyager_fleet.sources s JOIN voyager_fleet.assessments a \
+                           ON a.migration_uuid = s.migration_uuid AND a.run = s.completed_run \
+                         WHERE s.migration_uuid = $1",
+                        &[&uuid],
+                    )
+                    .await?;
+                let Some(r) = row else { return Ok(None) };
+                let port: i32 = column(&r, "port")?;
+                let report: Option<Value> = column(&r, "report")?;
+                let report = match report {
+                    Some(report) if report.is_object() => report,
+                    _ => {
+                        return Err(ColumnError::Column(format!(
+                            "the stored report of migration {uuid} is missing or not a JSON object; assess the database again"
+                        )))
+                    }
+                };
+                Ok(Some(StoredAssessment {
+                    migration_uuid: uuid,
+                    source: SourceDetails {
+                        db_type: column(&r, "db_type")?,
+                        host: column(&r, "host")?,
+                        port: u16::try_from(port).map_err(|_| {
+                            ColumnError::Column(format!("the stored port {port} of migration {uuid} is not a port"))
+                        })?,
+                        database: column(&r, "database_name")?,
+                        schemas: column(&r, "schemas")?,
+                        user: column(&r, "db_user")?,
+                        ssl_mode: column(&r, "ssl_mode")?,
+                    },
+                    report,
+                    summary: Some(listing::summary_from_row(&r)?),
+                    origin: Origin::Libvoyager,
+                }))
+            };
+            if let Some(found) = read
+                .await
+                .map_err(|e| self.unreadable("could not read the control plane", e))?
+            {
+                return Ok(found);
+            }
         }
-        match yugabyted::latest(&client, uuid).await {
-            Ok(Some((source, report))) => {
+        let from_yugabyted = if self.yugabyted_table {
+            yugabyted::latest(&client, uuid)
+                .await
+                .map_err(|e| self.unreadable("could not read yugabyted's assessments", e))?
+        } else {
+            None
+        };
+        match from_yugabyted {
+            Some((source, report)) => {
                 Ok(StoredAssessment { migration_uuid: uuid, source, report, summary: None, origin: Origin::YbVoyager })
             }
-            Ok(None) => Err(Error::not_found(format!(
+            None => Err(Error::not_found(format!(
                 "the control plane {} has no completed assessment of migration {uuid}: check the UUID, or assess it first",
                 self.conn.redacted()
             ))),
-            Err(e) => Err(self.failed("could not read yugabyted's assessments", &e)),
         }
     }
 
     /// Every assessment run of a migration, latest first.
     pub async fn history(&self, uuid: Uuid) -> Result<Vec<AssessmentSummary>> {
+        if !self.has_tables() {
+            return Ok(Vec::new());
+        }
         let client = self.client.lock().await;
-        let rows = client
-            .query(
-                "SELECT run, status, error, complexity, level1, level2, level3, total_size_bytes, effort_hours, assessed_at, \
-                        partial, skipped_checks \
-                 FROM voyager_fleet.assessments WHERE migration_uuid = $1 ORDER BY run DESC",
-                &[&uuid],
-            )
-            .await
-            .map_err(|e| self.failed("could not read the control plane", &e))?;
-        Ok(rows.iter().map(|r| listing::summary_from_row(r, 0)).collect())
+        let read = async {
+            let rows = client
+                .query(
+                    "SELECT run, status, error, complexity, level1, level2, level3, total_size_bytes, effort_hours, assessed_at, partial, skipped_checks \
+                     FROM voyager_fleet.assessments WHERE migration_uuid = $1 ORDER BY run DESC",
+                    &[&uuid],
+                )
+                .await?;
+            rows.iter()
+                .map(listing::summary_from_row)
+                .collect::<Result<Vec<_>, ColumnError>>()
+        };
+        read.await
+            .map_err(|e| self.unreadable("could not read the control plane", e))
     }
 
     /// For each assessed member of a fleet, the sorted names of its tables and indexes.
     pub async fn fleet_object_names(&self, fleet: &str) -> Result<Vec<(Uuid, Vec<String>)>> {
+        if !self.has_tables() {
+            return Ok(Vec::new());
+        }
         let client = self.client.lock().await;
         listing::object_names(&client, fleet)
             .await
-            .map_err(|e| self.failed("could not read the fleet's reports", &e))
+            .map_err(|e| self.unreadable("could not read the fleet's reports", e))
     }
 
-    /// Every migration with its latest assessment, filtered and sorted, in one query.
+    /// Every source database with its latest assessment, one row each (its migrations and
+    /// runs underneath), filtered and sorted; or, with `per_migration` or `fleet`, one row per
+    /// migration UUID, in one query.
     pub async fn list(&self, filter: &ListFilter) -> Result<Vec<MigrationSummary>> {
         filter.check()?;
+        if filter.per_migration || filter.fleet.is_some() {
+            if !self.has_tables() {
+                return Ok(Vec::new());
+            }
+            let client = self.client.lock().await;
+            return listing::list(&client, filter)
+                .await
+                .map_err(|e| self.unreadable("could not list the migrations", e));
+        }
+        let mut rows: Vec<MigrationSummary> = self
+            .databases()
+            .await?
+            .into_iter()
+            .filter(|m| filter.accepts(m))
+            .collect();
+        rows.sort_by(|a, b| filter.sort.compare(a, b, filter.descending));
+        let offset = filter.offset.unwrap_or(0).max(0) as usize;
+        let limit = filter.limit.unwrap_or(i64::MAX).max(0) as usize;
+        Ok(rows.into_iter().skip(offset).take(limit).collect())
+    }
+
+    /// Every source database the control plane knows, one row each: libvoyager's migrations
+    /// grouped by database identity, and yb-voyager-only migrations (marked `origin:
+    /// yb_voyager`).
+    pub async fn databases(&self) -> Result<Vec<MigrationSummary>> {
+        Ok(self.known().await?.rows)
+    }
+
+    async fn known(&self) -> Result<databases::Known> {
+        if !self.has_tables() && !self.yugabyted_table {
+            return Err(Error::not_found(format!(
+                "the control plane {} holds no assessment yet (neither libvoyager's voyager_fleet tables nor yugabyted's \
+                 ybvoyager_visualizer table are there): assess a database first, or check that the connection string \
+                 names the right database",
+                self.conn.redacted()
+            )));
+        }
         let client = self.client.lock().await;
-        listing::list(&client, filter)
+        databases::load(&client, self.has_tables(), self.yugabyted_table)
             .await
-            .map_err(|e| self.failed("could not list the migrations", &e))
+            .map_err(|e| self.unreadable("could not list the databases", e))
+    }
+
+    /// Every source database (as [`Self::databases`]) with the sorted names of the tables and
+    /// indexes of the assessment each row shows: what tells near-identical schemas apart.
+    pub async fn databases_with_names(&self) -> Result<(Vec<MigrationSummary>, Vec<(Uuid, Vec<String>)>)> {
+        let known = self.known().await?;
+        let mut uuids = Vec::new();
+        let mut runs = Vec::new();
+        for (uuid, run) in &known.shown_runs {
+            uuids.push(*uuid);
+            runs.push(*run);
+        }
+        let mut names = Vec::new();
+        if !uuids.is_empty() && self.has_tables() {
+            let client = self.client.lock().await;
+            names = listing::object_names_of_runs(&client, &uuids, &runs)
+                .await
+                .map_err(|e| self.unreadable("could not read the reports", e))?;
+        }
+        names.extend(known.yb_names);
+        Ok((known.rows, names))
+    }
+
+    /// The names of the fleets this control plane holds, sorted.
+    pub async fn fleet_names(&self) -> Result<Vec<String>> {
+        if !self.has_tables() {
+            return Ok(Vec::new());
+        }
+        let client = self.client.lock().await;
+        let read = async {
+            let rows = client
+                .query(
+                    "SELECT DISTINCT labels->>'fleet' AS fleet FROM voyager_fleet.sources WHERE labels ? 'fleet' ORDER BY 1",
+                    &[],
+                )
+                .await?;
+            rows.iter()
+                .map(|r| column::<String>(r, "fleet"))
+                .collect::<Result<Vec<_>, ColumnError>>()
+        };
+        read.await.map_err(|e| self.unreadable("could not list the fleets", e))
+    }
+
+    /// The migration UUID libvoyager already uses for a source database, when it knows it: by
+    /// the server identity (when given) or the normalised address. A migration recorded by
+    /// hand (init) is preferred to a fleet member; among equals, the latest updated.
+    /// yb-voyager's own migrations are not taken over.
+    pub async fn known_migration(
+        &self,
+        system_identifier: Option<&str>,
+        host: &str,
+        port: u16,
+        database: &str,
+    ) -> Result<Option<Uuid>> {
+        if !self.has_tables() {
+            return Ok(None);
+        }
+        let server = system_identifier.map(|id| server_identity(id, database));
+        let address = address_identity(host, port as i32, database);
+        let client = self.client.lock().await;
+        let read = async {
+            let rows = client
+                .query(
+                    "SELECT s.migration_uuid, s.host, s.port, pg_catalog.to_jsonb(s)->>'source_identity' AS source_identity, \
+                            s.labels ? 'fleet' AS in_fleet \
+                     FROM voyager_fleet.sources s WHERE s.database_name = $1 ORDER BY s.updated_at DESC",
+                    &[&database],
+                )
+                .await?;
+            let mut best: Option<(bool, Uuid)> = None;
+            for r in &rows {
+                let identity: Option<String> = column(r, "source_identity")?;
+                let host: String = column(r, "host")?;
+                let port: i32 = column(r, "port")?;
+                let same = (server.is_some() && identity == server)
+                    || address_identity(&host, port, database) == address
+                    || identity.as_deref() == Some(address.as_str());
+                if !same {
+                    continue;
+                }
+                let in_fleet: bool = column(r, "in_fleet")?;
+                let uuid: Uuid = column(r, "migration_uuid")?;
+                if best.is_none() || (best.map(|b| b.0) == Some(true) && !in_fleet) {
+                    best = Some((in_fleet, uuid));
+                }
+            }
+            Ok::<_, ColumnError>(best.map(|b| b.1))
+        };
+        read.await
+            .map_err(|e| self.unreadable("could not look up the source", e))
     }
 }
 
@@ -549,7 +832,7 @@ pub struct MigrationDetails {
 /// The whole `show`: the latest assessment and the history of runs.
 pub async fn show(control_plane: &str, uuid: &str) -> Result<MigrationDetails> {
     let uuid = parse_uuid(uuid)?;
-    let cp = ControlPlane::connect(control_plane).await?;
+    let cp = ControlPlane::open(control_plane).await?;
     details(&cp, uuid).await
 }
 
@@ -561,12 +844,12 @@ pub async fn details(cp: &ControlPlane, uuid: Uuid) -> Result<MigrationDetails> 
 }
 
 pub async fn status(control_plane: &str) -> Result<ControlPlaneStatus> {
-    ControlPlane::connect(control_plane).await?.status().await
+    ControlPlane::open(control_plane).await?.status().await
 }
 
 pub async fn list(control_plane: &str, filter: &ListFilter) -> Result<Vec<MigrationSummary>> {
     filter.check()?;
-    ControlPlane::connect(control_plane).await?.list(filter).await
+    ControlPlane::open(control_plane).await?.list(filter).await
 }
 
 /// A migration UUID from text, with an error that says what one looks like.

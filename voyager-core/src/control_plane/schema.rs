@@ -1,11 +1,14 @@
 //! The control plane's own tables, created and upgraded by the library with a recorded schema
 //! version. Only SQL that YugabyteDB runs: no advisory locks (creation races are retried
 //! instead), no deferrable constraints, no inheritance.
+//!
+//! Only writers create or upgrade the tables ([`ensure`]); readers ([`read_state`]) run no DDL,
+//! so a read-only control-plane user can list, show and rank.
 
 use tokio_postgres::Client;
 
 /// The schema version this library writes.
-pub const SCHEMA_VERSION: i32 = 2;
+pub const SCHEMA_VERSION: i32 = 3;
 
 /// The DDL of each version, applied in order.
 const MIGRATIONS: &[&str] = &[
@@ -66,14 +69,58 @@ const MIGRATIONS: &[&str] = &[
     // Version 2: whether an assessment is partial (some check could not run), and which.
     "ALTER TABLE voyager_fleet.assessments ADD COLUMN IF NOT EXISTS partial boolean NOT NULL DEFAULT false;
      ALTER TABLE voyager_fleet.assessments ADD COLUMN IF NOT EXISTS skipped_checks text;",
+    // Version 3: a source database's identity (server identity, or normalised host:port, plus
+    // the database), so the same database assessed several ways is one database.
+    "ALTER TABLE voyager_fleet.sources ADD COLUMN IF NOT EXISTS source_identity text;
+     CREATE INDEX IF NOT EXISTS sources_identity ON voyager_fleet.sources (source_identity);",
 ];
 
-/// What the database holds, once made sure of.
+/// What the database holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SchemaState {
+    /// No libvoyager tables (yet): nothing was stored here.
+    Missing,
     /// Ours: reads and writes are fine.
     Current,
+    /// Written by an older libvoyager and not upgraded yet (readers upgrade nothing): reads work.
+    Older(i32),
     /// Written by a newer libvoyager: reads work where the layout allows, writes are refused.
     Newer(i32),
+    /// A version no libvoyager writes (changed by hand): neither reads nor writes.
+    Corrupt(i64),
+}
+
+/// The recorded schema version, without changing anything.
+pub async fn read_state(client: &Client) -> Result<SchemaState, tokio_postgres::Error> {
+    let exists: bool = client
+        .query_one(
+            "SELECT pg_catalog.to_regclass('voyager_fleet.schema_version') IS NOT NULL",
+            &[],
+        )
+        .await?
+        .try_get(0)?;
+    if !exists {
+        return Ok(SchemaState::Missing);
+    }
+    // As text: a version column widened by a newer libvoyager still reads.
+    let found: Option<String> = client
+        .query_opt(
+            "SELECT version::text FROM voyager_fleet.schema_version WHERE id = 1",
+            &[],
+        )
+        .await?
+        .map(|r| r.try_get(0))
+        .transpose()?;
+    Ok(match found {
+        None => SchemaState::Missing,
+        Some(text) => match text.trim().parse::<i64>() {
+            Ok(v) if v <= 0 => SchemaState::Corrupt(v),
+            Ok(v) if v > SCHEMA_VERSION as i64 => SchemaState::Newer(i32::try_from(v).unwrap_or(i32::MAX)),
+            Ok(v) if v < SCHEMA_VERSION as i64 => SchemaState::Older(v as i32),
+            Ok(_) => SchemaState::Current,
+            Err(_) => SchemaState::Corrupt(-1),
+        },
+    })
 }
 
 /// Create or upgrade the schema; safe when several processes do it at once (races surface as
@@ -86,18 +133,15 @@ pub async fn ensure(client: &Client) -> Result<SchemaState, tokio_postgres::Erro
                 id int PRIMARY KEY, version int NOT NULL, updated_at timestamptz NOT NULL DEFAULT now())",
         )
         .await?;
-    let found: Option<i32> = client
-        .query_opt("SELECT version FROM voyager_fleet.schema_version WHERE id = 1", &[])
-        .await?
-        .map(|r| r.get(0));
-    let from = match found {
-        Some(v) if v > SCHEMA_VERSION => return Ok(SchemaState::Newer(v)),
-        Some(v) if v == SCHEMA_VERSION => {
+    let from = match read_state(client).await? {
+        SchemaState::Newer(v) => return Ok(SchemaState::Newer(v)),
+        SchemaState::Corrupt(v) => return Ok(SchemaState::Corrupt(v)),
+        SchemaState::Current => {
             super::yugabyted::ensure_table(client).await?;
             return Ok(SchemaState::Current);
         }
-        Some(v) => v,
-        None => 0,
+        SchemaState::Older(v) => v,
+        SchemaState::Missing => 0,
     };
     for ddl in &MIGRATIONS[from as usize..SCHEMA_VERSION as usize] {
         client.batch_execute(ddl).await?;

@@ -73,8 +73,183 @@ pub fn payload(report: &Value) -> Value {
         "GeneralNotes": get("Notes"),
         "ColocatedShardedNotes": [],
         "SizingNotes": if failure.is_empty() { json!([]) } else { json!([failure]) },
+        "ParsedSchemaSummary": parsed_schema_summary(report),
+        // What analyze-schema found; assess-migration alone sends none.
+        "ConversionIssues": [],
+        // For older yugabyted UIs: the notes, and the report as yugabyted first read it.
+        "Notes": get("Notes"),
+        "AssessmentJsonReport": {
+            "VoyagerVersion": get("VoyagerVersion"),
+            "TargetDBVersion": get("TargetDBVersion"),
+            "MigrationComplexity": get("MigrationComplexity"),
+            "SchemaSummary": get("SchemaSummary"),
+            "Sizing": get("Sizing"),
+            "TableIndexStats": get("TableIndexStats"),
+            "Notes": get("Notes"),
+            "UnsupportedDataTypes": unsupported_data_types(report),
+            "UnsupportedDataTypesDesc": "Data types of the source database that are not supported on the target YugabyteDB.",
+            "UnsupportedFeatures": features(report, |c| c == "unsupported_features"),
+            "UnsupportedFeaturesDesc": "Features of the source database that are not supported on the target YugabyteDB.",
+            "UnsupportedQueryConstructs": features(report, |c| c == "unsupported_query_constructs"),
+            "UnsupportedPlPgSqlObjects": features(report, |c| c == "unsupported_plpgsql_objects"),
+            "MigrationCaveats": features(report, |c| c == "migration_caveats"),
+        },
         "RawAssessmentJsonReport": serde_json::to_string(report).unwrap_or_default(),
     })
+}
+
+/// A name without the double quotes of a quoted identifier.
+fn unquoted(name: &str) -> String {
+    let n = name.trim();
+    if n.len() >= 2 && n.starts_with('"') && n.ends_with('"') {
+        n[1..n.len() - 1].replace("\"\"", "\"")
+    } else {
+        n.to_string()
+    }
+}
+
+/// The schema summary with each object type's objects as records (ObjectName, ParentTableName,
+/// SchemaName; names unquoted): tables and indexes from TableIndexStats, the rest from the
+/// summary's comma-separated names.
+fn parsed_schema_summary(report: &Value) -> Value {
+    let summary = report.get("SchemaSummary").cloned().unwrap_or(json!({}));
+    let schemas: Vec<String> = summary
+        .get("SchemaNames")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+        .unwrap_or_default();
+    let stats: Vec<&Value> = report
+        .get("TableIndexStats")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().collect())
+        .unwrap_or_default();
+    let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+    let objects_of = |object_type: &str, names: &str| -> Vec<Value> {
+        let from_stats = |index: bool| -> Vec<Value> {
+            stats
+                .iter()
+                .filter(|s| s.get("IsIndex").and_then(Value::as_bool) == Some(index))
+                .map(|s| {
+                    json!({
+                        "ObjectName": unquoted(&text(s, "ObjectName")),
+                        "ParentTableName": if index { Value::String(unquoted(&text(s, "ParentTableName"))) } else { Value::Null },
+                        "SchemaName": unquoted(&text(s, "SchemaName")),
+                    })
+                })
+                .collect()
+        };
+        match object_type {
+            "TABLE" if !stats.is_empty() => from_stats(false),
+            "INDEX" if !stats.is_empty() => from_stats(true),
+            _ => names
+                .split(", ")
+                .filter(|n| !n.trim().is_empty())
+                .map(|n| {
+                    let (schema, name) = match n.split_once('.') {
+                        Some((schema, name)) if schemas.iter().any(|s| unquoted(schema) == *s) => {
+                            (unquoted(schema), unquoted(name))
+                        }
+                        _ => (String::new(), unquoted(n)),
+                    };
+                    json!({ "ObjectName": name, "ParentTableName": Value::Null, "SchemaName": schema })
+                })
+                .collect(),
+        }
+    };
+    let objects: Vec<Value> = summary
+        .get("DatabaseObjects")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .map(|o| {
+                    let kind = text(o, "ObjectType");
+                    json!({
+                        "ObjectType": kind,
+                        "TotalCount": o.get("TotalCount").cloned().unwrap_or(json!(0)),
+                        "InvalidCount": o.get("InvalidCount").cloned().unwrap_or(json!(0)),
+                        "Objects": objects_of(&kind, &text(o, "ObjectNames")),
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    json!({
+        "DbName": summary.get("DbName").cloned().unwrap_or(Value::Null),
+        "SchemaNames": summary.get("SchemaNames").cloned().unwrap_or(json!([])),
+        "DbVersion": summary.get("DbVersion").cloned().unwrap_or(Value::Null),
+        "DatabaseObjects": objects,
+    })
+}
+
+/// The issues of the chosen categories grouped by issue name, as yugabyted's first report
+/// listed them: {FeatureName, Objects: [{ObjectType, ObjectName, SqlStatement}], DocsLink,
+/// FeatureDescription, MinimumVersionsFixedIn}.
+fn features(report: &Value, wanted: impl Fn(&str) -> bool) -> Value {
+    let mut grouped: Vec<(String, Vec<&Value>)> = Vec::new();
+    for i in report
+        .get("AssessmentIssues")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let category = i.get("Category").and_then(Value::as_str).unwrap_or("");
+        if !wanted(category) {
+            continue;
+        }
+        let name = i.get("Name").and_then(Value::as_str).unwrap_or("").to_string();
+        match grouped.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, list)) => list.push(i),
+            None => grouped.push((name, vec![i])),
+        }
+    }
+    Value::Array(
+        grouped
+            .into_iter()
+            .map(|(name, issues)| {
+                let first = issues[0];
+                json!({
+                    "FeatureName": name,
+                    "Objects": issues.iter().map(|i| json!({
+                        "ObjectType": i.get("ObjectType").cloned().unwrap_or(Value::Null),
+                        "ObjectName": i.get("ObjectName").cloned().unwrap_or(Value::Null),
+                        "SqlStatement": i.get("SqlStatement").cloned().unwrap_or(Value::Null),
+                    })).collect::<Vec<_>>(),
+                    "DocsLink": first.get("DocsLink").cloned().unwrap_or(Value::Null),
+                    "FeatureDescription": first.get("Description").cloned().unwrap_or(Value::Null),
+                    "MinimumVersionsFixedIn": first.get("MinimumVersionsFixedIn").cloned().unwrap_or(Value::Null),
+                })
+            })
+            .collect(),
+    )
+}
+
+/// The unsupported data types as {SchemaName, TableName, ColumnName, DataType}, from the
+/// issues on columns (`schema.table.column`).
+fn unsupported_data_types(report: &Value) -> Value {
+    Value::Array(
+        report
+            .get("AssessmentIssues")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter(|i| i.get("Category").and_then(Value::as_str) == Some("unsupported_datatypes"))
+            .map(|i| {
+                let object = i.get("ObjectName").and_then(Value::as_str).unwrap_or("");
+                let parts: Vec<&str> = object.splitn(3, '.').collect();
+                let (schema, table, column) = match parts.as_slice() {
+                    [s, t, c] => (*s, *t, *c),
+                    [t, c] => ("", *t, *c),
+                    _ => ("", "", object),
+                };
+                json!({
+                    "SchemaName": unquoted(schema),
+                    "TableName": unquoted(table),
+                    "ColumnName": unquoted(column),
+                    "DataType": i.get("Name").cloned().unwrap_or(Value::Null),
+                })
+            })
+            .collect(),
+    )
 }
 
 /// `{"SourceDBIP": "ip1|ip2"}`: the source host's addresses, or the host as given.
@@ -152,44 +327,73 @@ pub async fn write_rows(
     Ok(())
 }
 
-/// The latest completed assessment of a migration as yb-voyager left it, if there is one.
-pub async fn latest(client: &Client, uuid: Uuid) -> Result<Option<(SourceDetails, Value)>, tokio_postgres::Error> {
+/// The report a stored payload carries: our RawAssessmentJsonReport when it is there, else
+/// the payload itself (yb-voyager's shape). A payload that is not a JSON object, or whose
+/// RawAssessmentJsonReport is not one, is an error saying so.
+pub fn report_of_payload(text: &str) -> Result<Value, String> {
+    if text.trim().is_empty() {
+        return Err("its assessment payload is empty".into());
+    }
+    let payload: Value =
+        serde_json::from_str(text).map_err(|e| format!("its assessment payload is not valid JSON ({e})"))?;
+    if !payload.is_object() {
+        return Err("its assessment payload is not a JSON object".into());
+    }
+    match payload.get("RawAssessmentJsonReport") {
+        None | Some(Value::Null) => Ok(payload),
+        Some(Value::String(raw)) => match serde_json::from_str::<Value>(raw) {
+            Ok(report) if report.is_object() => Ok(report),
+            Ok(_) => Err("its RawAssessmentJsonReport is not a JSON object".into()),
+            Err(e) => Err(format!("its RawAssessmentJsonReport is not valid JSON ({e})")),
+        },
+        Some(_) => Err("its RawAssessmentJsonReport is not a JSON string".into()),
+    }
+}
+
+/// The latest completed assessment of a migration as yb-voyager left it, if there is one. The
+/// row is read as JSON, so an older yugabyted table without some columns reads too; a payload
+/// that cannot be read is an error (never an empty report).
+pub async fn latest(client: &Client, uuid: Uuid) -> Result<Option<(SourceDetails, Value)>, super::rows::ColumnError> {
     let row = client
         .query_opt(
-            "SELECT database_name, schema_name, payload, db_type, host_ip, port FROM ybvoyager_visualizer.ybvoyager_visualizer_metadata \
-             WHERE migration_uuid = $1 AND migration_phase = 1 AND status = 'COMPLETED' \
-             ORDER BY invocation_sequence DESC LIMIT 1",
+            "SELECT pg_catalog.to_jsonb(m)::text AS row FROM ybvoyager_visualizer.ybvoyager_visualizer_metadata m \
+             WHERE m.migration_uuid = $1 AND m.migration_phase = 1 AND m.status = 'COMPLETED' \
+             ORDER BY m.invocation_sequence DESC LIMIT 1",
             &[&uuid],
         )
         .await?;
     let Some(row) = row else { return Ok(None) };
-    let payload: Value =
-        serde_json::from_str(&row.get::<_, Option<String>>(2).unwrap_or_default()).unwrap_or(Value::Null);
-    let report = payload
-        .get("RawAssessmentJsonReport")
+    let text: String = super::rows::column(&row, "row")?;
+    let v: Value = serde_json::from_str(&text).map_err(|e| super::rows::ColumnError::Column(e.to_string()))?;
+    let field = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+    let report = report_of_payload(&field("payload")).map_err(|why| {
+        super::rows::ColumnError::Column(format!(
+            "yugabyted's row for migration {uuid} (invocation {}) cannot be used: {why}; assess the database again",
+            v.get("invocation_sequence").and_then(Value::as_i64).unwrap_or(0)
+        ))
+    })?;
+    let host = v
+        .get("host_ip")
         .and_then(Value::as_str)
-        .and_then(|raw| serde_json::from_str(raw).ok())
-        .unwrap_or(payload);
-    let host = row
-        .get::<_, Option<String>>(4)
-        .and_then(|h| serde_json::from_str::<Value>(&h).ok())
-        .and_then(|v| {
-            v.get("SourceDBIP")
+        .and_then(|h| serde_json::from_str::<Value>(h).ok())
+        .and_then(|h| {
+            h.get("SourceDBIP")
                 .and_then(Value::as_str)
                 .map(|s| s.split('|').next().unwrap_or("").to_string())
         })
         .unwrap_or_default();
     let source = SourceDetails {
-        db_type: row.get::<_, Option<String>>(3).unwrap_or_else(|| "postgresql".into()),
+        db_type: Some(field("db_type"))
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| "postgresql".into()),
         host,
-        port: row
-            .get::<_, Option<i32>>(5)
+        port: v
+            .get("port")
+            .and_then(Value::as_i64)
             .and_then(|p| u16::try_from(p).ok())
             .unwrap_or(5432),
-        database: row.get::<_, Option<String>>(0).unwrap_or_default(),
-        schemas: row
-            .get::<_, Option<String>>(1)
-            .unwrap_or_default()
+        database: field("database_name"),
+        schemas: field("schema_name")
             .split('|')
             .filter(|s| !s.is_empty())
             .map(str::to_string)
@@ -198,4 +402,77 @@ pub async fn latest(client: &Client, uuid: Uuid) -> Result<Option<(SourceDetails
         ssl_mode: None,
     };
     Ok(Some((source, report)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The field names of a fixture file: one a line, `#` comments and blank lines left out.
+    fn fixture(text: &str) -> Vec<String> {
+        let mut v: Vec<String> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(str::to_string)
+            .collect();
+        v.sort();
+        v
+    }
+
+    fn keys(v: &Value) -> Vec<String> {
+        let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+        k.sort();
+        k
+    }
+
+    #[test]
+    fn the_payload_has_every_field_yugabyted_reads() {
+        let report = json!({
+            "VoyagerVersion": "0.1", "TargetDBVersion": "2025.1.0.0", "MigrationComplexity": "HIGH",
+            "SchemaSummary": {"DbName": "d", "SchemaNames": ["public", "Sales"], "DbVersion": "15",
+                "DatabaseObjects": [
+                    {"ObjectType": "TABLE", "TotalCount": 1, "InvalidCount": 1, "ObjectNames": "public.t"},
+                    {"ObjectType": "INDEX", "TotalCount": 1, "InvalidCount": 0, "ObjectNames": "t_pkey"},
+                    {"ObjectType": "FUNCTION", "TotalCount": 1, "InvalidCount": 0, "ObjectNames": "\"Sales\".\"Calc\""}]},
+            "TableIndexStats": [
+                {"SchemaName": "public", "ObjectName": "t", "IsIndex": false, "ParentTableName": null},
+                {"SchemaName": "public", "ObjectName": "t_pkey", "IsIndex": true, "ParentTableName": "public.t"}],
+            "AssessmentIssues": [
+                {"Category": "unsupported_datatypes", "Type": "UNSUPPORTED_DATATYPE_XML", "Name": "xml",
+                 "ObjectType": "COLUMN", "ObjectName": "public.t.body", "Impact": "LEVEL_3"},
+                {"Category": "unsupported_features", "Type": "UNLOGGED_TABLES", "Name": "Unlogged tables",
+                 "ObjectType": "TABLE", "ObjectName": "public.t", "Impact": "LEVEL_1"}],
+            "Notes": ["n"], "Sizing": {"FailureReasoning": ""}
+        });
+        let p = payload(&report);
+        assert_eq!(
+            keys(&p),
+            fixture(include_str!("../../tests/fixtures/yugabyted_payload_fields.txt"))
+        );
+        assert_eq!(
+            keys(&p["AssessmentJsonReport"]),
+            fixture(include_str!(
+                "../../tests/fixtures/yugabyted_assessment_json_report_fields.txt"
+            ))
+        );
+        let objects = &p["ParsedSchemaSummary"]["DatabaseObjects"];
+        assert_eq!(
+            objects[0]["Objects"][0],
+            json!({"ObjectName": "t", "ParentTableName": null, "SchemaName": "public"})
+        );
+        assert_eq!(objects[1]["Objects"][0]["ParentTableName"], "public.t");
+        assert_eq!(
+            objects[2]["Objects"][0],
+            json!({"ObjectName": "Calc", "ParentTableName": null, "SchemaName": "Sales"})
+        );
+        let types = &p["AssessmentJsonReport"]["UnsupportedDataTypes"];
+        assert_eq!(types[0]["ColumnName"], "body");
+        assert_eq!(
+            p["AssessmentJsonReport"]["UnsupportedFeatures"][0]["FeatureName"],
+            "Unlogged tables"
+        );
+        let raw: Value = serde_json::from_str(p["RawAssessmentJsonReport"].as_str().unwrap()).unwrap();
+        assert_eq!(raw, report);
+    }
 }

@@ -604,14 +604,38 @@ async fn assess_member(ctx: &Ctx, member: &Member) -> Result<Finished> {
 /// The fleet's migrations with their latest assessment.
 pub async fn list(control_plane: &str, fleet: &str, mut filter: ListFilter) -> Result<Vec<MigrationSummary>> {
     filter.fleet = Some(fleet.to_string());
-    let cp = ControlPlane::connect(control_plane).await?;
+    let cp = ControlPlane::open(control_plane).await?;
     cp.list(&filter).await
 }
 
 /// The fleet ranked: order, waves, groups and reasons.
 pub async fn rank(control_plane: &str, fleet: &str, weights: &Weights) -> Result<Vec<RankedMigration>> {
-    let cp = ControlPlane::connect(control_plane).await?;
+    let cp = ControlPlane::open(control_plane).await?;
     rank_with(&cp, fleet, weights).await
+}
+
+/// The fleet a command is about: the one given, else the only fleet the control plane holds;
+/// with several, the error lists them.
+pub async fn fleet_name(control_plane: &str, given: Option<&str>) -> Result<String> {
+    if let Some(name) = given {
+        return Ok(name.to_string());
+    }
+    let cp = ControlPlane::open(control_plane).await?;
+    let names = cp.fleet_names().await?;
+    match names.as_slice() {
+        [one] => Ok(one.clone()),
+        [] => Err(Error::not_found(format!(
+            "the control plane {} holds no fleet yet: run voyager assess-fleet first (or voyager rank, which ranks \
+             every database assessed any way)",
+            cp.redacted()
+        ))),
+        many => Err(Error::invalid_argument(format!(
+            "the control plane {} holds {} fleets: give --fleet with one of {}",
+            cp.redacted(),
+            many.len(),
+            many.iter().map(|n| shell_word(n)).collect::<Vec<_>>().join(", ")
+        ))),
+    }
 }
 
 async fn rank_with(cp: &ControlPlane, fleet: &str, weights: &Weights) -> Result<Vec<RankedMigration>> {
@@ -640,7 +664,7 @@ pub struct FleetMemberDetails {
 
 /// A fleet member by its migration UUID or database name (unique within the fleet).
 pub async fn show(control_plane: &str, fleet: &str, member: &str, weights: &Weights) -> Result<FleetMemberDetails> {
-    let cp = ControlPlane::connect(control_plane).await?;
+    let cp = ControlPlane::open(control_plane).await?;
     let ranked = rank_with(&cp, fleet, weights).await?;
     let matching: Vec<&RankedMigration> = ranked
         .iter()

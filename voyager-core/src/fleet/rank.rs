@@ -423,6 +423,9 @@ mod tests {
             schemas: vec![],
             user: None,
             labels,
+            origin: Default::default(),
+            identity: None,
+            migrations: vec![],
             latest: Some(AssessmentSummary {
                 run: 1,
                 status: "completed".into(),

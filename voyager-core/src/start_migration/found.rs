@@ -66,7 +66,7 @@ pub(super) fn find_in_migration_dir(config_file: &Path) -> Result<Found> {
 }
 
 pub(super) async fn find_in_control_plane(control_plane: &str, uuid: Uuid, env: &LibpqEnv) -> Result<Found> {
-    let cp = ControlPlane::connect_with_env(control_plane, env).await?;
+    let cp = ControlPlane::open_with_env(control_plane, env).await?;
     let stored = cp.latest(uuid).await?;
     let report_text = serde_json::to_string_pretty(&stored.report)
         .map_err(|e| Error::internal(format!("could not serialise the stored report: {e}")))?;

@@ -65,6 +65,10 @@ __all__ = [
     "assess_fleet",
     "fleet_list",
     "fleet_rank",
+    "rank",
+    "RankedDatabaseRow",
+    "control_plane_diff",
+    "control_plane_forget",
     "StartMigrationOutcome",
     "start_migration",
     "start_migration_async",
@@ -126,6 +130,7 @@ def init(
     migration_dir: Optional[str] = None,
     force: bool = False,
     yes: bool = False,
+    new_migration_uuid: bool = False,
 ) -> InitOutcome:
     """Start a migration: check the source, choose where assessments are kept
     (``control_plane="shared"`` with ``assessment_control_plane``, or ``"local"``), and create
@@ -139,6 +144,7 @@ def init(
             migration_dir=migration_dir,
             force=force,
             yes=yes,
+            new_migration_uuid=new_migration_uuid,
         )
     )
     return InitOutcome.from_dict(json.loads(text))
@@ -153,6 +159,7 @@ async def init_async(
     migration_dir: Optional[str] = None,
     force: bool = False,
     yes: bool = False,
+    new_migration_uuid: bool = False,
 ) -> InitOutcome:
     """The awaitable form of :func:`init`."""
     text = await _voyager.init_async(
@@ -164,6 +171,7 @@ async def init_async(
             migration_dir=migration_dir,
             force=force,
             yes=yes,
+            new_migration_uuid=new_migration_uuid,
         )
     )
     return InitOutcome.from_dict(json.loads(text))
@@ -614,11 +622,86 @@ def fleet_list(control_plane: str, fleet: str) -> List[MigrationRow]:
     return [MigrationRow.from_dict(r) for r in json.loads(_voyager.fleet_list(control_plane, fleet))]
 
 
-def fleet_rank(control_plane: str, fleet: str, weights_file: Optional[str] = None) -> List[RankedRow]:
+def fleet_rank(control_plane: str, fleet: Optional[str] = None, weights_file: Optional[str] = None) -> List[RankedRow]:
     """The fleet ranked, first to migrate first: wave, score, group and why for each database.
-    ``weights_file`` is a TOML file of weights (see the README)."""
+    ``fleet`` None takes the control plane's only fleet. ``weights_file`` is a TOML file of
+    weights (see the README)."""
     rows = json.loads(_voyager.fleet_rank(control_plane, fleet, weights_file))
     return [RankedRow(**r) for r in rows]
+
+
+@dataclass(frozen=True)
+class RankedDatabaseRow:
+    """One database in the control-plane-wide ranking: the fleet ranking's columns, plus its
+    identity, who recorded the assessment shown (``origin``: libvoyager or yb_voyager), its
+    fleets, and every migration UUID with its runs (``migrations``)."""
+
+    rank: int
+    wave: Optional[int]
+    score: Optional[float]
+    migration_uuid: str
+    database: str
+    host: str
+    port: int
+    status: str
+    complexity: Optional[str]
+    level1: int
+    level2: int
+    level3: int
+    total_size_bytes: int
+    effort_hours: float
+    labels: Dict[str, str]
+    group: Optional[int]
+    group_size: int
+    why: str
+    error: Optional[str]
+    identity: str
+    origin: str
+    fleets: List[str]
+    migrations: List[Dict[str, Any]]
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "RankedDatabaseRow":
+        return cls(**{k: d[k] for k in cls.__dataclass_fields__})
+
+
+def rank(
+    control_plane: str,
+    *,
+    fleet: Optional[str] = None,
+    labels: Optional[List[str]] = None,
+    host: Optional[str] = None,
+    complexity: Optional[str] = None,
+    status: Optional[str] = None,
+    weights_file: Optional[str] = None,
+) -> List[RankedDatabaseRow]:
+    """Which database to migrate first, across everything the control plane holds: every
+    source database once (assessed by hand, by a fleet run, or only by yb-voyager), ranked with
+    the fleet ranking's rules. Filters: ``fleet``, ``labels`` (``["key=value", ...]``),
+    ``host``, ``complexity``, ``status`` (completed, failed, not assessed)."""
+    request = _answers(
+        fleet=fleet, labels=labels, host=host, complexity=complexity, status=status, weights_file=weights_file,
+    )
+    return [RankedDatabaseRow.from_dict(r) for r in json.loads(_voyager.rank(control_plane, request))]
+
+
+def control_plane_diff(
+    control_plane: str, migration_uuid: str, *, from_run: Optional[int] = None, to_run: Optional[int] = None
+) -> Dict[str, Any]:
+    """What changed between two completed assessments of a migration (default: the latest and
+    the one before): ``added`` and ``removed`` issues, and complexity, level counts, size and
+    effort as ``{"from": ..., "to": ...}``."""
+    diff: Dict[str, Any] = json.loads(_voyager.control_plane_diff(control_plane, migration_uuid, from_run, to_run))
+    return diff
+
+
+def control_plane_forget(control_plane: str, migration_uuid: str, *, include_yugabyted: bool = False) -> Dict[str, Any]:
+    """Remove libvoyager's rows of a migration (source, assessments, fleet queue items) for
+    good; yugabyted's rows stay unless ``include_yugabyted``. Confirm with the user first."""
+    outcome: Dict[str, Any] = json.loads(
+        _voyager.control_plane_forget(control_plane, migration_uuid, include_yugabyted)
+    )
+    return outcome
 
 
 def parse_connection_string(text: str) -> ConnectionInfo:

@@ -1,0 +1,353 @@
+//! Every source database the control plane knows, one row each, whichever way it was assessed:
+//! by hand (`init` + `assess-migration`), by one or more fleet runs, or only by yb-voyager
+//! (yugabyted's table).
+//!
+//! A source database's identity is its server's identity plus the database name: the server's
+//! `pg_control_system().system_identifier` where the assessing user may read it (stable across
+//! host aliases), otherwise the normalised `host:port`. Two migrations are the same database
+//! when they share either key. The row shown is the migration with the latest completed
+//! assessment (or, with none completed, the latest run); every migration UUID and its runs are
+//! listed underneath.
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+use tokio_postgres::Client;
+use uuid::Uuid;
+
+use super::listing::{self, MigrationRuns, MigrationSummary, RunBrief};
+use super::rows::{column, ColumnError};
+use super::{AssessmentSummary, Origin};
+
+/// A host as written, made comparable: lower case, no brackets or trailing dot, and every
+/// loopback alias as `localhost`.
+pub fn normal_host(host: &str) -> String {
+    let h = host.trim().trim_end_matches('.').to_ascii_lowercase();
+    let h = h.trim_start_matches('[').trim_end_matches(']').to_string();
+    let loopback = h == "localhost"
+        || h.parse::<std::net::IpAddr>()
+            .map(|ip| ip.is_loopback())
+            .unwrap_or(false)
+        || h.ends_with(".localhost");
+    if loopback {
+        "localhost".into()
+    } else {
+        h
+    }
+}
+
+/// Whether two hosts are the same once normalised.
+pub fn same_host(a: &str, b: &str) -> bool {
+    normal_host(a) == normal_host(b)
+}
+
+/// The identity of a database by its address: `addr:<host>:<port>/<database>`.
+pub fn address_identity(host: &str, port: i32, database: &str) -> String {
+    format!("addr:{}:{port}/{database}", normal_host(host))
+}
+
+/// The identity of a database by its server: `sysid:<system_identifier>/<database>`.
+pub fn server_identity(system_identifier: &str, database: &str) -> String {
+    format!("sysid:{system_identifier}/{database}")
+}
+
+/// The identity a report records (its server's identity when the assessment could read it),
+/// else the address.
+pub fn identity_of(report: &Value, host: &str, port: i32, database: &str) -> String {
+    match report
+        .pointer("/LibvoyagerSummary/Source/SystemIdentifier")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+    {
+        Some(id) => server_identity(id, database),
+        None => address_identity(host, port, database),
+    }
+}
+
+/// What was read: one row per database, and the table and index names of the yb-voyager-only
+/// ones (ours are read from the reports on demand).
+pub(super) struct Known {
+    pub rows: Vec<MigrationSummary>,
+    pub yb_names: HashMap<Uuid, Vec<String>>,
+    /// Per row, the (migration, run) whose report it shows, when libvoyager stored it.
+    pub shown_runs: HashMap<Uuid, i32>,
+}
+
+/// One migration as read, before grouping.
+struct Migration {
+    row: MigrationSummary,
+    fleet: Option<String>,
+    runs: Vec<AssessmentSummary>,
+}
+
+/// Read every database the control plane knows. `ours`: libvoyager's tables are there;
+/// `yugabyted`: yugabyted's table is there.
+pub(super) async fn load(client: &Client, ours: bool, yugabyted: bool) -> Result<Known, ColumnError> {
+    let mut migrations: Vec<Migration> = Vec::new();
+    if ours {
+        let mut runs: HashMap<Uuid, Vec<AssessmentSummary>> = HashMap::new();
+        for r in client
+            .query(
+                "SELECT migration_uuid, run, status, error, complexity, level1, level2, level3, total_size_bytes, \
+                        effort_hours, assessed_at, partial, skipped_checks FROM voyager_fleet.assessments",
+                &[],
+            )
+            .await?
+        {
+            let uuid: Uuid = column(&r, "migration_uuid")?;
+            runs.entry(uuid).or_default().push(listing::summary_from_row(&r)?);
+        }
+        for r in client
+            .query(
+                "SELECT s.migration_uuid, s.db_type, s.host, s.port, s.database_name, s.schemas, s.db_user, s.labels, \
+                        pg_catalog.to_jsonb(s)->>'source_identity' AS source_identity \
+                 FROM voyager_fleet.sources s",
+                &[],
+            )
+            .await?
+        {
+            let row = listing::source_from_row(&r)?;
+            let mut runs = runs.remove(&row.migration_uuid).unwrap_or_default();
+            runs.sort_by_key(|r| std::cmp::Reverse(r.run));
+            let fleet = row.labels.get("fleet").and_then(Value::as_str).map(str::to_string);
+            migrations.push(Migration { row, fleet, runs });
+        }
+    }
+    let mut yb_names = HashMap::new();
+    if yugabyted {
+        let sql = format!(
+            "SELECT DISTINCT ON (m.migration_uuid) pg_catalog.to_jsonb(m)::text AS row \
+             FROM ybvoyager_visualizer.ybvoyager_visualizer_metadata m \
+             WHERE m.migration_uuid IS NOT NULL {} \
+             ORDER BY m.migration_uuid, (m.migration_phase = 1 AND m.status = 'COMPLETED') DESC, m.invocation_sequence DESC",
+            if ours {
+                "AND NOT EXISTS (SELECT 1 FROM voyager_fleet.sources s WHERE s.migration_uuid = m.migration_uuid)"
+            } else {
+                ""
+            }
+        );
+        for r in client.query(&sql, &[]).await? {
+            let text: String = column(&r, "row")?;
+            let Ok(v) = serde_json::from_str::<Value>(&text) else {
+                continue;
+            };
+            let (m, names) = yb_voyager_migration(&v);
+            if let Some(names) = names {
+                yb_names.insert(m.row.migration_uuid, names);
+            }
+            migrations.push(m);
+        }
+    }
+    let (rows, shown_runs) = group(migrations);
+    Ok(Known {
+        rows,
+        yb_names,
+        shown_runs,
+    })
+}
+
+/// A migration only yb-voyager recorded, from its latest row in yugabyted's table.
+fn yb_voyager_migration(v: &Value) -> (Migration, Option<Vec<String>>) {
+    let text = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+    let uuid = Uuid::parse_str(&text("migration_uuid")).unwrap_or_default();
+    let host = v
+        .get("host_ip")
+        .and_then(Value::as_str)
+        .and_then(|h| serde_json::from_str::<Value>(h).ok())
+        .and_then(|h| h.get("SourceDBIP").and_then(Value::as_str).map(str::to_string))
+        .and_then(|ips| ips.split('|').next().map(str::to_string))
+        .unwrap_or_default();
+    let port = v
+        .get("port")
+        .and_then(Value::as_i64)
+        .and_then(|p| i32::try_from(p).ok())
+        .unwrap_or(5432);
+    let at = v
+        .get("invocation_timestamp")
+        .and_then(Value::as_str)
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .unwrap_or_default();
+    let run = v
+        .get("invocation_sequence")
+        .and_then(Value::as_i64)
+        .and_then(|s| i32::try_from(s).ok())
+        .unwrap_or(0);
+    let assessed = v.get("migration_phase").and_then(Value::as_i64) == Some(1) && text("status") == "COMPLETED";
+    let mut names = None;
+    let latest = assessed.then(|| match super::yugabyted::report_of_payload(&text("payload")) {
+        Ok(report) => {
+            let s = listing::summary_columns(&report);
+            names = Some(listing::report_object_names(&report));
+            AssessmentSummary {
+                run,
+                status: "completed".into(),
+                error: None,
+                complexity: s
+                    .complexity
+                    .or_else(|| Some(text("complexity")).filter(|c| !c.is_empty())),
+                level1: s.level1,
+                level2: s.level2,
+                level3: s.level3,
+                total_size_bytes: s.total_size_bytes,
+                effort_hours: s.effort_hours,
+                assessed_at: at,
+                partial: s.partial,
+                skipped_checks: s.skipped_checks,
+            }
+        }
+        Err(why) => AssessmentSummary {
+            run,
+            status: "failed".into(),
+            error: Some(why),
+            complexity: None,
+            level1: 0,
+            level2: 0,
+            level3: 0,
+            total_size_bytes: 0,
+            effort_hours: 0.0,
+            assessed_at: at,
+            partial: false,
+            skipped_checks: None,
+        },
+    });
+    let row = MigrationSummary {
+        migration_uuid: uuid,
+        db_type: Some(text("db_type"))
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| "postgresql".into()),
+        host,
+        port,
+        database: text("database_name"),
+        schemas: text("schema_name")
+            .split('|')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect(),
+        user: None,
+        labels: Value::Object(Default::default()),
+        latest: None,
+        origin: Origin::YbVoyager,
+        identity: None,
+        migrations: Vec::new(),
+    };
+    let runs = latest.into_iter().collect();
+    (Migration { row, fleet: None, runs }, names)
+}
+
+/// Group migrations into databases (by either identity key) and pick each one's row.
+fn group(migrations: Vec<Migration>) -> (Vec<MigrationSummary>, HashMap<Uuid, i32>) {
+    let n = migrations.len();
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn find(parent: &mut [usize], mut x: usize) -> usize {
+        while parent[x] != x {
+            parent[x] = parent[parent[x]];
+            x = parent[x];
+        }
+        x
+    }
+    let mut first_with: HashMap<String, usize> = HashMap::new();
+    for (i, m) in migrations.iter().enumerate() {
+        let address = address_identity(&m.row.host, m.row.port, &m.row.database);
+        for key in std::iter::once(address).chain(m.row.identity.clone()) {
+            match first_with.get(&key) {
+                Some(&j) => {
+                    let (a, b) = (find(&mut parent, i), find(&mut parent, j));
+                    if a != b {
+                        parent[a] = b;
+                    }
+                }
+                None => {
+                    first_with.insert(key, i);
+                }
+            }
+        }
+    }
+    let mut groups: HashMap<usize, Vec<usize>> = HashMap::new();
+    for i in 0..n {
+        let root = find(&mut parent, i);
+        groups.entry(root).or_default().push(i);
+    }
+    let mut rows = Vec::with_capacity(groups.len());
+    let mut shown_runs = HashMap::new();
+    for members in groups.into_values() {
+        // The latest completed assessment among the members, else the latest run, else any.
+        let completed = |m: &Migration| m.runs.iter().find(|r| r.status == "completed").cloned();
+        let pick = members
+            .iter()
+            .filter_map(|&i| completed(&migrations[i]).map(|r| (i, r)))
+            .max_by_key(|(_, r)| r.assessed_at)
+            .or_else(|| {
+                members
+                    .iter()
+                    .filter_map(|&i| migrations[i].runs.first().cloned().map(|r| (i, r)))
+                    .max_by_key(|(_, r)| r.assessed_at)
+            });
+        let (shown, latest) = match pick {
+            Some((i, r)) => (i, Some(r)),
+            None => (members[0], None),
+        };
+        let mut row = migrations[shown].row.clone();
+        if let (Some(l), Origin::Libvoyager) = (&latest, row.origin) {
+            shown_runs.insert(row.migration_uuid, l.run);
+        }
+        row.latest = latest;
+        row.identity = members
+            .iter()
+            .find_map(|&i| migrations[i].row.identity.clone().filter(|id| id.starts_with("sysid:")))
+            .or_else(|| Some(address_identity(&row.host, row.port, &row.database)));
+        let mut labels = serde_json::Map::new();
+        for &i in &members {
+            if let Some(o) = migrations[i].row.labels.as_object() {
+                labels.extend(o.iter().map(|(k, v)| (k.clone(), v.clone())));
+            }
+        }
+        if let Some(o) = row.labels.as_object() {
+            labels.extend(o.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
+        row.labels = Value::Object(labels);
+        let mut under: Vec<&Migration> = members.iter().map(|&i| &migrations[i]).collect();
+        under.sort_by(|a, b| {
+            let last = |m: &Migration| m.runs.first().map(|r| r.assessed_at);
+            last(b)
+                .cmp(&last(a))
+                .then(a.row.migration_uuid.cmp(&b.row.migration_uuid))
+        });
+        row.migrations = under
+            .into_iter()
+            .map(|m| MigrationRuns {
+                migration_uuid: m.row.migration_uuid,
+                origin: m.row.origin,
+                fleet: m.fleet.clone(),
+                runs: m
+                    .runs
+                    .iter()
+                    .map(|r| RunBrief {
+                        run: r.run,
+                        status: r.status.clone(),
+                        complexity: r.complexity.clone(),
+                        assessed_at: r.assessed_at,
+                    })
+                    .collect(),
+            })
+            .collect();
+        rows.push(row);
+    }
+    (rows, shown_runs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts_are_normalised() {
+        assert_eq!(normal_host("LocalHost."), "localhost");
+        assert_eq!(normal_host("127.0.0.1"), "localhost");
+        assert_eq!(normal_host("[::1]"), "localhost");
+        assert_eq!(normal_host("DB.Example.com."), "db.example.com");
+        assert!(same_host("127.0.0.1", "localhost"));
+        assert!(!same_host("10.0.0.1", "10.0.0.2"));
+        assert_eq!(address_identity("127.0.0.1", 5432, "db1"), "addr:localhost:5432/db1");
+    }
+}
