@@ -33,7 +33,8 @@ def test_assess_from_a_migration_dir(tmp_path: Path, source_host: str, source_po
     types = {(i["Type"], i["ObjectName"]) for i in result.issues}
     assert ("UNSUPPORTED_DATATYPE_XML", "hr.employees.profile") in types
     assert ("UNSUPPORTED_BRIN_INDEX_METHOD", "hr.payslips_paid_at_brin") in types
-    assert ("UNLOGGED_TABLES", "hr.payroll_scratch") in types
+    # Unlogged tables are fixed from YugabyteDB 2024.2 (created as logged): not an issue for the default target.
+    assert ("UNLOGGED_TABLES", "hr.payroll_scratch") not in types
     assert Path(result.report_json).is_file() and Path(result.report_html).is_file()
     on_disk = json.loads(Path(result.report_json).read_text())
     assert on_disk["MigrationComplexity"] == "MEDIUM" and on_disk["SchemaSummary"]["DbName"] == "db2"

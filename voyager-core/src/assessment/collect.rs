@@ -64,6 +64,8 @@ pub struct Column {
     pub generated_stored: bool,
     pub compression: bool,
     pub has_options: bool,
+    /// The domain the column is declared with, if any (e.g. the `lo` extension's `lo`).
+    pub domain: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -97,6 +99,11 @@ pub struct Index {
     pub definition: String,
     pub bytes: i64,
     pub scans: i64,
+    /// A partial index (WHERE ...).
+    pub partial: bool,
+    /// For an index with expressions, each key's type as the index stores it (the expression's
+    /// result type): `ARRAY`, `USER_DEFINED` (a composite of the user's) or the base type's name.
+    pub key_types: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -445,6 +452,7 @@ fn columns_sql(v: i32) -> String {
         "SELECT a.attrelid::int8, a.attnum, a.attname::text, bt.typname::text, t.typcategory = 'A', bt.typtype::text, \
                 bn.nspname NOT IN ('pg_catalog', 'information_schema') AND ext.extname IS NULL, ext.extname::text, \
                 a.attnotnull, a.attgenerated::text = 's', {compression}, EXISTS (SELECT 1 FROM pg_catalog.unnest(a.attoptions) o WHERE o NOT LIKE 'pg_attver=%') \
+                , CASE WHEN et.typtype = 'd' THEN et.typname::text END \
          FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
          JOIN pg_type t ON t.oid = a.atttypid \
          JOIN pg_type et ON et.oid = CASE WHEN t.typcategory = 'A' AND t.typelem <> 0 THEN t.typelem ELSE t.oid END \
@@ -471,6 +479,7 @@ fn column(r: &Row) -> Column {
         generated_stored: r.get(9),
         compression: r.get(10),
         has_options: r.get(11),
+        domain: r.get(12),
     }
 }
 
@@ -505,11 +514,21 @@ fn indexes_sql(v: i32) -> String {
                           OR i.indnatts > i.indnkeyatts \
                      THEN pg_get_indexdef(i.indexrelid) ELSE '' END, greatest(ic.relpages, 0)::int8 * {BLOCK}, \
                 pg_stat_get_numscans(i.indexrelid)::int8 \
+                , i.indpred IS NOT NULL, CASE WHEN i.indexprs IS NOT NULL THEN {EXPRESSION_TYPES} END \
          FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_am am ON am.oid = ic.relam \
          JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
          WHERE n.nspname = ANY($1) AND {NOT_FROM_EXTENSION}"
     )
 }
+
+/// Each key's type of an index with expressions (see [`Index::key_types`]).
+const EXPRESSION_TYPES: &str = "ARRAY(SELECT CASE WHEN t.typcategory = 'A' THEN 'ARRAY' \
+        WHEN bt.typtype = 'c' AND bn.nspname NOT IN ('pg_catalog', 'information_schema') THEN 'USER_DEFINED' \
+        ELSE bt.typname::text END \
+      FROM pg_catalog.pg_attribute ia JOIN pg_catalog.pg_type t ON t.oid = ia.atttypid \
+      JOIN pg_catalog.pg_type bt ON bt.oid = CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END \
+      JOIN pg_catalog.pg_namespace bn ON bn.oid = bt.typnamespace \
+      WHERE ia.attrelid = i.indexrelid AND ia.attnum <= i.indnkeyatts ORDER BY ia.attnum)";
 
 fn index(r: &Row) -> Index {
     let key_count = r.get::<_, i32>(6).max(0) as usize;
@@ -531,6 +550,8 @@ fn index(r: &Row) -> Index {
         definition: r.get(13),
         bytes: r.get(14),
         scans: r.get(15),
+        partial: r.get(16),
+        key_types: r.get::<_, Option<Vec<String>>>(17).unwrap_or_default(),
     }
 }
 
