@@ -647,11 +647,11 @@ fn walk(tree: &Value, sql: &str, found: &mut Found) {
             }
         }
         "MergeStmt" => found.add(MERGE_STATEMENT, sql),
-        "CreateTrigStmt" => {
-            // EXECUTE FUNCTION lo_manage(...): the trigger maintains large objects.
-            if last_name(node.get("funcname")).is_some_and(|f| LARGE_OBJECT_FUNCTION_NAMES.contains(&f.as_str())) {
-                found.add(LARGE_OBJECT_FUNCTIONS, sql);
-            }
+        // EXECUTE FUNCTION lo_manage(...): the trigger maintains large objects.
+        "CreateTrigStmt"
+            if last_name(node.get("funcname")).is_some_and(|f| LARGE_OBJECT_FUNCTION_NAMES.contains(&f.as_str())) =>
+        {
+            found.add(LARGE_OBJECT_FUNCTIONS, sql)
         }
         "CreatedbStmt" => {
             let database = node.get("dbname").and_then(Value::as_str).unwrap_or("").to_string();
