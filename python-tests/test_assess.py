@@ -39,6 +39,9 @@ def test_assess_from_a_migration_dir(tmp_path: Path, source_host: str, source_po
     on_disk = json.loads(Path(result.report_json).read_text())
     assert on_disk["MigrationComplexity"] == "MEDIUM" and on_disk["SchemaSummary"]["DbName"] == "db2"
     assert [s.done for s in steps] == [0, 1, 2, 3]
+    # Skipped checks (which, why, the fix) come through to Python as lines, and mark it partial.
+    assert result.summary.partial == bool(result.summary.skipped_checks) == on_disk["LibvoyagerSummary"]["Partial"]
+    assert all("fix: " in line for line in result.summary.skipped_checks)
 
 
 def test_assess_by_source_and_export_dir_async(tmp_path: Path, source_url: str) -> None:
