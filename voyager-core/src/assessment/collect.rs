@@ -510,11 +510,11 @@ fn indexes_sql(v: i32) -> String {
         "SELECT i.indexrelid::int8, i.indrelid::int8, ic.relname::text, am.amname::text, i.indisunique, i.indisprimary, \
                 i.indnkeyatts::int4, i.indkey::int2[], i.indoption::int2[], i.indexprs IS NOT NULL, i.indisclustered, \
                 {nnd}, ic.reloptions IS NOT NULL, \
+                i.indpred IS NOT NULL, CASE WHEN i.indexprs IS NOT NULL THEN {EXPRESSION_TYPES} END, \
                 CASE WHEN i.indexprs IS NOT NULL OR i.indpred IS NOT NULL OR ic.reloptions IS NOT NULL OR {nnd} \
                           OR i.indnatts > i.indnkeyatts \
-                     THEN pg_get_indexdef(i.indexrelid) ELSE '' END, greatest(ic.relpages, 0)::int8 * {BLOCK}, \
-                pg_stat_get_numscans(i.indexrelid)::int8 \
-                , i.indpred IS NOT NULL, CASE WHEN i.indexprs IS NOT NULL THEN {EXPRESSION_TYPES} END \
+                     THEN pg_catalog.pg_get_indexdef(i.indexrelid) ELSE '' END, greatest(ic.relpages, 0)::int8 * {BLOCK}, \
+                pg_catalog.pg_stat_get_numscans(i.indexrelid)::int8 \
          FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_am am ON am.oid = ic.relam \
          JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
          WHERE n.nspname = ANY($1) AND {NOT_FROM_EXTENSION}"
@@ -547,11 +547,11 @@ fn index(r: &Row) -> Index {
         clustered: r.get(10),
         nulls_not_distinct: r.get(11),
         storage_options: r.get(12),
-        definition: r.get(13),
-        bytes: r.get(14),
-        scans: r.get(15),
-        partial: r.get(16),
-        key_types: r.get::<_, Option<Vec<String>>>(17).unwrap_or_default(),
+        partial: r.get(13),
+        key_types: r.get::<_, Option<Vec<String>>>(14).unwrap_or_default(),
+        definition: r.get(15),
+        bytes: r.get(16),
+        scans: r.get(17),
     }
 }
 
