@@ -542,7 +542,7 @@ async fn large_objects_of_the_lo_extension() {
         ("TRIGGER", Category::UnsupportedFeatures)
     );
     assert!(
-        trigger.sql_statement.contains("EXECUTE FUNCTION lo_manage("),
+        trigger.sql_statement.contains("lo_manage("),
         "{}",
         trigger.sql_statement
     );
