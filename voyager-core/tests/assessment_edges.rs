@@ -411,7 +411,7 @@ async fn unreadable_statistics_schemas_and_tables_are_skipped_checks_with_their_
     // Never analysed: said as such, with ANALYZE as the fix.
     let fresh = TestDb::create(
         "ve_unanalysed",
-        "CREATE TABLE big (id int PRIMARY KEY, n int);
+        "CREATE TABLE big (id int PRIMARY KEY, n int) WITH (autovacuum_enabled = false);
          INSERT INTO big SELECT g, g % 2 FROM generate_series(1, 2000) g;
          CREATE INDEX big_n ON big (n);",
     )

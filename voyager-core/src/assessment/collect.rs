@@ -257,6 +257,13 @@ pub async fn collect(client: &Client, second: Option<&Client>, schemas: Option<&
         "{MISC_SQL} UNION ALL {PRIVILEGES_SQL} UNION ALL {}",
         workload::SCHEMA_SQL
     );
+    // A refused pg_stats would abort the whole read (one transaction): ask before reading it.
+    let stats_allowed: bool = client
+        .query_one(STATS_ALLOWED_SQL, &[])
+        .await
+        .map(|r| r.get(0))
+        .unwrap_or(true);
+    let stats_sql = if stats_allowed { STATS_SQL } else { NO_STATS_SQL };
     let other = second.unwrap_or(client);
     let (relations, columns, constraints, indexes, triggers, policies, rules, routines, misc, stats, provider) = tokio::join!(
         // Balanced by their cost on a large schema: relations and constraints (with the first
@@ -270,10 +277,10 @@ pub async fn collect(client: &Client, second: Option<&Client>, schemas: Option<&
         other.query(RULES_SQL, p),
         other.query(&fn_sql, p),
         client.query(&misc_sql, p),
-        client.query(STATS_SQL, p),
+        client.query(stats_sql, p),
         client.query(provider_sql, &[]),
     );
-    snap.queries = 12;
+    snap.queries = 13;
     snap.relations = rows(relations, "tables and views", &mut snap.skipped)?
         .iter()
         .map(relation)
@@ -327,6 +334,13 @@ pub async fn collect(client: &Client, second: Option<&Client>, schemas: Option<&
             }
         }
     }
+    if !stats_allowed {
+        let user = snap.privileges.user().to_string();
+        snap.skipped.push(SkippedCheck::statistics_refused(
+            &user,
+            "permission denied for view pg_stats",
+        ));
+    }
     let (stats, statistics_read) = match stats {
         Err(e) if e.code() == Some(&SqlState::INSUFFICIENT_PRIVILEGE) => {
             let why = e.as_db_error().map(|d| d.message().to_string()).unwrap_or_default();
@@ -334,7 +348,7 @@ pub async fn collect(client: &Client, second: Option<&Client>, schemas: Option<&
             snap.skipped.push(SkippedCheck::statistics_refused(&user, &why));
             (Ok(Vec::new()), false)
         }
-        other => (other, true),
+        other => (other, stats_allowed),
     };
     for row in rows(stats, "column statistics (pg_stats)", &mut snap.skipped)? {
         let freqs: Option<Vec<f32>> = row.get(4);
@@ -618,6 +632,11 @@ const MISC_SQL: &str = "SELECT 'extension', extname::text, '' FROM pg_extension 
        FROM pg_collation c JOIN pg_namespace n ON n.oid = c.collnamespace WHERE n.nspname = ANY($1) \
      UNION ALL SELECT 'conversion', n.nspname || '.' || c.conname, '' \
        FROM pg_conversion c JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = ANY($1)";
+
+const STATS_ALLOWED_SQL: &str = "SELECT pg_catalog.has_table_privilege('pg_catalog.pg_stats', 'SELECT')";
+/// Stands for STATS_SQL when pg_stats is refused: no rows, the same columns.
+const NO_STATS_SQL: &str =
+    "SELECT NULL::int8, NULL::text, NULL::float4, NULL::float4, NULL::float4[] WHERE $1::text[] IS NULL AND false";
 
 const STATS_SQL: &str =
     "SELECT c.oid::int8, s.attname::text, s.null_frac, s.n_distinct, s.most_common_freqs::float4[] \
