@@ -29,7 +29,7 @@ def fleet_dbs() -> List[str]:
                        capture_output=True)
         subprocess.run(["psql", "-X", "-q", admin, "-c", f"CREATE DATABASE {db} OWNER amakala"], check=True,
                        capture_output=True)
-        extra = "CREATE UNLOGGED TABLE scratch (id int PRIMARY KEY);" if i % 4 == 0 else ""
+        extra = "CREATE TABLE scratch (id int PRIMARY KEY) WITH (fillfactor = 70);" if i % 4 == 0 else ""
         sql = f"SET ROLE amakala; CREATE TABLE items_{i} (id bigint PRIMARY KEY, name text); {extra}"
         subprocess.run(["psql", "-X", "-q", f"{base}/{db}", "-c", sql], check=True, capture_output=True)
     return DATABASES
@@ -76,7 +76,7 @@ def test_a_csv_fleet_with_progress_and_ranking(
     ranked = voyager.fleet_rank(fresh_cp, "fleet")
     assert [r.rank for r in ranked] == list(range(1, 17))
     assert all(isinstance(r, voyager.RankedRow) and r.wave == 1 for r in ranked)
-    # The one marked critical goes last among equals; unlogged tables (LEVEL_1) later than clean.
+    # The one marked critical goes last among equals; storage parameters (LEVEL_1) later than clean.
     assert ranked[-1].database == "pyfl_01" and ranked[-1].labels["criticality"] == "high"
     clean = [r.rank for r in ranked if r.level1 == 0 and r.database != "pyfl_01"]
     with_l1 = [r.rank for r in ranked if r.level1 > 0 and r.database != "pyfl_01"]

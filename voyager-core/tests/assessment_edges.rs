@@ -126,7 +126,14 @@ async fn an_empty_database() {
         .unwrap();
     assert!(report.assessment_issues.is_empty());
     assert_eq!(report.migration_complexity, "LOW");
-    assert!(report.sizing.failure_reasoning.contains("no tables"));
+    // Nothing to size still gets the smallest cluster, never "0 nodes of 0 vCPUs".
+    let rec = &report.sizing.sizing_recommendation;
+    assert!(
+        rec.colocated_reasoning.contains("no tables"),
+        "{}",
+        rec.colocated_reasoning
+    );
+    assert_eq!(rec.num_nodes, 3.0);
     assert_eq!(report.summary.effort_hours, 0.0);
     db.drop().await;
 }
@@ -424,7 +431,7 @@ async fn unreadable_statistics_schemas_and_tables_are_skipped_checks_with_their_
     // Never analysed: said as such, with ANALYZE as the fix.
     let fresh = TestDb::create(
         "ve_unanalysed",
-        "CREATE TABLE big (id int PRIMARY KEY, n int);
+        "CREATE TABLE big (id int PRIMARY KEY, n int) WITH (autovacuum_enabled = false);
          INSERT INTO big SELECT g, g % 2 FROM generate_series(1, 2000) g;
          CREATE INDEX big_n ON big (n);",
     )

@@ -69,6 +69,8 @@ pub struct Column {
     /// plus any internal entry a server stamps there itself (Debian's 15.20 adds `pg_attver`
     /// to every column), which is no user setting.
     pub attribute_options: Vec<String>,
+    /// The domain the column is declared with, if any (e.g. the `lo` extension's `lo`).
+    pub domain: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -104,6 +106,11 @@ pub struct Index {
     pub definition: String,
     pub bytes: i64,
     pub scans: i64,
+    /// A partial index (WHERE ...).
+    pub partial: bool,
+    /// For an index with expressions, each key's type as the index stores it (the expression's
+    /// result type): `ARRAY`, `USER_DEFINED` (a composite of the user's) or the base type's name.
+    pub key_types: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -289,6 +296,13 @@ pub async fn collect(client: &Client, second: Option<&Client>, schemas: Option<&
         "{misc_sql} UNION ALL {PRIVILEGES_SQL} UNION ALL {}",
         workload::SCHEMA_SQL
     );
+    // A refused pg_stats would abort the whole read (one transaction): ask before reading it.
+    let stats_allowed: bool = client
+        .query_one(STATS_ALLOWED_SQL, &[])
+        .await
+        .map(|r| r.get(0))
+        .unwrap_or(true);
+    let stats_sql = if stats_allowed { STATS_SQL } else { NO_STATS_SQL };
     let other = second.unwrap_or(client);
     let (relations, columns, constraints, indexes, triggers, policies, rules, routines, misc, stats, provider) = tokio::join!(
         // Balanced by their cost on a large schema: relations and constraints (with the first
@@ -302,10 +316,10 @@ pub async fn collect(client: &Client, second: Option<&Client>, schemas: Option<&
         other.query(RULES_SQL, p),
         other.query(&fn_sql, p),
         client.query(&misc_sql, p),
-        client.query(STATS_SQL, p),
+        client.query(stats_sql, p),
         client.query(provider_sql, &[]),
     );
-    snap.queries = 12;
+    snap.queries = 13;
     snap.relations = rows(relations, "tables and views", &mut snap.skipped)?
         .iter()
         .map(relation)
@@ -359,6 +373,13 @@ pub async fn collect(client: &Client, second: Option<&Client>, schemas: Option<&
             }
         }
     }
+    if !stats_allowed {
+        let user = snap.privileges.user().to_string();
+        snap.skipped.push(SkippedCheck::statistics_refused(
+            &user,
+            "permission denied for view pg_stats",
+        ));
+    }
     let (stats, statistics_read) = match stats {
         Err(e) if e.code() == Some(&SqlState::INSUFFICIENT_PRIVILEGE) => {
             let why = e.as_db_error().map(|d| d.message().to_string()).unwrap_or_default();
@@ -366,7 +387,7 @@ pub async fn collect(client: &Client, second: Option<&Client>, schemas: Option<&
             snap.skipped.push(SkippedCheck::statistics_refused(&user, &why));
             (Ok(Vec::new()), false)
         }
-        other => (other, true),
+        other => (other, stats_allowed),
     };
     for row in rows(stats, "column statistics (pg_stats)", &mut snap.skipped)? {
         let freqs: Option<Vec<f32>> = row.get(4);
@@ -498,6 +519,7 @@ fn columns_sql(v: i32) -> String {
         "SELECT a.attrelid::int8, a.attnum, a.attname::text, bt.typname::text, t.typcategory = 'A', bt.typtype::text, \
                 bn.nspname NOT IN ('pg_catalog', 'information_schema') AND ext.extname IS NULL, ext.extname::text, \
                 a.attnotnull, {generated}, {compression}, coalesce(a.attoptions, '{{}}')::text[] \
+                , CASE WHEN et.typtype = 'd' THEN et.typname::text END \
          FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
          JOIN pg_type t ON t.oid = a.atttypid \
          JOIN pg_type et ON et.oid = CASE WHEN t.typcategory = 'A' AND t.typelem <> 0 THEN t.typelem ELSE t.oid END \
@@ -525,6 +547,7 @@ fn column(r: &Row) -> Column {
         generated_virtual: r.get::<_, String>(9) == "v",
         compression: r.get(10),
         attribute_options: r.get(11),
+        domain: r.get(12),
     }
 }
 
@@ -563,6 +586,7 @@ fn indexes_sql(v: i32) -> String {
         "SELECT i.indexrelid::int8, i.indrelid::int8, ic.relname::text, am.amname::text, i.indisunique, i.indisprimary, \
                 i.indnkeyatts::int4, i.indkey::int2[], i.indoption::int2[], i.indexprs IS NOT NULL, i.indisclustered, \
                 {nnd}, ic.reloptions IS NOT NULL, \
+                i.indpred IS NOT NULL, CASE WHEN i.indexprs IS NOT NULL THEN {EXPRESSION_TYPES} END, \
                 CASE WHEN i.indexprs IS NOT NULL OR i.indpred IS NOT NULL OR ic.reloptions IS NOT NULL OR {nnd} \
                           OR i.indnatts > i.indnkeyatts \
                      THEN pg_catalog.pg_get_indexdef(i.indexrelid) ELSE '' END, greatest(ic.relpages, 0)::int8 * {BLOCK}, \
@@ -572,6 +596,15 @@ fn indexes_sql(v: i32) -> String {
          WHERE n.nspname = ANY($1) AND {NOT_FROM_EXTENSION}"
     )
 }
+
+/// Each key's type of an index with expressions (see [`Index::key_types`]).
+const EXPRESSION_TYPES: &str = "ARRAY(SELECT CASE WHEN t.typcategory = 'A' THEN 'ARRAY' \
+        WHEN bt.typtype = 'c' AND bn.nspname NOT IN ('pg_catalog', 'information_schema') THEN 'USER_DEFINED' \
+        ELSE bt.typname::text END \
+      FROM pg_catalog.pg_attribute ia JOIN pg_catalog.pg_type t ON t.oid = ia.atttypid \
+      JOIN pg_catalog.pg_type bt ON bt.oid = CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END \
+      JOIN pg_catalog.pg_namespace bn ON bn.oid = bt.typnamespace \
+      WHERE ia.attrelid = i.indexrelid AND ia.attnum <= i.indnkeyatts ORDER BY ia.attnum)";
 
 fn index(r: &Row) -> Index {
     let key_count = r.get::<_, i32>(6).max(0) as usize;
@@ -590,9 +623,11 @@ fn index(r: &Row) -> Index {
         clustered: r.get(10),
         nulls_not_distinct: r.get(11),
         storage_options: r.get(12),
-        definition: r.get(13),
-        bytes: r.get(14),
-        scans: r.get(15),
+        partial: r.get(13),
+        key_types: r.get::<_, Option<Vec<String>>>(14).unwrap_or_default(),
+        definition: r.get(15),
+        bytes: r.get(16),
+        scans: r.get(17),
     }
 }
 
@@ -665,6 +700,11 @@ fn misc_sql(v: i32) -> String {
        FROM pg_conversion c JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = ANY($1)"
     )
 }
+
+const STATS_ALLOWED_SQL: &str = "SELECT pg_catalog.has_table_privilege('pg_catalog.pg_stats', 'SELECT')";
+/// Stands for STATS_SQL when pg_stats is refused: no rows, the same columns.
+const NO_STATS_SQL: &str =
+    "SELECT NULL::int8, NULL::text, NULL::float4, NULL::float4, NULL::float4[] WHERE $1::text[] IS NULL AND false";
 
 const STATS_SQL: &str =
     "SELECT c.oid::int8, s.attname::text, s.null_frac, s.n_distinct, s.most_common_freqs::float4[] \

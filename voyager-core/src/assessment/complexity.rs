@@ -1,6 +1,8 @@
-//! MigrationComplexity, by the rule of ISSUES.md: counts of issues per impact level; LEVEL_1
-//! over 20 is MEDIUM; LEVEL_2 over 10 MEDIUM, over 100 HIGH; LEVEL_3 1 to 4 MEDIUM, over 4 HIGH;
-//! the worst wins, LOW otherwise.
+//! MigrationComplexity exactly as yb-voyager computes it for PostgreSQL, from the same issues:
+//! count the report's issues (every category, those fixed in the target version left out) per
+//! impact level; each level gives a complexity by its thresholds (LEVEL_1: over 20 MEDIUM, never
+//! HIGH; LEVEL_2: over 10 MEDIUM, over 100 HIGH; LEVEL_3: 1 to 4 MEDIUM, over 4 HIGH); any HIGH
+//! makes it HIGH, else any MEDIUM makes it MEDIUM, else LOW. The explanation is ours.
 
 use super::issue::{Impact, Issue};
 
@@ -25,19 +27,36 @@ impl LevelCounts {
     }
 }
 
-/// The complexity (LOW, MEDIUM, HIGH) and a sentence saying why.
+/// Above these counts, a level makes the migration MEDIUM, or HIGH (yb-voyager's thresholds;
+/// LEVEL_1 issues alone never make it HIGH).
+pub const LEVEL_1_MEDIUM_ABOVE: u64 = 20;
+pub const LEVEL_2_MEDIUM_ABOVE: u64 = 10;
+pub const LEVEL_2_HIGH_ABOVE: u64 = 100;
+pub const LEVEL_3_MEDIUM_ABOVE: u64 = 0;
+pub const LEVEL_3_HIGH_ABOVE: u64 = 4;
+
+/// 0 LOW, 1 MEDIUM, 2 HIGH for `count` issues of one impact level.
+fn level_complexity(impact: Impact, count: u64) -> usize {
+    let (medium_above, high_above) = match impact {
+        Impact::Level1 => (LEVEL_1_MEDIUM_ABOVE, u64::MAX),
+        Impact::Level2 => (LEVEL_2_MEDIUM_ABOVE, LEVEL_2_HIGH_ABOVE),
+        Impact::Level3 => (LEVEL_3_MEDIUM_ABOVE, LEVEL_3_HIGH_ABOVE),
+    };
+    if count > high_above {
+        2
+    } else if count > medium_above {
+        1
+    } else {
+        0
+    }
+}
+
+/// The complexity (LOW, MEDIUM, HIGH) and a sentence saying why: HIGH when any level is HIGH,
+/// else MEDIUM when any level is MEDIUM, else LOW.
 pub fn complexity(counts: LevelCounts) -> (&'static str, String) {
-    let by_level1 = if counts.level1 > 20 { 1 } else { 0 };
-    let by_level2 = match counts.level2 {
-        n if n > 100 => 2,
-        n if n > 10 => 1,
-        _ => 0,
-    };
-    let by_level3 = match counts.level3 {
-        0 => 0,
-        1..=4 => 1,
-        _ => 2,
-    };
+    let by_level1 = level_complexity(Impact::Level1, counts.level1);
+    let by_level2 = level_complexity(Impact::Level2, counts.level2);
+    let by_level3 = level_complexity(Impact::Level3, counts.level3);
     let worst = by_level1.max(by_level2).max(by_level3);
     let name = ["LOW", "MEDIUM", "HIGH"][worst];
     let mut reasons = Vec::new();
@@ -76,22 +95,51 @@ mod tests {
     }
 
     #[test]
-    fn thresholds_of_issues_md() {
+    fn thresholds_of_yb_voyager_at_every_boundary() {
+        // LEVEL_1: LOW up to 20, MEDIUM above, never HIGH.
         assert_eq!(c(0, 0, 0), "LOW");
-        assert_eq!(c(20, 10, 0), "LOW");
+        assert_eq!(c(20, 0, 0), "LOW");
         assert_eq!(c(21, 0, 0), "MEDIUM");
+        assert_eq!(c(1_000_000, 0, 0), "MEDIUM");
+        // LEVEL_2: LOW up to 10, MEDIUM up to 100, HIGH above.
+        assert_eq!(c(0, 10, 0), "LOW");
         assert_eq!(c(0, 11, 0), "MEDIUM");
         assert_eq!(c(0, 100, 0), "MEDIUM");
         assert_eq!(c(0, 101, 0), "HIGH");
+        // LEVEL_3: LOW at 0, MEDIUM 1 to 4, HIGH above.
         assert_eq!(c(0, 0, 1), "MEDIUM");
         assert_eq!(c(0, 0, 4), "MEDIUM");
         assert_eq!(c(0, 0, 5), "HIGH");
+        // Any HIGH wins; else any MEDIUM.
+        assert_eq!(c(20, 10, 0), "LOW");
         assert_eq!(c(500, 0, 1), "MEDIUM");
+        assert_eq!(c(21, 101, 0), "HIGH");
+        assert_eq!(c(0, 11, 5), "HIGH");
         let (_, why) = complexity(LevelCounts {
             level1: 3,
             level2: 0,
             level3: 5,
         });
         assert!(why.contains("5 LEVEL_3"), "{why}");
+    }
+
+    #[test]
+    fn counts_every_category() {
+        use crate::assessment::issue::{Category, IssueKind, NOT_FIXED};
+        let kind = |impact| IssueKind {
+            issue_type: "T",
+            name: "t",
+            description: "d",
+            impact,
+            docs_link: "",
+            fixed_in: NOT_FIXED,
+        };
+        let mut issues: Vec<Issue> = (0..21)
+            .map(|i| kind(Impact::Level1).issue(Category::PerformanceOptimizations, "INDEX", format!("s.i{i}"), ""))
+            .collect();
+        issues.push(kind(Impact::Level3).issue(Category::UnsupportedDatatypes, "COLUMN", "s.t.c", ""));
+        let counts = LevelCounts::of(&issues);
+        assert_eq!((counts.level1, counts.level2, counts.level3), (21, 0, 1));
+        assert_eq!(complexity(counts).0, "MEDIUM");
     }
 }

@@ -135,10 +135,51 @@ impl IssueKind {
     }
 }
 
+// The release series each fix is recorded against, as yb-voyager's issue definitions record them
+// (MinimumVersionsFixedIn): a fix first shipped in the 2.25 preview series is in every stable
+// series built on it (2025.1, 2025.2, 2026.1) from its first release. A series not listed has
+// not got the fix. Tech-preview support (a feature behind a flag) is not a fix.
+
 /// Not fixed in any YugabyteDB release yet.
 pub const NOT_FIXED: &[(&str, &str)] = &[];
-/// Fixed in the 2.25 series.
-pub const FIXED_IN_2_25: &[(&str, &str)] = &[("2.25", "2.25.0.0")];
+/// Fixed in the 2.25 preview series and the stable series after it.
+pub const FIXED_IN_2_25: &[(&str, &str)] = &[
+    ("2.25", "2.25.0.0"),
+    ("2025.1", "2025.1.0.0"),
+    ("2025.2", "2025.2.0.0"),
+    ("2026.1", "2026.1.0.0"),
+];
+/// Fixed from the 2025.1 stable series on (tech preview only in 2.25).
+pub const FIXED_IN_2025_1: &[(&str, &str)] = &[
+    ("2025.1", "2025.1.0.0"),
+    ("2025.2", "2025.2.0.0"),
+    ("2026.1", "2026.1.0.0"),
+];
+/// UNLOGGED_TABLES: from 2024.2 (an unlogged table is created as a logged one).
+pub const FIXED_IN_2024_2: &[(&str, &str)] = &[
+    ("2024.2", "2024.2.0.0"),
+    ("2.25", "2.25.0.0"),
+    ("2025.1", "2025.1.0.0"),
+    ("2025.2", "2025.2.0.0"),
+    ("2026.1", "2026.1.0.0"),
+];
+/// ALTER_TABLE_ADD_PK_ON_PARTITIONED_TABLE: from 2.23 and 2024.1.
+pub const FIXED_IN_2024_1: &[(&str, &str)] = &[
+    ("2024.1", "2024.1.0.0"),
+    ("2024.2", "2024.2.0.0"),
+    ("2.23", "2.23.0.0"),
+    ("2.25", "2.25.0.0"),
+    ("2025.1", "2025.1.0.0"),
+    ("2025.2", "2025.2.0.0"),
+    ("2026.1", "2026.1.0.0"),
+];
+/// SAVEPOINT_USAGE: savepoints with live migration's fall-forward and fall-back.
+pub const FIXED_SAVEPOINTS: &[(&str, &str)] = &[
+    ("2024.2", "2024.2.8.0"),
+    ("2025.1", "2025.1.3.0"),
+    ("2025.2", "2025.2.1.0"),
+    ("2026.1", "2026.1.0.0"),
+];
 
 /// Declare an [`IssueKind`] constant:
 /// `issue_kind!(NAME, "TYPE", "Title", "Description.", Level2, "docs-anchor", fixed_in);`

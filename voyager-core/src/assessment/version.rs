@@ -65,4 +65,31 @@ mod tests {
             assert!(YbVersion::parse(bad).is_err(), "{bad}");
         }
     }
+
+    /// yb-voyager's MinimumVersionsFixedIn, per series.
+    #[test]
+    fn fixes_by_series_as_yb_voyager_records_them() {
+        use crate::assessment::issue::{FIXED_IN_2024_2, FIXED_IN_2_25};
+        use crate::assessment::sql_constructs::{ADVISORY_LOCKS, SAVEPOINT_USAGE};
+        let fixed = |kind: &[(&str, &str)], v: &str| {
+            let map = kind.iter().map(|(s, v)| (s.to_string(), v.to_string())).collect();
+            YbVersion::parse(v).unwrap().has_fix(&map)
+        };
+        // Advisory locks: tech preview in 2.25 is not a fix; fixed from 2025.1.
+        assert!(!fixed(ADVISORY_LOCKS.fixed_in, "2.25.2.0"));
+        assert!(!fixed(ADVISORY_LOCKS.fixed_in, "2024.2.9.0"));
+        assert!(fixed(ADVISORY_LOCKS.fixed_in, "2025.1.0.0"));
+        assert!(fixed(ADVISORY_LOCKS.fixed_in, "2025.2.1.0"));
+        // A 2.25 fix is in the stable series built on it.
+        for v in ["2.25.0.0", "2025.1.0.0", "2025.2.0.0", "2026.1.0.0"] {
+            assert!(fixed(FIXED_IN_2_25, v), "{v}");
+        }
+        assert!(!fixed(FIXED_IN_2_25, "2024.2.9.0"));
+        assert!(fixed(FIXED_IN_2024_2, "2024.2.0.0") && !fixed(FIXED_IN_2024_2, "2024.1.5.0"));
+        // Savepoints: from a patch release of each series.
+        assert!(!fixed(SAVEPOINT_USAGE.fixed_in, "2025.1.2.0"));
+        assert!(fixed(SAVEPOINT_USAGE.fixed_in, "2025.1.3.0"));
+        assert!(!fixed(SAVEPOINT_USAGE.fixed_in, "2025.2.0.0"));
+        assert!(fixed(SAVEPOINT_USAGE.fixed_in, "2024.2.8.0"));
+    }
 }

@@ -206,6 +206,9 @@ class AssessSummary:
     estimated_import_minutes: float
     total_size_bytes: int
     effort_hours: float
+    #: Some check could not run; ``skipped_checks`` says which, why and the fix (one line each).
+    partial: bool = False
+    skipped_checks: List[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -333,6 +336,9 @@ class MigrationRow:
     effort_hours: float
     assessed_at: Optional[str]
     error: Optional[str]
+    #: The latest assessment skipped some check; ``skipped_checks`` says which, why and the fix.
+    partial: bool = False
+    skipped_checks: Optional[str] = None
 
     @classmethod
     def from_dict(cls, d: Dict[str, Any]) -> "MigrationRow":
@@ -354,6 +360,8 @@ class MigrationRow:
             effort_hours=latest.get("effort_hours", 0.0),
             assessed_at=latest.get("assessed_at"),
             error=latest.get("error"),
+            partial=latest.get("partial", False),
+            skipped_checks=latest.get("skipped_checks"),
         )
 
 
@@ -580,6 +588,8 @@ class RankedRow:
     group_size: int
     why: str
     error: Optional[str]
+    #: The assessment skipped some check (``why`` says which and the fix): its place may change.
+    partial: bool = False
 
 
 def assess_fleet(

@@ -173,14 +173,22 @@ pub(super) fn find(c: &Catalog<'_>, out: &mut Vec<Issue>) {
         let Some(rel) = c.relations.get(&col.rel) else {
             continue;
         };
-        if !matches!(rel.kind, 'r' | 'p' | 'f' | 'm') || rel.is_partition {
+        // Views' columns too, as yb-voyager reports them.
+        if !matches!(rel.kind, 'r' | 'p' | 'f' | 'v' | 'm') || rel.is_partition {
             continue;
         }
         let name = format!("{}.{}", rel.qualified(), col.name);
-        if let Some(kind) = unsupported(&col.base_type) {
+        // The `lo` extension's type is a domain over oid: a large object reference.
+        let declared = match col.domain.as_deref() {
+            Some("lo") => "lo",
+            _ => col.base_type.as_str(),
+        };
+        if let Some(kind) = unsupported(declared) {
             out.push(kind.issue(Category::UnsupportedDatatypes, "COLUMN", name.clone(), ""));
         }
-        let user_type = col.user_defined && matches!(col.type_kind, 'c' | 'e' | 'b' | 'r' | 'd');
+        // Of the user's own types, only composite ones break live migration with fall-forward or
+        // fall-back (enums, domains, ranges and base types stream fine).
+        let user_type = col.user_defined && col.type_kind == 'c';
         if let Some(kind) = live_caveat(&col.base_type, user_type) {
             out.push(kind.issue(Category::MigrationCaveats, "COLUMN", name, ""));
         }
@@ -194,16 +202,26 @@ pub(super) fn find(c: &Catalog<'_>, out: &mut Vec<Issue>) {
         }
         let on_key = c.key_indexes.contains(&index.oid);
         let mut seen = Vec::new();
-        for &num in &index.key_columns {
-            let Some(col) = c.column(index.rel, num) else {
-                continue;
-            };
-            let t = if col.is_array {
-                Some("ARRAY")
-            } else if col.user_defined && col.type_kind == 'c' {
-                Some("USER_DEFINED")
+        for (at, &num) in index.key_columns.iter().enumerate() {
+            let t = if num == 0 {
+                // An expression: judged by its result type.
+                match index.key_types.get(at).map(String::as_str) {
+                    Some("ARRAY") => Some("ARRAY"),
+                    Some("USER_DEFINED") => Some("USER_DEFINED"),
+                    Some(other) => unindexable(other),
+                    None => None,
+                }
             } else {
-                unindexable(&col.base_type)
+                let Some(col) = c.column(index.rel, num) else {
+                    continue;
+                };
+                if col.is_array {
+                    Some("ARRAY")
+                } else if col.user_defined && col.type_kind == 'c' {
+                    Some("USER_DEFINED")
+                } else {
+                    unindexable(&col.base_type)
+                }
             };
             if let Some(t) = t.filter(|t| !seen.contains(t)) {
                 seen.push(t);

@@ -2,8 +2,13 @@
 //! caveats of roles and foreign tables.
 
 use super::Catalog;
-use crate::assessment::issue::{issue_kind, Category, Issue, IssueKind, FIXED_IN_2_25, NOT_FIXED};
-use crate::assessment::sql_constructs::{sql_issues, SqlOrigin, SqlOriginKind};
+use crate::assessment::collect::Constraint;
+use crate::assessment::issue::{
+    issue_kind, Category, Issue, IssueKind, FIXED_IN_2024_1, FIXED_IN_2024_2, FIXED_IN_2_25, NOT_FIXED,
+};
+use crate::assessment::sql_constructs::{
+    sql_issues, SqlOrigin, SqlOriginKind, DATABASE_OPTIONS_PG15, DATABASE_OPTIONS_PG17,
+};
 use crate::assessment::sql_names::quote_ident;
 
 issue_kind!(
@@ -59,7 +64,7 @@ issue_kind!(
     "YugabyteDB has no unlogged tables; the table is created as an ordinary one.",
     Level1,
     "unlogged-table-is-not-supported",
-    NOT_FIXED
+    FIXED_IN_2024_2
 );
 issue_kind!(
     GIST_INDEX,
@@ -233,24 +238,6 @@ issue_kind!(
     NOT_FIXED
 );
 issue_kind!(
-    DATABASE_OPTIONS_PG15,
-    "DATABASE_OPTIONS_PG15",
-    "ICU locale provider",
-    "Databases created with the ICU locale provider (PostgreSQL 15 options) are not supported by YugabyteDB.",
-    Level2,
-    "database-options",
-    NOT_FIXED
-);
-issue_kind!(
-    DATABASE_OPTIONS_PG17,
-    "DATABASE_OPTIONS_PG17",
-    "Builtin locale provider",
-    "Databases created with the builtin locale provider (PostgreSQL 17) are not supported by YugabyteDB.",
-    Level2,
-    "database-options",
-    NOT_FIXED
-);
-issue_kind!(
     POLICY_WITH_ROLES,
     "POLICY_WITH_ROLES",
     "Policy for roles",
@@ -275,7 +262,7 @@ issue_kind!(
     "A primary key added to a partitioned table with ALTER TABLE is not supported; it must be in CREATE TABLE.",
     Level1,
     "adding-primary-key-to-a-partitioned-table-results-in-an-error",
-    NOT_FIXED
+    FIXED_IN_2024_1
 );
 // Constructs of PostgreSQL 18 that yb-voyager has no Type for yet: Types of ours (README,
 // "Issue types of ours").
@@ -384,14 +371,22 @@ fn tables(c: &Catalog<'_>, out: &mut Vec<Issue>) {
         match rel.kind {
             'r' | 'p' => {
                 if let Some(parent) = rel.parent.filter(|_| !rel.is_partition) {
-                    let sql = format!("CREATE TABLE {name} (...) INHERITS ({})", c.relation_name(parent));
+                    let sql = format!(
+                        "ALTER TABLE {} INHERIT {}",
+                        c.relation_sql(rel.oid),
+                        c.relation_sql(parent)
+                    );
                     out.push(INHERITANCE.issue(UnsupportedFeatures, "TABLE", name.clone(), sql));
                 }
                 if rel.unlogged {
                     out.push(UNLOGGED_TABLES.issue(UnsupportedFeatures, "TABLE", name.clone(), ""));
                 }
                 if !rel.options.is_empty() && !rel.is_partition {
-                    let sql = format!("ALTER TABLE {name} SET ({})", rel.options.join(", "));
+                    let sql = format!(
+                        "ALTER TABLE {} SET ({})",
+                        c.relation_sql(rel.oid),
+                        rel.options.join(", ")
+                    );
                     out.push(STORAGE_PARAMETERS.issue(UnsupportedFeatures, "TABLE", name.clone(), sql));
                 }
             }
@@ -439,12 +434,7 @@ fn constraints(c: &Catalog<'_>, out: &mut Vec<Issue>) {
             continue;
         };
         let object = format!("{}.{}", rel.qualified(), k.name);
-        let sql = format!(
-            "ALTER TABLE {} ADD CONSTRAINT {} {}",
-            rel.qualified(),
-            k.name,
-            k.definition
-        );
+        let sql = constraint_sql(c, k);
         if k.deferrable && matches!(k.kind, 'p' | 'u' | 'x') {
             out.push(DEFERRABLE_CONSTRAINTS.issue(UnsupportedFeatures, "CONSTRAINT", object.clone(), sql.clone()));
         }
@@ -485,6 +475,16 @@ fn constraints(c: &Catalog<'_>, out: &mut Vec<Issue>) {
             }
         }
     }
+}
+
+/// `ALTER TABLE ... ADD CONSTRAINT ...` of a constraint, names quoted.
+pub(super) fn constraint_sql(c: &Catalog<'_>, k: &Constraint) -> String {
+    format!(
+        "ALTER TABLE {} ADD CONSTRAINT {} {}",
+        c.relation_sql(k.rel),
+        quote_ident(&k.name),
+        k.definition
+    )
 }
 
 fn indexes(c: &Catalog<'_>, out: &mut Vec<Issue>) {
@@ -545,25 +545,48 @@ fn triggers_policies_rules(c: &Catalog<'_>, out: &mut Vec<Issue>) {
             out.push(BEFORE_ROW_TRIGGER_ON_PARTITIONED_TABLE.issue(
                 UnsupportedFeatures,
                 "TRIGGER",
-                object,
+                object.clone(),
                 t.definition.clone(),
             ));
         }
+        // The function it executes (lo_manage: large objects).
+        out.extend(sql_issues(
+            &t.definition,
+            &SqlOrigin {
+                kind: SqlOriginKind::Trigger,
+                object_name: object,
+            },
+        ));
     }
     for p in &c.snap.policies {
         if p.roles.iter().any(|r| r != "public") {
             let object = format!("{}.{}", c.relation_name(p.rel), p.name);
+            let roles: Vec<String> = p
+                .roles
+                .iter()
+                .map(|r| {
+                    if r == "public" {
+                        "PUBLIC".to_string()
+                    } else {
+                        quote_ident(r)
+                    }
+                })
+                .collect();
             let sql = format!(
                 "CREATE POLICY {} ON {} TO {}",
-                p.name,
-                c.relation_name(p.rel),
-                p.roles.join(", ")
+                quote_ident(&p.name),
+                c.relation_sql(p.rel),
+                roles.join(", ")
             );
             out.push(POLICY_WITH_ROLES.issue(MigrationCaveats, "POLICY", object, sql));
         }
     }
     for r in c.snap.rules.iter().filter(|r| r.disabled) {
-        let sql = format!("ALTER TABLE {} DISABLE RULE {}", c.relation_name(r.rel), r.name);
+        let sql = format!(
+            "ALTER TABLE {} DISABLE RULE {}",
+            c.relation_sql(r.rel),
+            quote_ident(&r.name)
+        );
         out.push(ALTER_TABLE_DISABLE_RULE.issue(UnsupportedFeatures, "TABLE", c.relation_name(r.rel), sql));
     }
 }
@@ -590,7 +613,7 @@ fn views_and_routines(c: &Catalog<'_>, out: &mut Vec<Issue>) {
                 SqlOriginKind::MaterializedView
             };
             let create = if rel.kind == 'v' { "VIEW" } else { "MATERIALIZED VIEW" };
-            let sql = format!("CREATE {create} {name} AS {def}");
+            let sql = format!("CREATE {create} {} AS {def}", c.relation_sql(rel.oid));
             out.extend(sql_issues(
                 &sql,
                 &SqlOrigin {
@@ -643,7 +666,7 @@ fn database(c: &Catalog<'_>, out: &mut Vec<Issue>) {
             UnsupportedFeatures,
             "EXTENSION",
             ext.clone(),
-            format!("CREATE EXTENSION {ext}"),
+            format!("CREATE EXTENSION {}", quote_ident(ext)),
         ));
     }
     for (name, deterministic) in &c.snap.collations {

@@ -9,6 +9,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::collect::{Column, Constraint, Index, Relation, SourceSnapshot};
 use super::issue::Issue;
+use super::sql_names::qualified;
 
 /// Lookups the rules share.
 pub(crate) struct Catalog<'a> {
@@ -42,6 +43,14 @@ impl<'a> Catalog<'a> {
         self.relations
             .get(&oid)
             .map(|r| r.qualified())
+            .unwrap_or_else(|| format!("oid {oid}"))
+    }
+
+    /// The relation's name as SQL writes it (`schema.name`, quoted where needed).
+    pub fn relation_sql(&self, oid: i64) -> String {
+        self.relations
+            .get(&oid)
+            .map(|r| qualified(&r.schema, &r.name))
             .unwrap_or_else(|| format!("oid {oid}"))
     }
 

@@ -112,7 +112,7 @@ pub(super) fn find(c: &Catalog<'_>, out: &mut Vec<Issue>) {
                 _ => {}
             }
         }
-        if index.primary || index.unique || index.key_columns.len() != 1 {
+        if index.primary || index.unique {
             continue;
         }
         if let Some(stats) = c.snap.stats.get(&(index.rel, col.name.clone())) {
@@ -121,11 +121,14 @@ pub(super) fn find(c: &Catalog<'_>, out: &mut Vec<Issue>) {
             } else {
                 stats.n_distinct
             };
-            if distinct >= 1.0 && distinct <= 10.0 {
+            let single = index.key_columns.len() == 1;
+            if single && (1.0..=10.0).contains(&distinct) {
                 add(INDEX_ON_LOW_CARDINALITY_COLUMN);
-            } else if stats.null_frac > 0.4 {
+            } else if single && stats.null_frac > 0.4 {
                 add(INDEX_ON_NULLS);
-            } else if stats.max_common_freq > 0.6 {
+            } else if stats.max_common_freq >= 0.6 {
+                // Judged on the leading column, whatever the number of columns (yb-voyager's
+                // rule: one value in 60% or more of the rows).
                 add(INDEX_ON_ONE_VALUE);
             }
         }
@@ -142,12 +145,7 @@ fn foreign_keys(c: &Catalog<'_>, out: &mut Vec<Issue>) {
             continue;
         };
         let object = format!("{}.{}", rel.qualified(), k.name);
-        let sql = format!(
-            "ALTER TABLE {} ADD CONSTRAINT {} {}",
-            rel.qualified(),
-            k.name,
-            k.definition
-        );
+        let sql = super::features::constraint_sql(c, k);
         let referenced = k.referenced_rel.unwrap_or(0);
         let mismatch = k.columns.iter().zip(&k.referenced_columns).any(|(a, b)| {
             match (c.column(k.rel, *a), c.column(referenced, *b)) {
@@ -182,12 +180,17 @@ fn primary_keys(c: &Catalog<'_>, out: &mut Vec<Issue>) {
         if has_pk {
             continue;
         }
-        let unique_not_null = constraints.iter().any(|k| {
-            k.kind == 'u'
-                && k.columns
+        let not_null = |cols: &[i16]| {
+            !cols.is_empty()
+                && cols
                     .iter()
                     .all(|n| c.column(rel.oid, *n).is_some_and(|col| col.not_null))
-        });
+        };
+        // A unique constraint, or a unique index (whole-table, on plain columns).
+        let unique_not_null = constraints.iter().any(|k| k.kind == 'u' && not_null(&k.columns))
+            || c.indexes_of(rel.oid)
+                .iter()
+                .any(|i| i.unique && !i.partial && !i.has_expressions && not_null(&i.key_columns));
         if unique_not_null {
             out.push(MISSING_PRIMARY_KEY_WHEN_UNIQUE_NOT_NULL.issue(
                 Category::PerformanceOptimizations,

@@ -8,7 +8,9 @@ use std::collections::BTreeSet;
 use pg_query::protobuf::{CteMaterialize, JsonExprOp, LimitOption, TransactionStmtKind};
 use serde_json::Value;
 
-use super::issue::{issue_kind, Category, Issue, IssueKind, FIXED_IN_2_25, NOT_FIXED};
+use super::issue::{
+    issue_kind, Category, Issue, IssueKind, FIXED_IN_2025_1, FIXED_IN_2_25, FIXED_SAVEPOINTS, NOT_FIXED,
+};
 
 /// Where a piece of SQL comes from; this decides the category and object of its issues.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,13 +19,14 @@ pub enum SqlOriginKind {
     MaterializedView,
     Function,
     Procedure,
+    Trigger,
     Query,
 }
 
 #[derive(Debug, Clone)]
 pub struct SqlOrigin {
     pub kind: SqlOriginKind,
-    /// Schema-qualified name of the view or function; empty for a workload query.
+    /// Schema-qualified name of the view, function or trigger; empty for a workload query.
     pub object_name: String,
 }
 
@@ -37,7 +40,7 @@ issue_kind!(
     "Advisory lock functions (pg_advisory_lock and friends) are not yet implemented in YugabyteDB.",
     Level2,
     "advisory-locks-is-not-yet-implemented",
-    &[("2024.1", "2024.1.1.0"), ("2.25", "2.25.0.0")]
+    FIXED_IN_2025_1
 );
 issue_kind!(
     SYSTEM_COLUMN_CTID,
@@ -244,9 +247,27 @@ issue_kind!(
     "Savepoints work on YugabyteDB but break live migration with fall-forward or fall-back.",
     Level1,
     "savepoint",
-    NOT_FIXED
+    FIXED_SAVEPOINTS
 );
 
+issue_kind!(
+    DATABASE_OPTIONS_PG15,
+    "DATABASE_OPTIONS_PG15",
+    "ICU locale provider",
+    "Database options of PostgreSQL 15 (LOCALE_PROVIDER, ICU_LOCALE, LOCALE, STRATEGY, COLLATION_VERSION, OID; a database using the ICU locale provider) are not supported by YugabyteDB.",
+    Level2,
+    "database-options",
+    NOT_FIXED
+);
+issue_kind!(
+    DATABASE_OPTIONS_PG17,
+    "DATABASE_OPTIONS_PG17",
+    "Builtin locale provider",
+    "Database options of PostgreSQL 17 (BUILTIN_LOCALE, ICU_RULES; a database using the builtin locale provider) are not supported by YugabyteDB.",
+    Level2,
+    "database-options",
+    NOT_FIXED
+);
 /// Every issue type this module can find.
 pub const KINDS: &[IssueKind] = &[
     ADVISORY_LOCKS,
@@ -273,6 +294,8 @@ pub const KINDS: &[IssueKind] = &[
     COPY_ON_ERROR,
     TWO_PHASE_COMMIT,
     SAVEPOINT_USAGE,
+    DATABASE_OPTIONS_PG15,
+    DATABASE_OPTIONS_PG17,
 ];
 
 const XML_FUNCTION_NAMES: &[&str] = &[
@@ -338,42 +361,63 @@ pub fn sql_issues(sql: &str, origin: &SqlOrigin) -> Vec<Issue> {
         SqlOriginKind::MaterializedView => (Category::UnsupportedFeatures, "MVIEW"),
         SqlOriginKind::Function => (Category::UnsupportedPlpgsqlObjects, "FUNCTION"),
         SqlOriginKind::Procedure => (Category::UnsupportedPlpgsqlObjects, "PROCEDURE"),
+        SqlOriginKind::Trigger => (Category::UnsupportedFeatures, "TRIGGER"),
         SqlOriginKind::Query => (Category::UnsupportedQueryConstructs, "DML_QUERY"),
     };
     found
         .kinds
         .into_iter()
-        .map(|(kind, statement)| {
-            // Savepoints are a caveat wherever they are seen.
-            let category = if kind.issue_type == SAVEPOINT_USAGE.issue_type {
-                Category::MigrationCaveats
-            } else {
-                category
-            };
+        .map(|(kind, statement, object)| {
             let sql = if origin.kind == SqlOriginKind::Query {
                 sql.to_string()
             } else {
                 statement
             };
+            // Savepoints are a caveat wherever they are seen.
+            if kind.issue_type == SAVEPOINT_USAGE.issue_type {
+                return kind.issue(Category::MigrationCaveats, object_type, origin.object_name.clone(), sql);
+            }
+            // A CREATE DATABASE statement's options are about the database it creates.
+            if let Some(database) = object {
+                return kind.issue(Category::UnsupportedFeatures, "DATABASE", database, sql);
+            }
             kind.issue(category, object_type, origin.object_name.clone(), sql)
         })
         .collect()
 }
 
-/// What one origin showed: each issue kind once, with the first statement that showed it.
+/// What one origin showed: each issue kind once, with the first statement that showed it (and
+/// the object it is about, when that is not the origin: the database a CREATE DATABASE makes).
 #[derive(Default)]
 struct Found {
-    kinds: Vec<(IssueKind, String)>,
+    kinds: Vec<(IssueKind, String, Option<String>)>,
     seen: BTreeSet<&'static str>,
 }
 
 impl Found {
     fn add(&mut self, kind: IssueKind, statement: &str) {
         if self.seen.insert(kind.issue_type) {
-            self.kinds.push((kind, statement.to_string()));
+            self.kinds.push((kind, statement.to_string(), None));
+        }
+    }
+
+    fn add_about(&mut self, kind: IssueKind, statement: &str, object: String) {
+        if self.seen.insert(kind.issue_type) {
+            self.kinds.push((kind, statement.to_string(), Some(object)));
         }
     }
 }
+
+/// CREATE DATABASE options YugabyteDB lacks (yb-voyager's lists).
+const DATABASE_OPTIONS_OF_PG15: &[&str] = &[
+    "icu_locale",
+    "locale_provider",
+    "locale",
+    "strategy",
+    "collation_version",
+    "oid",
+];
+const DATABASE_OPTIONS_OF_PG17: &[&str] = &["builtin_locale", "icu_rules"];
 
 /// A function or procedure: PL/pgSQL bodies through the PL/pgSQL parser, SQL bodies as SQL.
 fn scan_routine(sql: &str, found: &mut Found) {
@@ -603,6 +647,29 @@ fn walk(tree: &Value, sql: &str, found: &mut Found) {
             }
         }
         "MergeStmt" => found.add(MERGE_STATEMENT, sql),
+        // EXECUTE FUNCTION lo_manage(...): the trigger maintains large objects.
+        "CreateTrigStmt"
+            if last_name(node.get("funcname")).is_some_and(|f| LARGE_OBJECT_FUNCTION_NAMES.contains(&f.as_str())) =>
+        {
+            found.add(LARGE_OBJECT_FUNCTIONS, sql)
+        }
+        "CreatedbStmt" => {
+            let database = node.get("dbname").and_then(Value::as_str).unwrap_or("").to_string();
+            let options: Vec<String> = node
+                .get("options")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|o| o.pointer("/node/DefElem/defname").and_then(Value::as_str))
+                .map(str::to_ascii_lowercase)
+                .collect();
+            if options.iter().any(|o| DATABASE_OPTIONS_OF_PG15.contains(&o.as_str())) {
+                found.add_about(DATABASE_OPTIONS_PG15, sql, database.clone());
+            }
+            if options.iter().any(|o| DATABASE_OPTIONS_OF_PG17.contains(&o.as_str())) {
+                found.add_about(DATABASE_OPTIONS_PG17, sql, database);
+            }
+        }
         "ListenStmt" | "NotifyStmt" | "UnlistenStmt" => found.add(LISTEN_NOTIFY, sql),
         "AConst" => {
             if node.pointer("/val/Ival").is_some() {
