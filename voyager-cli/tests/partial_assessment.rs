@@ -47,7 +47,7 @@ async fn a_user_without_pg_read_all_stats_gets_a_partial_assessment_everywhere()
     let source_admin = client(&with_db(&admin_url, db)).await;
     source_admin
         .batch_execute(&format!(
-            "CREATE EXTENSION pg_stat_statements; CREATE TABLE t (id int PRIMARY KEY); GRANT SELECT ON t TO {role};
+            "SET search_path = public; CREATE EXTENSION pg_stat_statements; CREATE TABLE t (id int PRIMARY KEY); GRANT SELECT ON t TO {role};
              SELECT xmin, id FROM t WHERE id = 1;"
         ))
         .await

@@ -223,8 +223,9 @@ async fn the_query_count_does_not_grow_with_the_schema() {
         counts[0], counts[1],
         "statements sent for 10 and 200 tables: {counts:?}"
     );
-    // The catalog queries, plus the read-only session's BEGIN, settings and ROLLBACK.
-    assert!(counts[0] <= 17, "a handful of queries: {counts:?}");
+    // The catalog queries, plus the read-only session's BEGIN, settings and ROLLBACK, the
+    // pg_stats privilege check and the server identity (a privilege check, then the read).
+    assert!(counts[0] <= 20, "a handful of queries: {counts:?}");
 }
 
 /// A client for `role` (password `pw`) on the test database.
