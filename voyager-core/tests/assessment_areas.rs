@@ -574,6 +574,9 @@ async fn large_objects_of_the_lo_extension() {
 /// (CREATE DATABASE aside, whose options are reported), nor a query naming only other schemas.
 #[tokio::test]
 async fn workload_is_the_queries_on_the_assessed_schemas() {
+    if !source_has_extension("workload_is_the_queries_on_the_assessed_schemas", "pg_stat_statements").await {
+        return;
+    }
     let db = TestDb::create(
         "va_workload_scope",
         "CREATE EXTENSION pg_stat_statements;

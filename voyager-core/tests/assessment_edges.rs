@@ -294,6 +294,9 @@ async fn without_pg_stat_statements_the_workload_check_is_skipped_with_the_fix()
 /// report says how many and to grant pg_read_all_stats; with the grant, the query issue shows.
 #[tokio::test]
 async fn hidden_statements_of_other_users_are_a_skipped_check_until_pg_read_all_stats_is_granted() {
+    if !source_has_extension("hidden_statements_of_other_users", "pg_stat_statements").await {
+        return;
+    }
     ensure_role("ve_nostats").await;
     let db = TestDb::create(
         "ve_hidden_queries",
@@ -354,6 +357,9 @@ async fn hidden_statements_of_other_users_are_a_skipped_check_until_pg_read_all_
 /// pg_stat_statements reset a moment ago: the workload seen is a sample, and the report says so.
 #[tokio::test]
 async fn a_recent_reset_of_pg_stat_statements_is_said() {
+    if !source_has_extension("a_recent_reset_of_pg_stat_statements_is_said", "pg_stat_statements").await {
+        return;
+    }
     let db = TestDb::create("ve_reset", "CREATE EXTENSION pg_stat_statements").await;
     let admin = db.admin().await;
     admin.batch_execute("SELECT pg_stat_statements_reset()").await.unwrap();

@@ -155,8 +155,8 @@ async fn postgresql_18_constructs() {
     .await;
     let report = assess(&db).await;
     let expected: BTreeSet<(String, String)> = [
+        // Stored generated columns are fixed in 2.25, so the default target (2025.1) omits them.
         ("VIRTUAL_GENERATED_COLUMNS", "public.t.doubled"),
-        ("STORED_GENERATED_COLUMNS", "public.t"),
         ("NOT_ENFORCED_CONSTRAINTS", "public.t.price_positive"),
         ("NOT_ENFORCED_CONSTRAINTS", "public.t.t_parent"),
     ]
