@@ -175,6 +175,16 @@ pub struct ControlPlane {
     yugabyted_table: bool,
 }
 
+/// The control plane's connection string, resolved from the environment, and a session on it.
+async fn connect_client(text: &str, env: &LibpqEnv) -> Result<(ConnectionString, Client)> {
+    let conn = ConnectionString::parse(text)?.resolve(env);
+    let client = conn
+        .connect(CONNECT_TIMEOUT)
+        .await
+        .map_err(|e| Error::control_plane(e.message().to_string()))?;
+    Ok((conn, client))
+}
+
 impl ControlPlane {
     /// Connect to the control plane named by a libpq connection string (its password, if any,
     /// is the one the user chose to keep there; `.pgpass` and `PGPASSWORD` also work).
@@ -183,11 +193,7 @@ impl ControlPlane {
     }
 
     pub async fn connect_with_env(text: &str, env: &LibpqEnv) -> Result<Self> {
-        let conn = ConnectionString::parse(text)?.resolve(env);
-        let client = conn
-            .connect(CONNECT_TIMEOUT)
-            .await
-            .map_err(|e| Error::control_plane(e.message().to_string()))?;
+        let (conn, client) = connect_client(text, env).await?;
         let mut cp = ControlPlane {
             conn,
             client: Mutex::new(client),
@@ -224,11 +230,7 @@ impl ControlPlane {
     }
 
     pub async fn open_with_env(text: &str, env: &LibpqEnv) -> Result<Self> {
-        let conn = ConnectionString::parse(text)?.resolve(env);
-        let client = conn
-            .connect(CONNECT_TIMEOUT)
-            .await
-            .map_err(|e| Error::control_plane(e.message().to_string()))?;
+        let (conn, client) = connect_client(text, env).await?;
         let mut cp = ControlPlane {
             conn,
             client: Mutex::new(client),
