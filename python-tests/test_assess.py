@@ -1,4 +1,4 @@
-"""voyager.assess against the sandbox's db2 (an xml column, a BRIN index, an unlogged table)."""
+"""libvoyager.assess against the sandbox's db2 (an xml column, a BRIN index, an unlogged table)."""
 
 from __future__ import annotations
 
@@ -11,20 +11,20 @@ from typing import List
 
 import pytest
 
-import voyager
+import libvoyager
 from conftest import SECRET_PASSWORD, all_text_below
 
 
 def test_assess_from_a_migration_dir(tmp_path: Path, source_host: str, source_port: int) -> None:
-    init = voyager.init(
+    init = libvoyager.init(
         source=f"postgresql://amakala:password@{source_host}:{source_port}/db2",
         control_plane="local",
         migration_dir=str(tmp_path / "m"),
     )
-    steps: List[voyager.AssessProgress] = []
+    steps: List[libvoyager.AssessProgress] = []
     os.environ["SOURCE_DB_PASSWORD"] = "password"
     try:
-        result = voyager.assess(config_file=init.config_file, progress=steps.append)
+        result = libvoyager.assess(config_file=init.config_file, progress=steps.append)
     finally:
         del os.environ["SOURCE_DB_PASSWORD"]
     assert result.migration_uuid == init.migration_uuid
@@ -45,8 +45,8 @@ def test_assess_from_a_migration_dir(tmp_path: Path, source_host: str, source_po
 
 
 def test_assess_by_source_and_export_dir_async(tmp_path: Path, source_url: str) -> None:
-    async def go() -> voyager.AssessResult:
-        return await voyager.assess_async(source=source_url, export_dir=str(tmp_path / "e"), source_db_schema="shop")
+    async def go() -> libvoyager.AssessResult:
+        return await libvoyager.assess_async(source=source_url, export_dir=str(tmp_path / "e"), source_db_schema="shop")
 
     result = asyncio.run(go())
     assert result.summary.complexity == "LOW"
@@ -55,19 +55,19 @@ def test_assess_by_source_and_export_dir_async(tmp_path: Path, source_url: str) 
 
 
 def test_assess_bad_input(tmp_path: Path, source_url: str, closed_port: int, secret_source: str) -> None:
-    with pytest.raises(voyager.InvalidArgumentError, match="nothing to assess"):
-        voyager.assess()
-    with pytest.raises(voyager.InvalidArgumentError, match="not both"):
-        voyager.assess(config_file="x.toml", source=source_url)
-    with pytest.raises(voyager.InvalidArgumentError, match="X.Y.Z.W"):
-        voyager.assess(source=source_url, export_dir=str(tmp_path / "e"), target_db_version="latest")
-    with pytest.raises(voyager.NotFoundError):
-        voyager.assess(config_file=str(tmp_path / "missing.toml"))
-    with pytest.raises(voyager.ConnectionFailedError) as e:
-        voyager.assess(source=secret_source.replace(SECRET_PASSWORD, "Wr0ng-pw"), export_dir=str(tmp_path / "w"))
+    with pytest.raises(libvoyager.InvalidArgumentError, match="nothing to assess"):
+        libvoyager.assess()
+    with pytest.raises(libvoyager.InvalidArgumentError, match="not both"):
+        libvoyager.assess(config_file="x.toml", source=source_url)
+    with pytest.raises(libvoyager.InvalidArgumentError, match="X.Y.Z.W"):
+        libvoyager.assess(source=source_url, export_dir=str(tmp_path / "e"), target_db_version="latest")
+    with pytest.raises(libvoyager.NotFoundError):
+        libvoyager.assess(config_file=str(tmp_path / "missing.toml"))
+    with pytest.raises(libvoyager.ConnectionFailedError) as e:
+        libvoyager.assess(source=secret_source.replace(SECRET_PASSWORD, "Wr0ng-pw"), export_dir=str(tmp_path / "w"))
     assert "Wr0ng-pw" not in str(e.value)
-    with pytest.raises(voyager.InvalidArgumentError, match="no schema"):
-        voyager.assess(source=source_url, export_dir=str(tmp_path / "s"), source_db_schema="nope")
+    with pytest.raises(libvoyager.InvalidArgumentError, match="no schema"):
+        libvoyager.assess(source=source_url, export_dir=str(tmp_path / "s"), source_db_schema="nope")
     for d in ["e", "w", "s"]:
         assert not (tmp_path / d).exists()
 

@@ -1,4 +1,4 @@
-"""voyager.Config: TOML and YAML round trips, comments kept, values checked."""
+"""libvoyager.Config: TOML and YAML round trips, comments kept, values checked."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-import voyager
+import libvoyager
 
 TOML = """# my notes
 export-dir = "/e"  # keep me
@@ -21,7 +21,7 @@ mine = "kept"
 def test_toml_update_keeps_comments(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
     path.write_text(TOML)
-    c = voyager.Config.load(str(path))
+    c = libvoyager.Config.load(str(path))
     assert c.format == "toml"
     c["source.db-port"] = 6432
     c.set("target.db-host", "yb")
@@ -29,7 +29,7 @@ def test_toml_update_keeps_comments(tmp_path: Path) -> None:
     text = path.read_text()
     assert "# my notes" in text and "# keep me" in text and "# the primary" in text
     assert "db-port = 6432" in text and 'mine = "kept"' in text
-    again = voyager.Config.load(str(path))
+    again = libvoyager.Config.load(str(path))
     assert again["source.db-port"] == 6432
     assert again.keys() == ["export-dir", "source.db-host", "source.db-port", "source.mine", "target.db-host"]
     assert "target.db-host" in again and "nope" not in again
@@ -39,28 +39,28 @@ def test_toml_update_keeps_comments(tmp_path: Path) -> None:
 
 def test_yaml_round_trip(tmp_path: Path) -> None:
     path = tmp_path / "config.yaml"
-    c = voyager.Config(str(path))
+    c = libvoyager.Config(str(path))
     c["source.db-host"] = "h"
     c["source.db-port"] = "5433"
     c.save()
-    back = voyager.Config.load(str(path))
+    back = libvoyager.Config.load(str(path))
     assert back.format == "yaml"
     assert back["source.db-port"] == 5433
     back.save_as(str(tmp_path / "c.toml"))
-    assert voyager.Config.load(str(tmp_path / "c.toml"))["source.db-host"] == "h"
+    assert libvoyager.Config.load(str(tmp_path / "c.toml"))["source.db-host"] == "h"
 
 
 def test_bad_values_and_files(tmp_path: Path) -> None:
-    c = voyager.Config(str(tmp_path / "c.toml"))
-    with pytest.raises(voyager.ConfigError, match="source.db-port"):
+    c = libvoyager.Config(str(tmp_path / "c.toml"))
+    with pytest.raises(libvoyager.ConfigError, match="source.db-port"):
         c["source.db-port"] = "abc"
-    with pytest.raises(voyager.ConfigError, match="SOURCE_DB_PASSWORD"):
+    with pytest.raises(libvoyager.ConfigError, match="SOURCE_DB_PASSWORD"):
         c["source.db-password"] = "Secr3t"
     bad = tmp_path / "bad.toml"
     bad.write_text('[target]\nssl-mode = "maybe"\n')
-    with pytest.raises(voyager.ConfigError, match="bad.toml.*target.ssl-mode"):
-        voyager.Config.load(str(bad))
-    with pytest.raises(voyager.NotFoundError):
-        voyager.Config.load(str(tmp_path / "missing.toml"))
-    with pytest.raises(voyager.ConfigError):
-        voyager.Config(str(tmp_path / "c.json"))
+    with pytest.raises(libvoyager.ConfigError, match="bad.toml.*target.ssl-mode"):
+        libvoyager.Config.load(str(bad))
+    with pytest.raises(libvoyager.NotFoundError):
+        libvoyager.Config.load(str(tmp_path / "missing.toml"))
+    with pytest.raises(libvoyager.ConfigError):
+        libvoyager.Config(str(tmp_path / "c.json"))

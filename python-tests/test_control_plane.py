@@ -11,27 +11,27 @@ from pathlib import Path
 
 import pytest
 
-import voyager
+import libvoyager
 
 
 def test_assess_list_show_push(tmp_path: Path, source_url: str, fresh_cp: str) -> None:
-    result = voyager.assess(source=source_url, export_dir=str(tmp_path / "e"), assessment_control_plane=fresh_cp)
+    result = libvoyager.assess(source=source_url, export_dir=str(tmp_path / "e"), assessment_control_plane=fresh_cp)
     assert result.control_plane is not None and result.control_plane["stored"]
-    rows = voyager.control_plane_list(fresh_cp, sort="issues", descending=True)
+    rows = libvoyager.control_plane_list(fresh_cp, sort="issues", descending=True)
     assert [r.migration_uuid for r in rows] == [result.migration_uuid]
     assert rows[0].database == "db1" and rows[0].complexity == "LOW"
-    details = voyager.control_plane_show(fresh_cp, result.migration_uuid)
+    details = libvoyager.control_plane_show(fresh_cp, result.migration_uuid)
     assert details["latest"]["report"] == result.report
     assert details["latest"]["source"]["user"] == "amakala"
-    assert voyager.control_plane_status(fresh_cp)["assessments"] == 1
-    pushed = voyager.control_plane_push(source=source_url, export_dir=str(tmp_path / "e"), assessment_control_plane=fresh_cp)
+    assert libvoyager.control_plane_status(fresh_cp)["assessments"] == 1
+    pushed = libvoyager.control_plane_push(source=source_url, export_dir=str(tmp_path / "e"), assessment_control_plane=fresh_cp)
     assert pushed["stored"] and pushed["run"] == 1
-    with pytest.raises(voyager.NotFoundError):
-        voyager.control_plane_show(fresh_cp, str(uuid.uuid4()))
-    with pytest.raises(voyager.InvalidArgumentError):
-        voyager.control_plane_show(fresh_cp, "not-a-uuid")
-    with pytest.raises(voyager.InvalidArgumentError):
-        voyager.control_plane_list(fresh_cp, sort="sideways")
+    with pytest.raises(libvoyager.NotFoundError):
+        libvoyager.control_plane_show(fresh_cp, str(uuid.uuid4()))
+    with pytest.raises(libvoyager.InvalidArgumentError):
+        libvoyager.control_plane_show(fresh_cp, "not-a-uuid")
+    with pytest.raises(libvoyager.InvalidArgumentError):
+        libvoyager.control_plane_list(fresh_cp, sort="sideways")
 
 
 def test_unreachable_control_plane_keeps_the_report_and_push_stores_it(

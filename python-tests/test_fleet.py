@@ -14,7 +14,7 @@ from typing import Dict, List
 
 import pytest
 
-import voyager
+import libvoyager
 from conftest import all_text_below, env
 
 DATABASES = [f"pyfl_{i:02d}" for i in range(1, 17)]
@@ -64,29 +64,29 @@ def test_a_csv_fleet_with_progress_and_ranking(
     tmp_path: Path, fleet_dbs: List[str], fresh_cp: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("FLEET_PW", "password")
-    seen: List[voyager.FleetProgress] = []
-    out = voyager.assess_fleet(fleet_file=str(csv_fleet(tmp_path, fleet_dbs)), work_dir=str(tmp_path / "work"),
+    seen: List[libvoyager.FleetProgress] = []
+    out = libvoyager.assess_fleet(fleet_file=str(csv_fleet(tmp_path, fleet_dbs)), work_dir=str(tmp_path / "work"),
                                assessment_control_plane=fresh_cp, parallel=4, progress=seen.append)
-    assert isinstance(out, voyager.FleetOutcome)
+    assert isinstance(out, libvoyager.FleetOutcome)
     assert (out.total, out.done, out.failed, out.interrupted) == (16, 16, 0, False) and out.all_succeeded
     assert out.fleet_name == "fleet"
     assert sum(1 for p in seen if p.event) == 16 and seen[-1].done == 16
     assert out.html_report and Path(out.html_report).is_file()
     assert "amakala:password" not in all_text_below(str(tmp_path / "work"))
-    ranked = voyager.fleet_rank(fresh_cp, "fleet")
+    ranked = libvoyager.fleet_rank(fresh_cp, "fleet")
     assert [r.rank for r in ranked] == list(range(1, 17))
-    assert all(isinstance(r, voyager.RankedRow) and r.wave == 1 for r in ranked)
+    assert all(isinstance(r, libvoyager.RankedRow) and r.wave == 1 for r in ranked)
     # The one marked critical goes last among equals; storage parameters (LEVEL_1) later than clean.
     assert ranked[-1].database == "pyfl_01" and ranked[-1].labels["criticality"] == "high"
     clean = [r.rank for r in ranked if r.level1 == 0 and r.database != "pyfl_01"]
     with_l1 = [r.rank for r in ranked if r.level1 > 0 and r.database != "pyfl_01"]
     assert max(clean) < min(with_l1)
-    rows = voyager.fleet_list(fresh_cp, "fleet")
+    rows = libvoyager.fleet_list(fresh_cp, "fleet")
     assert sorted(r.database for r in rows) == sorted(fleet_dbs)
-    with pytest.raises(voyager.NotFoundError):
-        voyager.fleet_rank(fresh_cp, "no such fleet")
-    with pytest.raises(voyager.InvalidArgumentError, match="not both"):
-        voyager.assess_fleet(fleet_file="x.csv", all_databases=env("VOYAGER_SOURCE_URL"), work_dir=str(tmp_path))
+    with pytest.raises(libvoyager.NotFoundError):
+        libvoyager.fleet_rank(fresh_cp, "no such fleet")
+    with pytest.raises(libvoyager.InvalidArgumentError, match="not both"):
+        libvoyager.assess_fleet(fleet_file="x.csv", all_databases=env("VOYAGER_SOURCE_URL"), work_dir=str(tmp_path))
 
 
 def test_keyboard_interrupt_stops_cleanly_and_the_next_run_resumes(
@@ -96,20 +96,20 @@ def test_keyboard_interrupt_stops_cleanly_and_the_next_run_resumes(
     fleet_file = str(csv_fleet(tmp_path, fleet_dbs))
     finished = []
 
-    def interrupt_after_three(p: voyager.FleetProgress) -> None:
+    def interrupt_after_three(p: libvoyager.FleetProgress) -> None:
         if p.event:
             finished.append(p.event["database"])
             if len(finished) == 3:
                 os.kill(os.getpid(), signal.SIGINT)
 
     with pytest.raises(KeyboardInterrupt):
-        voyager.assess_fleet(fleet_file=fleet_file, work_dir=str(tmp_path / "work"), assessment_control_plane=fresh_cp,
+        libvoyager.assess_fleet(fleet_file=fleet_file, work_dir=str(tmp_path / "work"), assessment_control_plane=fresh_cp,
                              parallel=1, progress=interrupt_after_three)
     states = queue_states(fresh_cp)
     assert "running" not in states, states  # the claims were given back
     done_before = states.get("done", 0)
     assert 3 <= done_before < 16
-    out = voyager.assess_fleet(fleet_file=fleet_file, work_dir=str(tmp_path / "work"),
+    out = libvoyager.assess_fleet(fleet_file=fleet_file, work_dir=str(tmp_path / "work"),
                                assessment_control_plane=fresh_cp, parallel=4)
     assert (out.done, out.already_done, out.assessed_here) == (16, done_before, 16 - done_before)
     assert completed_per_database(fresh_cp) == {db: 1 for db in fleet_dbs}
@@ -191,11 +191,11 @@ def test_a_shrunk_fleet_counts_its_inventory_and_prune_removes_the_rest(
 ) -> None:
     monkeypatch.setenv("FLEET_PW", "password")
     work = tmp_path / "work"
-    both = voyager.assess_fleet(fleet_file=str(csv_fleet(tmp_path, fleet_dbs[:2])), work_dir=str(work),
+    both = libvoyager.assess_fleet(fleet_file=str(csv_fleet(tmp_path, fleet_dbs[:2])), work_dir=str(work),
                                 assessment_control_plane=fresh_cp)
     assert (both.total, both.done) == (2, 2)
     one = str(csv_fleet(tmp_path, fleet_dbs[:1]))
-    shrunk = voyager.assess_fleet(fleet_file=one, work_dir=str(work), assessment_control_plane=fresh_cp)
+    shrunk = libvoyager.assess_fleet(fleet_file=one, work_dir=str(work), assessment_control_plane=fresh_cp)
     assert (shrunk.total, shrunk.done, shrunk.not_in_inventory, shrunk.pruned) == (1, 1, 1, 0)
     assert shrunk.all_succeeded and "--prune" in shrunk.next_step
     # The CLI's --prune, then the Python kwarg (nothing left to prune).
@@ -203,6 +203,6 @@ def test_a_shrunk_fleet_counts_its_inventory_and_prune_removes_the_rest(
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err
     assert (json.loads(out)["pruned"], json.loads(out)["not_in_inventory"]) == (1, 0)
-    again = voyager.assess_fleet(fleet_file=one, work_dir=str(work), assessment_control_plane=fresh_cp, prune=True)
+    again = libvoyager.assess_fleet(fleet_file=one, work_dir=str(work), assessment_control_plane=fresh_cp, prune=True)
     assert (again.total, again.pruned, again.not_in_inventory) == (1, 0, 0)
-    assert [r.database for r in voyager.fleet_list(fresh_cp, "fleet")] == fleet_dbs[:1]
+    assert [r.database for r in libvoyager.fleet_list(fresh_cp, "fleet")] == fleet_dbs[:1]

@@ -15,7 +15,7 @@ from typing import Iterator
 
 import pytest
 
-import voyager
+import libvoyager
 from conftest import env
 
 
@@ -55,8 +55,8 @@ def locked_view() -> Iterator[str]:
 
 def test_a_locked_view_ends_the_assessment_within_the_lock_timeout(tmp_path: Path, locked_view: str) -> None:
     started = time.monotonic()
-    with pytest.raises(voyager.ConnectionFailedError) as failure:
-        voyager.assess(source=locked_view, export_dir=str(tmp_path / "e"), lock_timeout_seconds=1,
+    with pytest.raises(libvoyager.ConnectionFailedError) as failure:
+        libvoyager.assess(source=locked_view, export_dir=str(tmp_path / "e"), lock_timeout_seconds=1,
                        statement_timeout_seconds=30)
     assert time.monotonic() - started < 8
     message = str(failure.value)
@@ -82,10 +82,10 @@ def test_the_cli_takes_lock_and_statement_timeouts(tmp_path: Path, cli: str, loc
 
 
 CALL = """
-import sys, voyager
+import sys, libvoyager
 print("calling", flush=True)
 try:
-    voyager.assess(source=sys.argv[1], export_dir=sys.argv[2], lock_timeout_seconds=0)
+    libvoyager.assess(source=sys.argv[1], export_dir=sys.argv[2], lock_timeout_seconds=0)
 except KeyboardInterrupt:
     print("interrupted", flush=True)
     sys.exit(42)
@@ -94,7 +94,7 @@ print("returned", flush=True)
 
 
 def interrupt_after(source: str, export_dir: Path, wait: float) -> float:
-    """Run voyager.assess on `source` in a Python subprocess, send it SIGINT after `wait` s, and
+    """Run libvoyager.assess on `source` in a Python subprocess, send it SIGINT after `wait` s, and
     return how long it took to stop with KeyboardInterrupt."""
     child = subprocess.Popen([sys.executable, "-c", textwrap.dedent(CALL), source, str(export_dir)],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

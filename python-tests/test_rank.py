@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-import voyager
+import libvoyager
 from conftest import env
 
 EXPECTED = Counter({"db1": 1, "db2": 1, "db3": 1, "py_legacy_db": 1})
@@ -44,18 +44,18 @@ def test_every_database_once_from_python_and_the_cli(tmp_path: Path, cli: str, f
     inits = {}
     configs = {}
     for db in ["db1", "db2"]:
-        outcome = voyager.init(source=source_of(db), control_plane="shared", assessment_control_plane=fresh_cp,
+        outcome = libvoyager.init(source=source_of(db), control_plane="shared", assessment_control_plane=fresh_cp,
                                migration_dir=str(tmp_path / f"{db}-migration"))
-        voyager.assess(config_file=outcome.config_file, source_password="password")
+        libvoyager.assess(config_file=outcome.config_file, source_password="password")
         inits[db] = outcome.migration_uuid
         configs[db] = outcome.config_file
-    fleet = voyager.assess_fleet(all_databases=source_of("db1"), include=["db[0-9]"], fleet_name="server",
+    fleet = libvoyager.assess_fleet(all_databases=source_of("db1"), include=["db[0-9]"], fleet_name="server",
                                  work_dir=str(tmp_path / "work"), assessment_control_plane=fresh_cp)
     assert (fleet.done, fleet.failed) == (3, 0)
     legacy = str(uuid.uuid4())
     insert_yb_voyager_row(fresh_cp, legacy, "py_legacy_db")
 
-    rows = voyager.rank(fresh_cp)
+    rows = libvoyager.rank(fresh_cp)
     assert Counter(r.database for r in rows) == EXPECTED
     by_db = {r.database: r for r in rows}
     assert by_db["py_legacy_db"].origin == "yb_voyager"
@@ -64,14 +64,14 @@ def test_every_database_once_from_python_and_the_cli(tmp_path: Path, cli: str, f
     assert len(by_db["db1"].migrations) == 2
     assert by_db["db3"].fleets == ["server"]
     assert [r.rank for r in rows] == [1, 2, 3, 4]
-    assert {r.database for r in voyager.rank(fresh_cp, fleet="server")} == {"db1", "db2", "db3"}
-    assert [r.database for r in voyager.rank(fresh_cp, complexity="high")] == ["py_legacy_db"]
-    with pytest.raises(voyager.InvalidArgumentError, match="key=value"):
-        voyager.rank(fresh_cp, labels=["nokey"])
+    assert {r.database for r in libvoyager.rank(fresh_cp, fleet="server")} == {"db1", "db2", "db3"}
+    assert [r.database for r in libvoyager.rank(fresh_cp, complexity="high")] == ["py_legacy_db"]
+    with pytest.raises(libvoyager.InvalidArgumentError, match="key=value"):
+        libvoyager.rank(fresh_cp, labels=["nokey"])
     # fleet_rank without a fleet: the only one.
-    assert len(voyager.fleet_rank(fresh_cp)) == 3
+    assert len(libvoyager.fleet_rank(fresh_cp)) == 3
     # control_plane_list: one row per database.
-    assert Counter(r.database for r in voyager.control_plane_list(fresh_cp)) == EXPECTED
+    assert Counter(r.database for r in libvoyager.control_plane_list(fresh_cp)) == EXPECTED
 
     # The CLI: --json, --csv, --html, and control-plane list.
     r = subprocess.run([cli, "rank", "--assessment-control-plane", fresh_cp, "--json"], capture_output=True, text=True)
@@ -98,30 +98,30 @@ def test_every_database_once_from_python_and_the_cli(tmp_path: Path, cli: str, f
     assert r.returncode != 0 and "not assessed" in r.stderr
 
     # A new init of db2 continues its migration, unless asked not to.
-    again = voyager.init(source=source_of("db2"), control_plane="shared", assessment_control_plane=fresh_cp,
+    again = libvoyager.init(source=source_of("db2"), control_plane="shared", assessment_control_plane=fresh_cp,
                          migration_dir=str(tmp_path / "db2-again"))
     assert again.migration_uuid == inits["db2"]
-    fresh = voyager.init(source=source_of("db2"), control_plane="shared", assessment_control_plane=fresh_cp,
+    fresh = libvoyager.init(source=source_of("db2"), control_plane="shared", assessment_control_plane=fresh_cp,
                          migration_dir=str(tmp_path / "db2-fresh"), new_migration_uuid=True)
     assert fresh.migration_uuid != inits["db2"]
 
     # diff needs two runs; forget asks, and leaves yugabyted's rows unless told.
-    with pytest.raises(voyager.NotFoundError, match="before run 1"):
-        voyager.control_plane_diff(fresh_cp, inits["db1"])
-    voyager.assess(config_file=configs["db1"], source_password="password")
-    diff = voyager.control_plane_diff(fresh_cp, inits["db1"])
+    with pytest.raises(libvoyager.NotFoundError, match="before run 1"):
+        libvoyager.control_plane_diff(fresh_cp, inits["db1"])
+    libvoyager.assess(config_file=configs["db1"], source_password="password")
+    diff = libvoyager.control_plane_diff(fresh_cp, inits["db1"])
     assert (diff["from_run"], diff["to_run"]) == (1, 2)
     assert diff["added"] == [] and diff["removed"] == []
     r = subprocess.run([cli, "control-plane", "--assessment-control-plane", fresh_cp, "forget", legacy],
                        capture_output=True, text=True, stdin=subprocess.DEVNULL)
     assert r.returncode != 0 and "--yes" in r.stderr
-    with pytest.raises(voyager.NotFoundError, match="include-yugabyted"):
-        voyager.control_plane_forget(fresh_cp, legacy)
-    gone = voyager.control_plane_forget(fresh_cp, legacy, include_yugabyted=True)
+    with pytest.raises(libvoyager.NotFoundError, match="include-yugabyted"):
+        libvoyager.control_plane_forget(fresh_cp, legacy)
+    gone = libvoyager.control_plane_forget(fresh_cp, legacy, include_yugabyted=True)
     assert gone["yugabyted_rows_removed"] == 1
     r = subprocess.run([cli, "control-plane", "--assessment-control-plane", fresh_cp, "forget", "--yes", inits["db2"]],
                        capture_output=True, text=True)
     assert r.returncode == 0 and "kept" in r.stdout, r.stdout + r.stderr
     # What stays is yugabyted's row of that migration, shown under db2 as yb-voyager's.
-    db2 = next(r for r in voyager.rank(fresh_cp) if r.database == "db2")
+    db2 = next(r for r in libvoyager.rank(fresh_cp) if r.database == "db2")
     assert [m["origin"] for m in db2.migrations if m["migration_uuid"] == inits["db2"]] == ["yb_voyager"]

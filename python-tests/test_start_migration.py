@@ -15,7 +15,7 @@ from typing import Dict, List
 import pexpect
 import pytest
 
-import voyager
+import libvoyager
 from conftest import all_text_below, env
 
 TARGET_SECRET = "Tq7-py-target-secret"
@@ -42,9 +42,9 @@ def assessed_fleet(tmp_path: Path, source_url: str, cp: str) -> Dict[str, str]:
     """init and assess db1, db2 and db3 into the control plane `cp`; their UUIDs by database."""
     uuids = {}
     for db in ["db1", "db2", "db3"]:
-        init = voyager.init(source=source_of(source_url, db), control_plane="shared", assessment_control_plane=cp,
+        init = libvoyager.init(source=source_of(source_url, db), control_plane="shared", assessment_control_plane=cp,
                             migration_dir=str(tmp_path / f"{db}-migration"))
-        result = voyager.assess(config_file=init.config_file, source_password="password")
+        result = libvoyager.assess(config_file=init.config_file, source_password="password")
         assert result.control_plane is not None and result.control_plane["stored"]
         uuids[db] = init.migration_uuid
     return uuids
@@ -52,18 +52,18 @@ def assessed_fleet(tmp_path: Path, source_url: str, cp: str) -> Dict[str, str]:
 
 def test_the_whole_flow_from_python(tmp_path: Path, source_url: str, fresh_cp: str, secret_target: str) -> None:
     uuids = assessed_fleet(tmp_path, source_url, fresh_cp)
-    ranked = voyager.control_plane_list(fresh_cp, sort="effort")
+    ranked = libvoyager.control_plane_list(fresh_cp, sort="effort")
     assert sorted(r.database for r in ranked) == ["db1", "db2", "db3"]
     for db in uuids:
         shutil.rmtree(tmp_path / f"{db}-migration")
 
-    out = voyager.start_migration(migration_dir=str(tmp_path / "db2-migration"), assessment_control_plane=fresh_cp,
+    out = libvoyager.start_migration(migration_dir=str(tmp_path / "db2-migration"), assessment_control_plane=fresh_cp,
                                   migration_uuid=uuids["db2"], source_password="password", target=secret_target,
                                   target_password=TARGET_SECRET, flow="live")
-    assert isinstance(out, voyager.StartMigrationOutcome)
+    assert isinstance(out, libvoyager.StartMigrationOutcome)
     assert out.migration_uuid == uuids["db2"] and out.way_in == "control-plane" and out.flow == "live"
     assert out.summary.database == "db2"
-    stored = voyager.control_plane_show(fresh_cp, uuids["db2"])["latest"]["report"]
+    stored = libvoyager.control_plane_show(fresh_cp, uuids["db2"])["latest"]["report"]
     assert json.loads(Path(out.report_json).read_text()) == stored
     config = Path(out.config_file).read_text()
     assert 'db-name = "db2"' in config and 'db-name = "pytarget"' in config
@@ -73,7 +73,7 @@ def test_the_whole_flow_from_python(tmp_path: Path, source_url: str, fresh_cp: s
     assert TARGET_SECRET not in repr(out)
 
     # The same again, awaited, converges on the same migration dir.
-    again = asyncio.run(voyager.start_migration_async(
+    again = asyncio.run(libvoyager.start_migration_async(
         migration_dir=str(tmp_path / "db2-migration"), assessment_control_plane=fresh_cp, migration_uuid=uuids["db2"],
         source_password="password", target=secret_target, target_password=TARGET_SECRET, flow="live"))
     assert again.migration_uuid == out.migration_uuid
@@ -81,20 +81,20 @@ def test_the_whole_flow_from_python(tmp_path: Path, source_url: str, fresh_cp: s
 
 
 def test_bad_answers_raise_and_leave_nothing(tmp_path: Path, source_url: str, fresh_cp: str, secret_target: str) -> None:
-    result = voyager.assess(source=source_url, export_dir=str(tmp_path / "e"), assessment_control_plane=fresh_cp)
+    result = libvoyager.assess(source=source_url, export_dir=str(tmp_path / "e"), assessment_control_plane=fresh_cp)
     new = tmp_path / "new"
-    with pytest.raises(voyager.InvalidArgumentError, match="not both"):
-        voyager.start_migration(config_file=str(tmp_path / "x/config.toml"), migration_uuid=result.migration_uuid)
-    with pytest.raises(voyager.InvalidArgumentError, match="--assessment-control-plane missing"):
-        voyager.start_migration(migration_dir=str(new), migration_uuid=result.migration_uuid)
-    with pytest.raises(voyager.MissingAnswerError, match="--target"):
-        voyager.start_migration(migration_dir=str(new), assessment_control_plane=fresh_cp,
+    with pytest.raises(libvoyager.InvalidArgumentError, match="not both"):
+        libvoyager.start_migration(config_file=str(tmp_path / "x/config.toml"), migration_uuid=result.migration_uuid)
+    with pytest.raises(libvoyager.InvalidArgumentError, match="--assessment-control-plane missing"):
+        libvoyager.start_migration(migration_dir=str(new), migration_uuid=result.migration_uuid)
+    with pytest.raises(libvoyager.MissingAnswerError, match="--target"):
+        libvoyager.start_migration(migration_dir=str(new), assessment_control_plane=fresh_cp,
                                 migration_uuid=result.migration_uuid, source_password="password")
-    with pytest.raises(voyager.NotFoundError):
-        voyager.start_migration(migration_dir=str(new), assessment_control_plane=fresh_cp,
+    with pytest.raises(libvoyager.NotFoundError):
+        libvoyager.start_migration(migration_dir=str(new), assessment_control_plane=fresh_cp,
                                 migration_uuid="00000000-0000-0000-0000-000000000000")
-    with pytest.raises(voyager.ConnectionFailedError) as failed:
-        voyager.start_migration(migration_dir=str(new), assessment_control_plane=fresh_cp,
+    with pytest.raises(libvoyager.ConnectionFailedError) as failed:
+        libvoyager.start_migration(migration_dir=str(new), assessment_control_plane=fresh_cp,
                                 migration_uuid=result.migration_uuid, source_password="password",
                                 target=secret_target, target_password="Wr0ng-target-pw", flow="offline")
     assert "Wr0ng-target-pw" not in str(failed.value)

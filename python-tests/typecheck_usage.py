@@ -2,28 +2,28 @@
 
 from __future__ import annotations
 
-import voyager
+import libvoyager
 
 
 def use(path: str) -> None:
-    info: voyager.ConnectionInfo = voyager.parse_connection_string("host=h dbname=d")
+    info: libvoyager.ConnectionInfo = libvoyager.parse_connection_string("host=h dbname=d")
     port: int = info.port
-    shown: str = voyager.redact("postgresql://u:p@h/d")
-    config = voyager.Config(path)
+    shown: str = libvoyager.redact("postgresql://u:p@h/d")
+    config = libvoyager.Config(path)
     config["source.db-port"] = port
     keys: list[str] = config.keys()
     try:
-        outcome: voyager.InitOutcome = voyager.init(source="postgresql://u@h/d", control_plane="local", yes=True)
+        outcome: libvoyager.InitOutcome = libvoyager.init(source="postgresql://u@h/d", control_plane="local", yes=True)
         uuid: str = outcome.migration_uuid
         print(uuid, shown, keys)
-    except voyager.MissingAnswerError as e:
+    except libvoyager.MissingAnswerError as e:
         print(e)
-    except voyager.VoyagerError as e:
+    except libvoyager.VoyagerError as e:
         print(e)
 
 
 def start(control_plane: str, uuid: str) -> list[str]:
-    outcome: voyager.StartMigrationOutcome = voyager.start_migration(
+    outcome: libvoyager.StartMigrationOutcome = libvoyager.start_migration(
         migration_dir="m", assessment_control_plane=control_plane, migration_uuid=uuid, flow="offline", yes=True
     )
     complexity: str = outcome.summary.complexity
@@ -31,11 +31,11 @@ def start(control_plane: str, uuid: str) -> list[str]:
 
 
 def fleet(control_plane: str) -> list[str]:
-    def show(p: voyager.FleetProgress) -> None:
+    def show(p: libvoyager.FleetProgress) -> None:
         print(p.done, p.total, p.eta_seconds)
 
-    outcome: voyager.FleetOutcome = voyager.assess_fleet(work_dir="w", fleet_file="f.toml", progress=show)
+    outcome: libvoyager.FleetOutcome = libvoyager.assess_fleet(work_dir="w", fleet_file="f.toml", progress=show)
     ok: bool = outcome.all_succeeded
-    rows: list[voyager.RankedRow] = voyager.fleet_rank(control_plane, outcome.fleet_name)
-    listed: list[voyager.MigrationRow] = voyager.fleet_list(control_plane, outcome.fleet_name)
+    rows: list[libvoyager.RankedRow] = libvoyager.fleet_rank(control_plane, outcome.fleet_name)
+    listed: list[libvoyager.MigrationRow] = libvoyager.fleet_list(control_plane, outcome.fleet_name)
     return [r.why for r in rows] + [str(ok), str(len(listed))]

@@ -1,5 +1,5 @@
 //! The Python module `voyager._voyager`: a thin layer over voyager-core. Structured values cross
-//! as JSON text; the pure-Python package `voyager` turns them into typed objects. Every blocking
+//! as JSON text; the pure-Python package `libvoyager` turns them into typed objects. Every blocking
 //! call releases the GIL and runs on the library's one runtime.
 
 use pyo3::create_exception;
@@ -344,7 +344,7 @@ fn redact(text: &str) -> String {
 }
 
 /// A config file in memory. Values cross as JSON text.
-#[pyclass(module = "voyager._voyager")]
+#[pyclass(module = "libvoyager._voyager")]
 struct Config {
     inner: voyager_core::config::Config,
 }
