@@ -67,7 +67,7 @@ pub fn fleet_list(
     block_on(crate::fleet::list(control_plane, fleet, filter))?
 }
 
-/// A fleet ranked into waves. See [`crate::fleet::rank`].
+/// A fleet ranked into waves. See [`crate::fleet::rank()`].
 pub fn fleet_rank(
     control_plane: &str,
     fleet: &str,

@@ -87,8 +87,8 @@ pub struct InitOutcome {
     pub next_step: String,
 }
 
-/// The init journey as a state machine: call [`next`](Self::next) until it is done, answering
-/// each question it asks with [`answer`](Self::answer).
+/// The init journey as a state machine: call [`next`](crate::journey::Journey::next) until it is done, answering
+/// each question it asks with [`answer`](crate::journey::Journey::answer).
 pub struct InitJourney {
     answers: InitAnswers,
     env: LibpqEnv,

@@ -23,5 +23,8 @@ pub mod summary;
 
 pub use error::{Error, ErrorKind, Result};
 
+/// A function called with each progress event of a long call (from any thread).
+pub type OnProgress<T> = std::sync::Arc<dyn Fn(&T) + Send + Sync>;
+
 /// The version written into reports and metainfo.
 pub const VOYAGER_VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -3,7 +3,7 @@
 //! Every source database the control plane knows appears once, with its latest completed
 //! assessment however it got there (`assess-migration`, a fleet run, or a row only yb-voyager
 //! wrote), ranked with the fleet ranking's rules, weights, waves, groups and reasons
-//! ([`crate::fleet::rank`]). Its migration UUIDs and runs are listed underneath.
+//! ([`crate::fleet::rank()`]). Its migration UUIDs and runs are listed underneath.
 
 use std::collections::BTreeMap;
 
@@ -27,7 +27,7 @@ pub struct RankRequest {
     pub complexity: Option<String>,
     /// Only this status: completed, failed or "not assessed".
     pub status: Option<String>,
-    /// A TOML file of weights (see [`crate::fleet::rank`]); left out: the defaults.
+    /// A TOML file of weights (see [`crate::fleet::rank()`]); left out: the defaults.
     pub weights_file: Option<String>,
 }
 

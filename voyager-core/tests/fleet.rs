@@ -178,7 +178,7 @@ async fn a_fleet_of_thirty_ranks_in_the_expected_order_and_failures_stay_alone()
     assert!(failed["fl_noprivs"].contains("permission denied"), "{failed:?}");
     assert!(!format!("{outcome:?}").contains(WRONG_PASSWORD));
     // Progress: one event per database, the last one complete.
-    let events = events.lock().unwrap();
+    let events = events.lock().unwrap().clone();
     assert_eq!(events.iter().filter(|p| p.event.is_some()).count(), 33);
     let last = events.last().unwrap();
     assert_eq!((last.done, last.failed, last.pending, last.running), (30, 3, 0, 0));

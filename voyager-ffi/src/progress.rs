@@ -20,16 +20,14 @@ unsafe impl Sync for UserData {}
 pub(crate) fn forward<T: serde::Serialize + 'static>(
     callback: voyager_progress_fn,
     user_data: *mut c_void,
-) -> Option<Arc<dyn Fn(&T) + Send + Sync>> {
+) -> Option<voyager_core::OnProgress<T>> {
     let callback = callback?;
     let data = UserData(user_data);
     Some(Arc::new(move |progress: &T| {
         let data = data;
-        if let Ok(text) = serde_json::to_string(progress).map(CString::new) {
-            if let Ok(text) = text {
-                // SAFETY: the caller promised a callback safe to call with these arguments.
-                unsafe { callback(text.as_ptr(), data.0) };
-            }
+        if let Ok(Ok(text)) = serde_json::to_string(progress).map(CString::new) {
+            // SAFETY: the caller promised a callback safe to call with these arguments.
+            unsafe { callback(text.as_ptr(), data.0) };
         }
     }))
 }

@@ -161,9 +161,7 @@ fn ensure_async_runtime() -> PyResult<()> {
 }
 
 /// A core progress function that calls a Python callable (with the GIL) with the event as JSON.
-fn python_progress<T: serde::Serialize>(
-    callback: Option<Py<PyAny>>,
-) -> Option<std::sync::Arc<dyn Fn(&T) + Send + Sync>> {
+fn python_progress<T: serde::Serialize>(callback: Option<Py<PyAny>>) -> Option<voyager_core::OnProgress<T>> {
     let callback = callback?;
     Some(std::sync::Arc::new(move |progress: &T| {
         Python::attach(|py| {

@@ -21,7 +21,6 @@ pub mod version;
 pub mod workload;
 
 use std::collections::{BTreeMap, HashSet};
-use std::sync::Arc;
 use std::time::Instant;
 
 use serde::Serialize;
@@ -46,7 +45,7 @@ pub struct AssessProgress {
     pub total: u32,
 }
 
-pub type ProgressFn = Arc<dyn Fn(&AssessProgress) + Send + Sync>;
+pub type ProgressFn = crate::OnProgress<AssessProgress>;
 
 /// How to assess.
 #[derive(Clone)]

@@ -114,7 +114,7 @@ pub struct FleetEvent {
     pub error: Option<String>,
 }
 
-pub type FleetProgressFn = Arc<dyn Fn(&FleetProgress) + Send + Sync>;
+pub type FleetProgressFn = crate::OnProgress<FleetProgress>;
 
 /// What a fleet run did.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -356,9 +356,9 @@ fn assign_groups(ranked: &mut [RankedMigration], names: &[(Uuid, Vec<String>)], 
         }
     }
     let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for d in 0..distinct.len() {
+    for (d, (_, members)) in distinct.iter().enumerate() {
         let root = find(&mut parent, d);
-        groups.entry(root).or_default().extend(distinct[d].1.iter().copied());
+        groups.entry(root).or_default().extend(members.iter().copied());
     }
     // Number the groups of two or more by their best-ranked member.
     let mut multi: Vec<Vec<usize>> = groups.into_values().filter(|g| g.len() > 1).collect();

@@ -671,13 +671,11 @@ fn walk(tree: &Value, sql: &str, found: &mut Found) {
             }
         }
         "ListenStmt" | "NotifyStmt" | "UnlistenStmt" => found.add(LISTEN_NOTIFY, sql),
-        "AConst" => {
-            if node.pointer("/val/Ival").is_some() {
-                let at = usize::try_from(int(node, "location")).unwrap_or(usize::MAX);
-                let text = sql.get(at..at.saturating_add(2)).unwrap_or("").to_ascii_lowercase();
-                if matches!(text.as_str(), "0x" | "0o" | "0b") {
-                    found.add(NON_DECIMAL_INTEGER_LITERAL, sql);
-                }
+        "AConst" if node.pointer("/val/Ival").is_some() => {
+            let at = usize::try_from(int(node, "location")).unwrap_or(usize::MAX);
+            let text = sql.get(at..at.saturating_add(2)).unwrap_or("").to_ascii_lowercase();
+            if matches!(text.as_str(), "0x" | "0o" | "0b") {
+                found.add(NON_DECIMAL_INTEGER_LITERAL, sql);
             }
         }
         "CopyStmt" => {
