@@ -68,6 +68,9 @@ enum Command {
     /// control plane by its migration UUID; then choose the target and the data migration flow.
     #[command(name = "start-migration")]
     StartMigration(commands::start::StartArgs),
+    /// A local web dashboard over the control plane: every database ranked, each one's issues,
+    /// runs and diff, the fleets; read-only, until Ctrl-C.
+    Ui(commands::ui::UiArgs),
 }
 
 fn main() -> ExitCode {
@@ -98,6 +101,7 @@ fn main() -> ExitCode {
         Command::AssessMigration(args) => commands::assess::run(args, &out),
         Command::ControlPlane(args) => commands::control_plane::run(args, &out),
         Command::StartMigration(args) => commands::start::run(args, &out),
+        Command::Ui(args) => commands::ui::run(args, &out),
     };
     let code = match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -18,6 +18,7 @@ pub mod journey;
 pub mod migration_dir;
 pub mod ranking;
 pub mod runtime;
+pub mod shell;
 pub mod start_migration;
 pub mod summary;
 

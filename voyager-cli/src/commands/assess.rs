@@ -91,7 +91,12 @@ pub fn run(args: AssessArgs, out: &Output) -> Result<()> {
 
 fn human(o: &AssessOutcome) -> String {
     let stored = match &o.control_plane {
-        Some(w) if w.stored => format!("\nStored in the control plane {} (run {}).", w.control_plane, w.run.unwrap_or_default()),
+        Some(w) if w.stored => format!(
+            "\nStored in the control plane {} (run {}). See it with every other database: {}",
+            w.control_plane,
+            w.run.unwrap_or_default(),
+            voyager_core::shell::ui_command(&w.control_plane)
+        ),
         Some(w) => format!(
             "\nwarning: not stored in the control plane {}: {}\nThe report is safe in the export dir; store it later with `voyager control-plane push`.",
             w.control_plane,

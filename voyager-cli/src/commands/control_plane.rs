@@ -183,9 +183,10 @@ pub fn run(args: ControlPlaneArgs, out: &Output) -> Result<()> {
             let written = voyager_core::blocking::control_plane_push(request)?;
             out.result(&written, || {
                 format!(
-                    "stored in {} as run {}",
+                    "stored in {} as run {}; see it: {}",
                     written.control_plane,
-                    written.run.unwrap_or_default()
+                    written.run.unwrap_or_default(),
+                    voyager_core::shell::ui_command(&written.control_plane)
                 )
             });
         }

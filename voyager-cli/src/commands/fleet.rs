@@ -170,7 +170,11 @@ fn summary(o: &FleetOutcome) -> String {
     if let Some(html) = &o.html_report {
         text.push_str(&format!("Fleet report: {}\n", html.display()));
     }
-    text.push_str(&format!("Next: {}", o.next_step));
+    text.push_str(&format!("Next: {}\n", o.next_step));
+    text.push_str(&format!(
+        "See it: {}",
+        voyager_core::shell::ui_command(&o.control_plane)
+    ));
     text
 }
 

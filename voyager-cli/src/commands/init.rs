@@ -87,13 +87,14 @@ fn human(outcome: &InitOutcome) -> String {
     let notes: String = outcome.notes.iter().map(|n| format!("{n}\n")).collect();
     notes
         + &format!(
-        "Migration {} is ready in {}\n  config file:   {}\n  source:        {}\n  control plane: {} ({})\n\nNext step:\n  {}",
+        "Migration {} is ready in {}\n  config file:   {}\n  source:        {}\n  control plane: {} ({})\n\nNext step:\n  {}\nThen see the assessments of every database: {}",
         outcome.migration_uuid,
         outcome.migration_dir.display(),
         outcome.config_file.display(),
         outcome.source,
         outcome.assessment_control_plane,
         outcome.control_plane,
-        outcome.next_step
+        outcome.next_step,
+        voyager_core::shell::ui_command(&outcome.assessment_control_plane)
     )
 }

@@ -6,3 +6,4 @@ pub mod fleet;
 pub mod init;
 pub mod rank;
 pub mod start;
+pub mod ui;

@@ -28,6 +28,7 @@ use crate::control_plane::{
     Claim, ControlPlane, FleetMember, ListFilter, MigrationSummary, QueueFailure, SourceDetails,
 };
 use crate::migration_dir::MigrationDir;
+use crate::shell::shell_word;
 use crate::{Error, ErrorKind, Result};
 use inventory::{FleetEntry, Inventory};
 use rank::{RankedMigration, Weights};
@@ -765,15 +766,6 @@ fn default_worker_name() -> String {
         std::process::id(),
         &Uuid::new_v4().simple().to_string()[..8]
     )
-}
-
-/// A word as a shell would need it quoted.
-fn shell_word(word: &str) -> String {
-    if word.chars().all(|c| c.is_ascii_alphanumeric() || "-_.:/@".contains(c)) {
-        word.to_string()
-    } else {
-        format!("'{}'", word.replace('\'', "'\\''"))
-    }
 }
 
 #[cfg(test)]
