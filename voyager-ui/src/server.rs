@@ -134,7 +134,7 @@ fn router(app: Arc<App>) -> Router {
 struct Failure {
     err: Error,
     json: bool,
-    templates: Option<Arc<App>>,
+    app: Arc<App>,
 }
 
 impl IntoResponse for Failure {
@@ -150,11 +150,11 @@ impl IntoResponse for Failure {
             let body = serde_json::json!({"error": {"kind": self.err.kind().as_str(), "message": message}});
             return (status, Json(body)).into_response();
         }
-        let page = match &self.templates {
-            Some(app) => pages::error(&app.templates, status.as_u16(), &message),
-            None => message,
-        };
-        (status, Html(page)).into_response()
+        (
+            status,
+            Html(pages::error(&self.app.templates, status.as_u16(), &message)),
+        )
+            .into_response()
     }
 }
 
@@ -168,7 +168,7 @@ async fn failing<T>(app: &Arc<App>, json: bool, result: Result<T>) -> Answer<T> 
             Err(Failure {
                 err,
                 json,
-                templates: Some(app.clone()),
+                app: app.clone(),
             })
         }
     }
@@ -316,7 +316,7 @@ async fn not_found(State(app): State<Arc<App>>, uri: axum::http::Uri) -> Respons
     Failure {
         err: Error::not_found(format!("there is no page at {}", uri.path())),
         json,
-        templates: Some(app),
+        app,
     }
     .into_response()
 }
