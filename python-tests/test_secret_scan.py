@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import urllib.parse
 from pathlib import Path
@@ -156,6 +157,14 @@ def test_no_password_anywhere_after_every_command(
 
     for where, printed in run.printed:
         assert_no_secret(where, printed)
+    # yb-voyager's meta.db (SQLite) of every migration dir is scanned too: its source
+    # configuration is where a password would go, and SQLite keeps text as it is.
+    meta_dbs = sorted(tmp_path.rglob("meta.db"))
+    assert len(meta_dbs) >= len(ways) + 1, meta_dbs
+    for path in meta_dbs:
+        with sqlite3.connect(str(path)) as db:
+            (text,) = db.execute("SELECT json_text FROM json_objects WHERE key = 'migration_status'").fetchone()
+        assert json.loads(text)["SourceDBConf"]["user"] == SECRET_ROLE, text
     for path in sorted(tmp_path.rglob("*")):
         if path.is_file() and path not in (pgpass, fleet_file):  # the test's own inputs
             assert_no_secret(str(path), path.read_text(errors="replace"))

@@ -8,6 +8,7 @@ import asyncio
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 from pathlib import Path
 from typing import Dict, List
@@ -68,6 +69,14 @@ def test_the_whole_flow_from_python(tmp_path: Path, source_url: str, fresh_cp: s
     config = Path(out.config_file).read_text()
     assert 'db-name = "db2"' in config and 'db-name = "pytarget"' in config
     assert 'data-migration-flow = "live"' in config and "password" not in config.split("[assess-migration]")[0]
+    # yb-voyager's meta.db, read with Python's sqlite3: db2's migration continues there.
+    with sqlite3.connect(str(tmp_path / "db2-migration" / "export-dir" / "metainfo" / "meta.db")) as meta_db:
+        (text,) = meta_db.execute("SELECT json_text FROM json_objects WHERE key = 'migration_status'").fetchone()
+        tables = {r[0] for r in meta_db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    msr = json.loads(text)
+    assert msr["MigrationUUID"] == uuids["db2"] and msr["MigrationAssessmentDone"] is True
+    assert msr["SourceDBConf"]["db_name"] == "db2" and "password" not in msr["SourceDBConf"]
+    assert tables == {"queue_segment_meta", "exported_events_stats", "exported_events_stats_per_table", "json_objects"}
     everything = all_text_below(str(tmp_path / "db2-migration"))
     assert TARGET_SECRET not in everything and "amakala:password" not in everything
     assert TARGET_SECRET not in repr(out)

@@ -242,6 +242,12 @@ pub async fn run_plan(plan: Plan, progress: Option<ProgressFn>) -> Result<Assess
     let paths = report.write(&plan.export_dir)?;
     meta.steps.insert("assess-migration".into(), chrono::Utc::now());
     fs_atomic::write_json(&plan.export_dir.join("metainfo/migration.json"), &meta)?;
+    let record = crate::meta_db::Record {
+        migration_uuid: meta.migration_uuid,
+        source: crate::meta_db::SourceConf::from_connection(source, &report.schema_summary.schema_names),
+        assessment_done: true,
+    };
+    crate::meta_db::write(&plan.export_dir, &record)?;
     let report_json = serde_json::to_value(&report).unwrap_or_default();
     let control_plane = match &plan.control_plane {
         Some(cp) => Some(store(cp, meta.migration_uuid, &plan, &report_json).await),

@@ -466,7 +466,13 @@ pub(crate) fn create_migration_dir(
         let mut meta = MetaInfo::new(migration_uuid);
         meta.source = Some(migration_dir::source_key(conn.host(), conn.port(), conn.dbname()));
         meta.steps.insert("init".into(), chrono::Utc::now());
-        staging.write_metainfo(&meta)
+        staging.write_metainfo(&meta)?;
+        let record = crate::meta_db::Record {
+            migration_uuid,
+            source: crate::meta_db::SourceConf::from_connection(conn, &[]),
+            assessment_done: false,
+        };
+        crate::meta_db::write(&staging.export_dir(), &record)
     })
 }
 

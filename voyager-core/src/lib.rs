@@ -15,6 +15,7 @@ pub mod fleet;
 pub mod fs_atomic;
 pub mod init;
 pub mod journey;
+pub mod meta_db;
 pub mod migration_dir;
 pub mod ranking;
 pub mod runtime;

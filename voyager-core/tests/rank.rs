@@ -490,3 +490,101 @@ async fn bad_stored_data_gives_clear_errors() {
     let err = cpc.latest(broken).await.unwrap_err();
     assert!(err.message().contains("RawAssessmentJsonReport"), "{err}");
 }
+
+/// A report whose tables are `tables` (TableIndexStats names).
+fn report_with_tables(db: &str, tables: &[&str]) -> serde_json::Value {
+    let mut report = sample_report(db, "LOW", 0);
+    report["TableIndexStats"] = serde_json::Value::Array(
+        tables
+            .iter()
+            .map(|t| serde_json::json!({"SchemaName": "public", "ObjectName": t, "IsIndex": false}))
+            .collect(),
+    );
+    report
+}
+
+#[tokio::test]
+async fn a_schema_version_3_control_plane_ranks_unchanged_and_a_writer_upgrades_it() {
+    let cp = fresh_control_plane("cp_rank_v3").await;
+    let writer = ControlPlane::connect(&cp).await.unwrap();
+    let tables: Vec<String> = (0..20).map(|i| format!("t{i}")).collect();
+    let same: Vec<&str> = tables.iter().map(String::as_str).collect();
+    let mut nearly = same.clone();
+    nearly[19] = "other";
+    for (i, (db, tables)) in [("tenant_a", &same), ("tenant_b", &nearly), ("lonely", &vec!["x", "y"])]
+        .into_iter()
+        .enumerate()
+    {
+        let source = voyager_core::control_plane::SourceDetails {
+            db_type: "postgresql".into(),
+            host: format!("10.0.1.{i}"),
+            port: 5432,
+            database: db.into(),
+            schemas: vec!["public".into()],
+            user: Some("u".into()),
+            ssl_mode: None,
+        };
+        writer
+            .store_assessment(Uuid::new_v4(), &source, &report_with_tables(db, tables), "/m")
+            .await
+            .unwrap();
+    }
+    drop(writer);
+    let groups = |ranked: &[ranking::RankedDatabase]| -> BTreeMap<String, Option<usize>> {
+        ranked
+            .iter()
+            .map(|r| (r.ranked.database.clone(), r.ranked.group))
+            .collect()
+    };
+    let current = ranking::rank(&cp, &RankRequest::default()).await.unwrap();
+    let expected = groups(&current);
+    // 19 of 21 names shared: tenant_a and tenant_b are one group (0.9); lonely is alone.
+    assert_eq!(expected["tenant_a"], expected["tenant_b"]);
+    assert!(expected["tenant_a"].is_some());
+    assert_eq!(expected["lonely"], None);
+
+    // The layout of schema version 3: no object_names column.
+    let admin = plain_client(&cp).await;
+    admin
+        .batch_execute(
+            "ALTER TABLE voyager_fleet.assessments DROP COLUMN object_names;
+             UPDATE voyager_fleet.schema_version SET version = 3;",
+        )
+        .await
+        .unwrap();
+    // Readers upgrade nothing, and rank the same from the reports.
+    assert_eq!(
+        groups(&ranking::rank(&cp, &RankRequest::default()).await.unwrap()),
+        expected
+    );
+    let version: i32 = admin
+        .query_one("SELECT version FROM voyager_fleet.schema_version", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(version, 3);
+    // A writer upgrades it to version 4, filling each stored assessment's names.
+    let writer = ControlPlane::connect(&cp).await.unwrap();
+    drop(writer);
+    let row = admin
+        .query_one(
+            "SELECT (SELECT version FROM voyager_fleet.schema_version),
+                    count(*) FILTER (WHERE object_names IS NULL),
+                    (SELECT object_names FROM voyager_fleet.assessments a JOIN voyager_fleet.sources s USING (migration_uuid)
+                     WHERE s.database_name = 'lonely')
+             FROM voyager_fleet.assessments",
+            &[],
+        )
+        .await
+        .unwrap();
+    let (version, unfilled, mut lonely): (i32, i64, Vec<String>) = (row.get(0), row.get(1), row.get(2));
+    lonely.sort();
+    assert_eq!(
+        (version, unfilled, lonely),
+        (4, 0, vec!["x".to_string(), "y".to_string()])
+    );
+    assert_eq!(
+        groups(&ranking::rank(&cp, &RankRequest::default()).await.unwrap()),
+        expected
+    );
+}

@@ -58,6 +58,13 @@ async fn assessed(cp: &str, root: &Path, dbs: &[&str]) -> Vec<InitOutcome> {
             ..Default::default()
         };
         let outcome = init(answers, LibpqEnv::empty()).await.unwrap();
+        // After init, yb-voyager's meta.db holds the migration, not yet assessed.
+        let export_dir = outcome.migration_dir.join("export-dir");
+        let msr = voyager_core::meta_db::read_migration_status(&export_dir)
+            .unwrap()
+            .unwrap();
+        assert_eq!(msr["MigrationUUID"], outcome.migration_uuid.to_string());
+        assert_eq!(msr["MigrationAssessmentDone"], false);
         let env = LibpqEnv::empty().with_var("SOURCE_DB_PASSWORD", "password");
         let request = AssessRequest {
             config_file: Some(outcome.config_file.display().to_string()),
@@ -65,6 +72,15 @@ async fn assessed(cp: &str, root: &Path, dbs: &[&str]) -> Vec<InitOutcome> {
         };
         let result = run_plan(request.plan(&env).unwrap(), None).await.unwrap();
         assert!(result.outcome.control_plane.unwrap().stored, "{db} stored");
+        let msr = voyager_core::meta_db::read_migration_status(&export_dir)
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            msr["MigrationAssessmentDone"], true,
+            "{db}: assess-migration marks it assessed"
+        );
+        let schemas = msr["SourceDBConf"]["schema"].as_str().unwrap_or_default();
+        assert!(schemas.split('|').any(|s| s == "public"), "{db}: {schemas}");
         inits.push(outcome);
     }
     inits
@@ -160,6 +176,33 @@ async fn the_whole_flow_rebuilds_db2_from_the_control_plane() {
         .read_metainfo()
         .unwrap();
     assert_eq!(meta.migration_uuid, db2);
+    // yb-voyager's meta.db, read with SQLite: its migration status record continues db2's
+    // migration, assessed, with the source's configuration and no password.
+    let meta_db = rusqlite::Connection::open(dir.join("export-dir/metainfo/meta.db")).unwrap();
+    let msr: String = meta_db
+        .query_row(
+            "SELECT json_text FROM json_objects WHERE key = 'migration_status'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let msr: serde_json::Value = serde_json::from_str(&msr).unwrap();
+    assert_eq!(msr["MigrationUUID"], db2.to_string());
+    assert_eq!(msr["MigrationAssessmentDone"], true);
+    assert_eq!(msr["SourceDBConf"]["db_name"], "db2");
+    assert_eq!(msr["SourceDBConf"]["db_type"], "postgresql");
+    assert!(msr["SourceDBConf"].get("password").is_none(), "{msr}");
+    for table in [
+        "queue_segment_meta",
+        "exported_events_stats",
+        "exported_events_stats_per_table",
+    ] {
+        let n: i64 = meta_db
+            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 0, "{table} is there, empty");
+    }
+    drop(meta_db);
     let everything = all_text_below(&dir);
     assert!(!everything.contains(TARGET_SECRET));
     assert!(!everything.contains("amakala:password"));

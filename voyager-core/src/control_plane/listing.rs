@@ -315,18 +315,37 @@ pub(super) fn summary_columns(report: &Value) -> SummaryColumns {
 
 /// The unqualified names of the tables and indexes of each fleet member's latest completed
 /// report, sorted: what tells near-identical schemas apart.
-pub(super) async fn object_names(client: &Client, fleet: &str) -> Result<Vec<(Uuid, Vec<String>)>, ColumnError> {
+pub(super) async fn object_names(
+    client: &Client,
+    fleet: &str,
+    names_column: bool,
+) -> Result<Vec<(Uuid, Vec<String>)>, ColumnError> {
     let rows = client
         .query(
-            "SELECT s.migration_uuid, ARRAY(SELECT DISTINCT e->>'ObjectName' \
-                 FROM pg_catalog.jsonb_array_elements(coalesce(a.report->'TableIndexStats', '[]'::jsonb)) e ORDER BY 1) AS names \
-             FROM voyager_fleet.sources s JOIN voyager_fleet.assessments a \
-               ON a.migration_uuid = s.migration_uuid AND a.run = s.completed_run \
-             WHERE s.labels->>'fleet' = $1",
+            &format!(
+                "SELECT s.migration_uuid, {} AS names \
+                 FROM voyager_fleet.sources s JOIN voyager_fleet.assessments a \
+                   ON a.migration_uuid = s.migration_uuid AND a.run = s.completed_run \
+                 WHERE s.labels->>'fleet' = $1",
+                names_sql(names_column)
+            ),
             &[&fleet],
         )
         .await?;
     names_of(&rows)
+}
+
+/// The SQL of an assessment `a`'s table and index names: from the column written with it
+/// (schema version 4 on), from its report where that is missing (an older schema that is not
+/// upgraded yet: readers upgrade nothing).
+fn names_sql(names_column: bool) -> String {
+    let from_report = "ARRAY(SELECT DISTINCT e->>'ObjectName' \
+         FROM pg_catalog.jsonb_array_elements(coalesce(a.report->'TableIndexStats', '[]'::jsonb)) e)";
+    if names_column {
+        format!("coalesce(a.object_names, {from_report})")
+    } else {
+        from_report.to_string()
+    }
 }
 
 /// The same for the given (migration, run) pairs.
@@ -334,14 +353,17 @@ pub(super) async fn object_names_of_runs(
     client: &Client,
     uuids: &[Uuid],
     runs: &[i32],
+    names_column: bool,
 ) -> Result<Vec<(Uuid, Vec<String>)>, ColumnError> {
+    let names = names_sql(names_column);
     let rows = client
         .query(
-            "SELECT a.migration_uuid, ARRAY(SELECT DISTINCT e->>'ObjectName' \
-                 FROM pg_catalog.jsonb_array_elements(coalesce(a.report->'TableIndexStats', '[]'::jsonb)) e ORDER BY 1) AS names \
-             FROM voyager_fleet.assessments a \
-             JOIN ROWS FROM (pg_catalog.unnest($1::uuid[]), pg_catalog.unnest($2::int[])) AS w(migration_uuid, run) \
-               ON a.migration_uuid = w.migration_uuid AND a.run = w.run",
+            &format!(
+                "SELECT a.migration_uuid, {names} AS names \
+                 FROM voyager_fleet.assessments a \
+                 JOIN ROWS FROM (pg_catalog.unnest($1::uuid[]), pg_catalog.unnest($2::int[])) AS w(migration_uuid, run) \
+                   ON a.migration_uuid = w.migration_uuid AND a.run = w.run"
+            ),
             &[&uuids, &runs],
         )
         .await?;
@@ -351,13 +373,14 @@ pub(super) async fn object_names_of_runs(
 fn names_of(rows: &[Row]) -> Result<Vec<(Uuid, Vec<String>)>, ColumnError> {
     rows.iter()
         .map(|r| {
-            Ok((
-                column(r, "migration_uuid")?,
-                column::<Vec<Option<String>>>(r, "names")?
-                    .into_iter()
-                    .flatten()
-                    .collect(),
-            ))
+            // Sorted here, byte-wise, as the grouping compares them (not in the server's collation).
+            let mut names: Vec<String> = column::<Vec<Option<String>>>(r, "names")?
+                .into_iter()
+                .flatten()
+                .collect();
+            names.sort();
+            names.dedup();
+            Ok((column(r, "migration_uuid")?, names))
         })
         .collect()
 }

@@ -422,6 +422,7 @@ impl ControlPlane {
         let sha = hex(&Sha256::digest(serde_json::to_vec(report).unwrap_or_default()));
         let summary = listing::summary_columns(report);
         let identity = databases::identity_of(report, &source.host, source.port as i32, &source.database);
+        let object_names = listing::report_object_names(report);
         transact!(self, "could not store the assessment", |tx| {
             if let Some(claim) = claim {
                 if !queue::finish(tx, claim, uuid, "done", None).await? {
@@ -442,8 +443,8 @@ impl ControlPlane {
             tx.execute(
                 "INSERT INTO voyager_fleet.assessments (migration_uuid, run, status, complexity, level1, level2, level3, \
                     blocking, total_size_bytes, row_count, effort_hours, target_db_version, assessed_at, report, report_sha256, \
-                    partial, skipped_checks) \
-                 VALUES ($1, $2, 'completed', $3, $4, $5, $6, $6, $7, $8, $9, $10, now(), $11, $12, $13, $14)",
+                    partial, skipped_checks, object_names) \
+                 VALUES ($1, $2, 'completed', $3, $4, $5, $6, $6, $7, $8, $9, $10, now(), $11, $12, $13, $14, $15)",
                 &[
                     &uuid,
                     &run,
@@ -459,6 +460,7 @@ impl ControlPlane {
                     &sha,
                     &summary.partial,
                     &summary.skipped_checks,
+                    &object_names,
                 ],
             )
             .await?;
@@ -611,7 +613,7 @@ impl ControlPlane {
             return Ok(Vec::new());
         }
         let client = self.client.lock().await;
-        listing::object_names(&client, fleet)
+        listing::object_names(&client, fleet, schema::has_object_names(self.schema))
             .await
             .map_err(|e| self.unreadable("could not read the fleet's reports", e))
     }
@@ -677,7 +679,7 @@ impl ControlPlane {
         let mut names = Vec::new();
         if !uuids.is_empty() && self.has_tables() {
             let client = self.client.lock().await;
-            names = listing::object_names_of_runs(&client, &uuids, &runs)
+            names = listing::object_names_of_runs(&client, &uuids, &runs, schema::has_object_names(self.schema))
                 .await
                 .map_err(|e| self.unreadable("could not read the reports", e))?;
         }

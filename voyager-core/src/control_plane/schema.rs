@@ -8,7 +8,7 @@
 use tokio_postgres::Client;
 
 /// The schema version this library writes.
-pub const SCHEMA_VERSION: i32 = 3;
+pub const SCHEMA_VERSION: i32 = 4;
 
 /// The DDL of each version, applied in order.
 const MIGRATIONS: &[&str] = &[
@@ -73,7 +73,20 @@ const MIGRATIONS: &[&str] = &[
     // the database), so the same database assessed several ways is one database.
     "ALTER TABLE voyager_fleet.sources ADD COLUMN IF NOT EXISTS source_identity text;
      CREATE INDEX IF NOT EXISTS sources_identity ON voyager_fleet.sources (source_identity);",
+    // Version 4: each assessment's table and index names, written with it, so ranking reads no
+    // report (what groups near-identical schemas); older rows are filled from their reports.
+    "ALTER TABLE voyager_fleet.assessments ADD COLUMN IF NOT EXISTS object_names text[];
+     UPDATE voyager_fleet.assessments a SET object_names = ARRAY(
+        SELECT DISTINCT e->>'ObjectName'
+        FROM pg_catalog.jsonb_array_elements(coalesce(a.report->'TableIndexStats', '[]'::jsonb)) e
+        WHERE e->>'ObjectName' IS NOT NULL)
+     WHERE a.object_names IS NULL AND a.report IS NOT NULL;",
 ];
+
+/// Whether a schema in this state has the assessments' `object_names` column (version 4 on).
+pub fn has_object_names(state: SchemaState) -> bool {
+    matches!(state, SchemaState::Current | SchemaState::Newer(_)) || matches!(state, SchemaState::Older(v) if v >= 4)
+}
 
 /// What the database holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -65,7 +65,7 @@ pub fn payload(report: &Value) -> Value {
         "MigrationComplexity": get("MigrationComplexity"),
         "MigrationComplexityExplanation": get("MigrationComplexityExplanation"),
         "SchemaSummary": get("SchemaSummary"),
-        "AssessmentIssues": get("AssessmentIssues"),
+        "AssessmentIssues": issues_with_usage(report),
         "SourceSizeDetails": ours.get("SourceSizeDetails").cloned().unwrap_or(json!({})),
         "TargetRecommendations": ours.get("TargetRecommendations").cloned().unwrap_or(json!({})),
         "Sizing": get("Sizing"),
@@ -96,6 +96,92 @@ pub fn payload(report: &Value) -> Value {
         },
         "RawAssessmentJsonReport": serde_json::to_string(report).unwrap_or_default(),
     })
+}
+
+/// yb-voyager's usage categories (`ObjectUsage`): an object's reads (or writes) against the
+/// busiest object's, FREQUENT from 70 %, MODERATE from 30 %, RARE above none, else UNUSED.
+fn usage_category(count: i64, max: i64) -> &'static str {
+    if max <= 0 || count <= 0 {
+        return "UNUSED";
+    }
+    let ratio = count as f64 / max as f64;
+    if ratio >= 0.70 {
+        "FREQUENT"
+    } else if ratio >= 0.30 {
+        "MODERATE"
+    } else {
+        "RARE"
+    }
+}
+
+/// The report's issues, each with `ObjectUsage` (payload 1.7): how much the workload uses the
+/// table or index the issue is about, from the reads and writes the assessment counted
+/// (TableIndexStats: scans, and inserts, updates and deletes since the statistics were reset).
+/// The busier of its read and write categories counts; an index's writes are its table's. An
+/// issue on a column, constraint or trigger takes its table's; one on no table or index (a
+/// function, a view, a query) has an empty ObjectUsage.
+fn issues_with_usage(report: &Value) -> Value {
+    let stats: Vec<&Value> = report
+        .get("TableIndexStats")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().collect())
+        .unwrap_or_default();
+    let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+    let count = |v: &Value, k: &str| v.get(k).and_then(Value::as_i64).unwrap_or(0);
+    let table_writes: std::collections::HashMap<String, i64> = stats
+        .iter()
+        .filter(|s| s.get("IsIndex").and_then(Value::as_bool) != Some(true))
+        .map(|s| {
+            (
+                format!("{}.{}", text(s, "SchemaName"), text(s, "ObjectName")),
+                count(s, "Writes"),
+            )
+        })
+        .collect();
+    // (qualified name, reads, writes) of every table and index.
+    let objects: Vec<(String, i64, i64)> = stats
+        .iter()
+        .map(|s| {
+            let name = format!("{}.{}", text(s, "SchemaName"), text(s, "ObjectName"));
+            let writes = if s.get("IsIndex").and_then(Value::as_bool) == Some(true) {
+                table_writes.get(&text(s, "ParentTableName")).copied().unwrap_or(0)
+            } else {
+                count(s, "Writes")
+            };
+            (name, count(s, "Reads"), writes)
+        })
+        .collect();
+    let max_reads = objects.iter().map(|o| o.1).max().unwrap_or(0);
+    let max_writes = objects.iter().map(|o| o.2).max().unwrap_or(0);
+    let usage_of = |name: &str| -> Option<&'static str> {
+        let (_, reads, writes) = objects.iter().find(|o| o.0 == name).or_else(|| {
+            // schema.table.column and the like: the longest table name the object starts with.
+            objects
+                .iter()
+                .filter(|o| table_writes.contains_key(&o.0) && name.starts_with(&format!("{}.", o.0)))
+                .max_by_key(|o| o.0.len())
+        })?;
+        let (r, w) = (usage_category(*reads, max_reads), usage_category(*writes, max_writes));
+        let rank = |c: &str| ["UNUSED", "RARE", "MODERATE", "FREQUENT"].iter().position(|x| *x == c);
+        Some(if rank(r) >= rank(w) { r } else { w })
+    };
+    let issues = report
+        .get("AssessmentIssues")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    Value::Array(
+        issues
+            .into_iter()
+            .map(|mut issue| {
+                let usage = usage_of(&text(&issue, "ObjectName")).unwrap_or("");
+                if let Some(map) = issue.as_object_mut() {
+                    map.insert("ObjectUsage".into(), Value::String(usage.into()));
+                }
+                issue
+            })
+            .collect(),
+    )
 }
 
 /// A name without the double quotes of a quoted identifier.
@@ -427,6 +513,42 @@ mod tests {
     }
 
     #[test]
+    fn object_usage_follows_yb_voyager_thresholds_on_reads_and_writes() {
+        let stat = |name: &str, index: bool, parent: Value, reads: i64, writes: Value| {
+            json!({"SchemaName": "s", "ObjectName": name, "IsIndex": index, "ParentTableName": parent,
+                   "Reads": reads, "Writes": writes})
+        };
+        let issue = |object: &str| json!({"ObjectName": object});
+        let report = json!({
+            "TableIndexStats": [
+                stat("big", false, Value::Null, 1000, json!(0)),
+                stat("mid", false, Value::Null, 300, json!(0)),
+                stat("low", false, Value::Null, 5, json!(0)),
+                stat("idle", false, Value::Null, 0, json!(0)),
+                stat("w", false, Value::Null, 0, json!(50)),
+                stat("w_idx", true, json!("s.w"), 0, Value::Null),
+                stat("mid.dotted", false, Value::Null, 0, json!(0)),
+            ],
+            "AssessmentIssues": [issue("s.big"), issue("s.mid"), issue("s.low"), issue("s.idle"),
+                issue("s.w_idx"), issue("s.mid.c"), issue("s.fn"), issue("s.mid.dotted.c")]
+        });
+        let usage: Vec<String> = issues_with_usage(&report)
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["ObjectUsage"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(
+            usage,
+            ["FREQUENT", "MODERATE", "RARE", "UNUSED", "FREQUENT", "MODERATE", "", "UNUSED"]
+        );
+        assert_eq!(usage_category(0, 0), "UNUSED");
+        assert_eq!(usage_category(699, 1000), "MODERATE");
+        assert_eq!(usage_category(700, 1000), "FREQUENT");
+        assert_eq!(usage_category(299, 1000), "RARE");
+    }
+
+    #[test]
     fn the_payload_has_every_field_yugabyted_reads() {
         let report = json!({
             "VoyagerVersion": "0.1", "TargetDBVersion": "2025.1.0.0", "MigrationComplexity": "HIGH",
@@ -436,13 +558,23 @@ mod tests {
                     {"ObjectType": "INDEX", "TotalCount": 1, "InvalidCount": 0, "ObjectNames": "t_pkey"},
                     {"ObjectType": "FUNCTION", "TotalCount": 1, "InvalidCount": 0, "ObjectNames": "\"Sales\".\"Calc\""}]},
             "TableIndexStats": [
-                {"SchemaName": "public", "ObjectName": "t", "IsIndex": false, "ParentTableName": null},
-                {"SchemaName": "public", "ObjectName": "t_pkey", "IsIndex": true, "ParentTableName": "public.t"}],
+                {"SchemaName": "public", "ObjectName": "t", "IsIndex": false, "ParentTableName": null,
+                 "Reads": 1000, "Writes": 10},
+                {"SchemaName": "public", "ObjectName": "t_pkey", "IsIndex": true, "ParentTableName": "public.t",
+                 "Reads": 400, "Writes": null},
+                {"SchemaName": "public", "ObjectName": "quiet", "IsIndex": false, "ParentTableName": null,
+                 "Reads": 5, "Writes": 0},
+                {"SchemaName": "public", "ObjectName": "idle", "IsIndex": false, "ParentTableName": null,
+                 "Reads": 0, "Writes": 0},
+                {"SchemaName": "public", "ObjectName": "written", "IsIndex": false, "ParentTableName": null,
+                 "Reads": 0, "Writes": 800}],
             "AssessmentIssues": [
-                {"Category": "unsupported_datatypes", "Type": "UNSUPPORTED_DATATYPE_XML", "Name": "xml",
-                 "ObjectType": "COLUMN", "ObjectName": "public.t.body", "Impact": "LEVEL_3"},
-                {"Category": "unsupported_features", "Type": "UNLOGGED_TABLES", "Name": "Unlogged tables",
-                 "ObjectType": "TABLE", "ObjectName": "public.t", "Impact": "LEVEL_1"}],
+                {"Category": "unsupported_datatypes", "CategoryDescription": "c", "Type": "UNSUPPORTED_DATATYPE_XML",
+                 "Name": "xml", "Description": "d", "Impact": "LEVEL_3", "ObjectType": "COLUMN",
+                 "ObjectName": "public.t.body", "SqlStatement": "", "DocsLink": "", "MinimumVersionsFixedIn": {}},
+                {"Category": "unsupported_features", "CategoryDescription": "c", "Type": "UNLOGGED_TABLES",
+                 "Name": "Unlogged tables", "Description": "d", "Impact": "LEVEL_1", "ObjectType": "TABLE",
+                 "ObjectName": "public.t", "SqlStatement": "", "DocsLink": "", "MinimumVersionsFixedIn": {}}],
             "Notes": ["n"], "Sizing": {"FailureReasoning": ""}
         });
         let p = payload(&report);
@@ -456,6 +588,15 @@ mod tests {
                 "../../tests/fixtures/yugabyted_assessment_json_report_fields.txt"
             ))
         );
+        let issue_fields = fixture(include_str!(
+            "../../tests/fixtures/yugabyted_assessment_issue_fields.txt"
+        ));
+        for issue in p["AssessmentIssues"].as_array().unwrap() {
+            assert_eq!(keys(issue), issue_fields);
+        }
+        // The column's issue takes its table's usage: 1000 of 1000 reads.
+        assert_eq!(p["AssessmentIssues"][0]["ObjectUsage"], "FREQUENT");
+        assert_eq!(p["AssessmentIssues"][1]["ObjectUsage"], "FREQUENT");
         let objects = &p["ParsedSchemaSummary"]["DatabaseObjects"];
         assert_eq!(
             objects[0]["Objects"][0],

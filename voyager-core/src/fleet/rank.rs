@@ -346,13 +346,10 @@ fn assign_groups(ranked: &mut [RankedMigration], names: &[(Uuid, Vec<String>)], 
         root
     }
     if min_similarity < 1.0 {
-        for a in 0..distinct.len() {
-            for b in a + 1..distinct.len() {
-                if jaccard(distinct[a].0, distinct[b].0) >= min_similarity {
-                    let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
-                    parent[rb] = ra;
-                }
-            }
+        let sets: Vec<&Vec<String>> = distinct.iter().map(|d| d.0).collect();
+        for (a, b) in similar_pairs(&sets, min_similarity) {
+            let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
+            parent[rb] = ra;
         }
     }
     let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
@@ -376,6 +373,50 @@ fn assign_groups(ranked: &mut [RankedMigration], names: &[(Uuid, Vec<String>)], 
             ));
         }
     }
+}
+
+/// The pairs (a, b), a < b, of `sets` whose Jaccard similarity is at least `t`, without
+/// comparing every pair: two sets that similar share a name among the first
+/// `|A| - ceil(t·|A|) + 1` names of each, in one order of names (rarest first), so only sets
+/// sharing such a name are compared (prefix filtering), and only when their sizes allow `t`.
+fn similar_pairs(sets: &[&Vec<String>], t: f64) -> Vec<(usize, usize)> {
+    use std::collections::{HashMap, HashSet};
+    if t <= 0.0 {
+        // Every pair qualifies, disjoint ones too.
+        return (1..sets.len()).map(|b| (0, b)).collect();
+    }
+    let mut frequency: HashMap<&str, usize> = HashMap::new();
+    for set in sets {
+        for name in set.iter() {
+            *frequency.entry(name.as_str()).or_default() += 1;
+        }
+    }
+    let mut postings: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut candidates: HashSet<(usize, usize)> = HashSet::new();
+    for (i, set) in sets.iter().enumerate() {
+        let mut ordered: Vec<&str> = set.iter().map(String::as_str).collect();
+        ordered.sort_by(|x, y| frequency[x].cmp(&frequency[y]).then(x.cmp(y)));
+        let n = ordered.len();
+        // Rounding down the needed overlap only lengthens the prefix: never misses a pair.
+        let needed = ((t * n as f64) - 1e-9).ceil().max(0.0) as usize;
+        let prefix = (n + 1).saturating_sub(needed).clamp(1, n.max(1)).min(n);
+        for name in &ordered[..prefix] {
+            let list = postings.entry(name).or_default();
+            for &j in list.iter() {
+                let (small, large) = (sets[j].len().min(n), sets[j].len().max(n));
+                if small as f64 >= t * large as f64 - 1e-9 {
+                    candidates.insert((j, i));
+                }
+            }
+            list.push(i);
+        }
+    }
+    let mut pairs: Vec<(usize, usize)> = candidates
+        .into_iter()
+        .filter(|&(a, b)| jaccard(sets[a], sets[b]) >= t)
+        .collect();
+    pairs.sort_unstable();
+    pairs
 }
 
 /// |A ∩ B| / |A ∪ B| of two sorted, deduplicated lists.
@@ -494,6 +535,46 @@ mod tests {
             "{}",
             ranked[0].why
         );
+    }
+
+    #[test]
+    fn similar_pairs_finds_exactly_what_comparing_every_pair_finds() {
+        // Deterministic pseudo-random name sets around a few shared cores.
+        let mut seed = 7u64;
+        let mut next = move || {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) as usize
+        };
+        let mut sets: Vec<Vec<String>> = Vec::new();
+        for _ in 0..300 {
+            let core = next() % 4;
+            let size = 5 + next() % 30;
+            let mut set: Vec<String> = (0..size).map(|k| format!("c{core}_{k}")).collect();
+            for _ in 0..next() % 4 {
+                set.push(format!("x{}", next() % 50));
+            }
+            set.sort();
+            set.dedup();
+            sets.push(set);
+        }
+        let refs: Vec<&Vec<String>> = sets.iter().collect();
+        for t in [0.0, 0.3, 0.75, 0.9, 0.95, 1.0] {
+            let mut brute = Vec::new();
+            for a in 0..refs.len() {
+                for b in a + 1..refs.len() {
+                    if jaccard(refs[a], refs[b]) >= t {
+                        brute.push((a, b));
+                    }
+                }
+            }
+            let found = similar_pairs(&refs, t);
+            if t <= 0.0 {
+                // Everything joins one group either way.
+                assert_eq!(found.len(), refs.len() - 1);
+            } else {
+                assert_eq!(found, brute, "t = {t}");
+            }
+        }
     }
 
     #[test]

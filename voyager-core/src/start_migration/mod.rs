@@ -403,7 +403,20 @@ impl StartMigrationJourney {
                 config.set("start-migration.data-migration-flow", flow.into())?;
                 config.save()?;
                 let dir = MigrationDir::of_config_file(path);
-                dir.mark_step("start-migration")?;
+                let meta = dir.mark_step("start-migration")?;
+                let schemas = found.config.as_ref().and_then(|c| c.db_section("source").db_schema);
+                let schemas = schemas.as_deref().map(crate::config::split_schemas).unwrap_or_else(|| {
+                    let names = found
+                        .report
+                        .pointer("/SchemaSummary/SchemaNames")
+                        .and_then(|v| v.as_array());
+                    names
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|v| v.as_str().map(str::to_string))
+                        .collect()
+                });
+                write_meta_db(&dir, meta.migration_uuid, &source.conn, &schemas)?;
                 (dir, "config-file")
             }
             WayIn::ControlPlane {
@@ -432,6 +445,7 @@ impl StartMigrationJourney {
                     // This migration's own dir (checked before): update it in place, so what
                     // yb-voyager exported there, the user's files and the config's comments stay.
                     update_in_place(&final_dir, uuid, set_keys, &found.report_text)?;
+                    write_meta_db(&final_dir, uuid, &source.conn, &found.recorded_source.schemas)?;
                     self.notes.push(format!(
                         "Updated the migration dir {} in place (config, assessment report); nothing else in it was touched.",
                         final_dir.root().display()
@@ -453,7 +467,8 @@ impl StartMigrationJourney {
                         let now = chrono::Utc::now();
                         meta.steps.insert("assess-migration".into(), now);
                         meta.steps.insert("start-migration".into(), now);
-                        staging.write_metainfo(&meta)
+                        staging.write_metainfo(&meta)?;
+                        write_meta_db(staging, uuid, &source.conn, &found.recorded_source.schemas)
                     })?;
                     self.notes.extend(created.notes);
                 }
@@ -548,6 +563,16 @@ fn update_in_place(
     meta.steps.insert("assess-migration".into(), now);
     meta.steps.insert("start-migration".into(), now);
     dir.write_metainfo(&meta)
+}
+
+/// yb-voyager's meta.db in the migration dir's export dir: this migration, assessed.
+fn write_meta_db(dir: &MigrationDir, uuid: Uuid, source: &ConnectionString, schemas: &[String]) -> Result<()> {
+    let record = crate::meta_db::Record {
+        migration_uuid: uuid,
+        source: crate::meta_db::SourceConf::from_connection(source, schemas),
+        assessment_done: true,
+    };
+    crate::meta_db::write(&dir.export_dir(), &record)
 }
 
 fn target_section(conn: &ConnectionString) -> DbSection {
