@@ -43,9 +43,9 @@ macro_rules! vocabulary {
                 }
             }
 
-            /// The allowed words, for messages: `a, b or c`.
+            /// The allowed words, for messages: `a, b, c`.
             pub fn allowed() -> String {
-                $crate::vocabulary::join_or(Self::ALL.iter().map(|v| v.as_str()))
+                Self::NAMES.join(", ")
             }
         }
 
@@ -146,19 +146,10 @@ pub(crate) fn loosely(text: &str) -> String {
         .collect()
 }
 
-/// `a, b or c`.
-pub(crate) fn join_or<'a>(words: impl Iterator<Item = &'a str>) -> String {
-    let words: Vec<&str> = words.collect();
-    match words.split_last() {
-        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
-        _ => words.concat(),
-    }
-}
-
 /// The error for a word outside its list.
 pub(crate) fn not_one_of(what: &str, text: &str, allowed: &str) -> crate::Error {
     crate::Error::invalid_argument(format!(
-        "'{}' is not a {what}: give {allowed}",
+        "'{}' is not a {what}: give one of {allowed}",
         text.chars().take(40).collect::<String>()
     ))
 }
@@ -313,11 +304,11 @@ mod tests {
         assert_eq!(err.kind(), crate::ErrorKind::InvalidArgument);
         assert!(
             err.message()
-                .contains("give name, complexity, size, effort, issues or assessed_at"),
+                .contains("give one of name, complexity, size, effort, issues, assessed_at"),
             "{err}"
         );
         let err = serde_json::from_str::<Complexity>("\"EXTREME\"").unwrap_err();
-        assert!(err.to_string().contains("LOW, MEDIUM or HIGH"), "{err}");
+        assert!(err.to_string().contains("LOW, MEDIUM, HIGH"), "{err}");
     }
 
     #[test]

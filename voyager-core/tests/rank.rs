@@ -152,7 +152,7 @@ async fn every_database_once_whichever_way_it_was_assessed() {
     assert_eq!(err.kind(), ErrorKind::InvalidArgument);
     // A status no database has is refused where the request is read, naming the valid ones.
     let err = serde_json::from_str::<RankRequest>(r#"{"status": "running"}"#).unwrap_err();
-    assert!(err.to_string().contains("completed, failed or not assessed"), "{err}");
+    assert!(err.to_string().contains("completed, failed, not assessed"), "{err}");
     let not_assessed = ranking::rank(
         &cp,
         &RankRequest {

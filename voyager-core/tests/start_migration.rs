@@ -332,7 +332,7 @@ async fn bad_inputs_are_refused_and_leave_no_migration_dir() {
     let err = serde_json::from_str::<StartMigrationAnswers>(r#"{"flow": "sideways"}"#).unwrap_err();
     assert!(
         err.to_string()
-            .contains("give offline, live, live-fall-back or live-fall-forward"),
+            .contains("give one of offline, live, live-fall-back, live-fall-forward"),
         "{err}"
     );
     // Unattended, with the target missing: the error names the flag.
