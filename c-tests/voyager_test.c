@@ -198,6 +198,16 @@ static void test_init(const char *dir) {
     /* Issue 10 item 24: an unknown control plane is an error naming the valid ones, never local. */
     snprintf(answers, sizeof answers, "{\"source\":\"%s\",\"control_plane\":\"cloud\",\"migration_dir\":\"%s/z\"}", source, dir);
     CHECK(voyager_init(answers, &out) == VOYAGER_INVALID_ARGUMENT && contains(voyager_last_error_message(), "shared, local"), "unknown control plane");
+    /* Issue 12 item 7: the shared control plane's address alone means shared, as on the CLI and in
+       Python; with local it is refused and nothing is written. */
+    out = NULL;
+    snprintf(answers, sizeof answers, "{\"source\":\"%s\",\"assessment_control_plane\":\"%s\",\"migration_dir\":\"%s/implied\"}", source, cp, dir);
+    CHECK(voyager_init(answers, &out) == VOYAGER_OK && contains(out, "\"control_plane\":\"shared\""), "assessment_control_plane implies shared");
+    voyager_string_free(out);
+    snprintf(answers, sizeof answers, "{\"source\":\"%s\",\"control_plane\":\"local\",\"assessment_control_plane\":\"%s\",\"migration_dir\":\"%s/contradiction\"}", source, cp, dir);
+    CHECK(voyager_init(answers, &out) == VOYAGER_INVALID_ARGUMENT && contains(voyager_last_error_message(), "shared, not local"), "local with a shared control plane refused");
+    snprintf(m, sizeof m, "%s/contradiction", dir);
+    CHECK(access(m, F_OK) != 0, "nothing written for the contradiction");
 }
 
 static int progress_calls;

@@ -30,7 +30,8 @@ def test_assess_from_a_migration_dir(tmp_path: Path, source_host: str, source_po
     assert result.migration_uuid == init.migration_uuid
     assert result.summary.complexity == "MEDIUM"
     assert result.summary.level3 == 1
-    types = {(i["Type"], i["ObjectName"]) for i in result.issues}
+    assert all(isinstance(i, libvoyager.AssessmentIssue) for i in result.issues)
+    types = {(i.type, i.object_name) for i in result.issues}
     assert ("UNSUPPORTED_DATATYPE_XML", "hr.employees.profile") in types
     assert ("UNSUPPORTED_BRIN_INDEX_METHOD", "hr.payslips_paid_at_brin") in types
     # Unlogged tables are fixed from YugabyteDB 2024.2 (created as logged): not an issue for the default target.

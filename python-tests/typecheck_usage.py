@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 import libvoyager
 
 
@@ -39,3 +42,26 @@ def fleet(control_plane: str) -> list[str]:
     rows: list[libvoyager.RankedRow] = libvoyager.fleet_rank(control_plane, outcome.fleet_name)
     listed: list[libvoyager.MigrationRow] = libvoyager.fleet_list(control_plane, outcome.fleet_name)
     return [r.why for r in rows] + [str(ok), str(len(listed))]
+
+
+async def native(control_plane: str, config_file: str) -> list[str]:
+    """The awaitable twins, typed results and Literal arguments."""
+    result: libvoyager.AssessResult = await libvoyager.assess_async(
+        config_file=config_file, assessment_control_plane=control_plane
+    )
+    issues: list[libvoyager.AssessmentIssue] = list(result.issues)
+    html: str = result._repr_html_()
+    rows: libvoyager.Rows[libvoyager.MigrationRow] = await libvoyager.control_plane_list_async(
+        control_plane, sort="assessed_at", status="not assessed", complexity="HIGH"
+    )
+    when: datetime | None = rows[0].assessed_at if rows else None
+    records: list[dict[str, Any]] = rows.to_records()
+    ranked: libvoyager.Ranking[libvoyager.RankedDatabaseRow] = await libvoyager.rank_async(control_plane, status="failed")
+    fleet: libvoyager.Ranking[libvoyager.RankedRow] = await libvoyager.fleet_rank_async(control_plane)
+    members: libvoyager.Rows[libvoyager.MigrationRow] = await libvoyager.fleet_list_async(control_plane, "f")
+    status: dict[str, Any] = await libvoyager.control_plane_status_async(control_plane)
+    flow: libvoyager.Flow = "live-fall-back"
+    choice: libvoyager.ControlPlaneChoice = "shared"
+    outcome = await libvoyager.assess_fleet_async(work_dir="w", all_databases="postgresql://h/d")
+    return [i.type for i in issues] + [html, str(when), str(records), ranked._repr_html_(), str(len(fleet)),
+                                       str(len(members)), str(status), flow, choice, outcome.next_step]

@@ -161,7 +161,7 @@ async fn main() {
                 assessment_control_plane: Some(url.clone()),
                 migration_uuid: Some(uuids[0].to_string()),
                 target: Some(target.clone()),
-                flow: Some("offline".into()),
+                flow: Some(voyager_core::vocabulary::Flow::Offline),
                 ..Default::default()
             };
             async move {

@@ -19,7 +19,7 @@ use crate::{fs_atomic, Error, Result};
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// What to assess. Either `config_file`, or `source` with `export_dir`.
-#[derive(Clone, Default, Serialize, Deserialize)]
+#[derive(Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct AssessRequest {
     /// The config file of a migration dir made by init.
@@ -52,7 +52,7 @@ impl std::fmt::Debug for AssessRequest {
 }
 
 /// What assess-migration did.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AssessOutcome {
     pub migration_uuid: Uuid,
     pub export_dir: PathBuf,
@@ -66,7 +66,7 @@ pub struct AssessOutcome {
 }
 
 /// What happened when the assessment was stored in the control plane.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ControlPlaneWrite {
     /// The control plane, redacted.
     pub control_plane: String,
@@ -79,7 +79,7 @@ pub struct ControlPlaneWrite {
 }
 
 /// The outcome and the full report, as the bindings and `--json` return them.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AssessResult {
     pub outcome: AssessOutcome,
     pub report: AssessmentReport,

@@ -15,6 +15,7 @@ use crate::config::{Config, DbSection};
 use crate::connection::{ConnectionString, LibpqEnv};
 use crate::journey::{Question, QuestionKind, Step};
 use crate::migration_dir::{self, MetaInfo, MigrationDir};
+use crate::vocabulary::ControlPlaneChoice;
 use crate::{Error, ErrorKind, Result};
 
 /// The default control plane: the one the local yugabyted UI reads.
@@ -32,7 +33,7 @@ size. init sets up the migration dir that the assessment and the migration will 
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The answers to init's questions. Each may be given up front; the ones left out are asked.
-#[derive(Clone, Default, Serialize, Deserialize)]
+#[derive(Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct InitAnswers {
     /// The source database's connection string (URI or key=value), as libpq takes it.
@@ -40,9 +41,10 @@ pub struct InitAnswers {
     /// The source password, if the connection string, PGPASSWORD and ~/.pgpass lack it. It is
     /// used to connect and never kept.
     pub source_password: Option<String>,
-    /// `shared` (a shared YugabyteDB instance) or `local` (the local UI's default).
-    pub control_plane: Option<String>,
-    /// The shared control plane's connection string (with `control_plane = "shared"`).
+    /// `shared` (a shared YugabyteDB instance) or `local` (the local UI's default). Left out
+    /// with `assessment_control_plane` given, it is `shared`; `local` with it is an error.
+    pub control_plane: Option<ControlPlaneChoice>,
+    /// The shared control plane's connection string (implies `control_plane = "shared"`).
     pub assessment_control_plane: Option<String>,
     /// Where to create the migration dir (default `./<database>-migration`).
     pub migration_dir: Option<String>,
@@ -64,7 +66,7 @@ impl std::fmt::Debug for InitAnswers {
 }
 
 /// What init did.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct InitOutcome {
     pub migration_uuid: Uuid,
     pub migration_dir: PathBuf,
@@ -74,7 +76,7 @@ pub struct InitOutcome {
     pub source: String,
     pub source_server_version: String,
     /// `shared` or `local`.
-    pub control_plane: String,
+    pub control_plane: ControlPlaneChoice,
     /// The control plane's connection string, redacted.
     pub assessment_control_plane: String,
     /// What the journey said along the way, in order.
@@ -139,7 +141,7 @@ impl InitJourney {
                 self.source = None;
             }
             "control_plane" => {
-                self.answers.control_plane = Some(value);
+                self.answers.control_plane = Some(value.parse()?);
                 self.control_plane_checked = false;
             }
             "assessment_control_plane" => {
@@ -165,11 +167,8 @@ impl InitJourney {
                 .with_kind(QuestionKind::Secret)
                 .with_env("SOURCE_DB_PASSWORD"),
             "control_plane" => Question::text("control_plane", CONTROL_PLANE_QUESTION, "--control-plane")
-                .with_choices(&[
-                    ("shared", "Use a shared YugabyteDB instance"),
-                    ("local", "Use local UI"),
-                ])
-                .with_default("local"),
+                .with_choices_of(ControlPlaneChoice::ALL)
+                .with_default(ControlPlaneChoice::Local.as_str()),
             "assessment_control_plane" => Question::text(
                 "assessment_control_plane",
                 "Connection string of the shared YugabyteDB instance (for example postgresql://yugabyte@yb-host:5433/yugabyte):",
@@ -197,6 +196,12 @@ impl InitJourney {
     /// A connection check that fails returns the error and forgets that answer, so the same
     /// question is asked again.
     async fn go_on(&mut self) -> Result<Step<InitOutcome>> {
+        // The one rule on every front: a shared control plane's address alone means shared
+        // (and with local it is refused, before anything is touched).
+        self.answers.control_plane = ControlPlaneChoice::from_answers(
+            self.answers.control_plane,
+            self.answers.assessment_control_plane.as_deref(),
+        )?;
         if let Some(dir) = self.answers.migration_dir.clone() {
             if self.dir_lock.as_ref().is_none_or(|(locked, _)| *locked != dir) {
                 self.dir_lock = None;
@@ -242,15 +247,12 @@ impl InitJourney {
                 }
             }
         }
-        let Some(choice) = self.answers.control_plane.clone() else {
+        let Some(choice) = self.answers.control_plane else {
             return Ok(Step::Ask {
                 question: self.question("control_plane")?,
             });
         };
-        // An answer given up front is checked as a typed one: "Shared" is shared, "cloud" an error.
-        let choice = self.question("control_plane")?.accept(&choice)?;
-        self.answers.control_plane = Some(choice.clone());
-        if choice == "shared" && !self.control_plane_checked {
+        if choice == ControlPlaneChoice::Shared && !self.control_plane_checked {
             let Some(text) = self.answers.assessment_control_plane.clone() else {
                 return Ok(Step::Ask {
                     question: self.question("assessment_control_plane")?,
@@ -335,7 +337,7 @@ impl InitJourney {
             return None;
         }
         let source = self.source.as_ref()?;
-        let shared = self.answers.control_plane.as_deref() == Some("shared");
+        let shared = self.answers.control_plane == Some(ControlPlaneChoice::Shared);
         let address = if shared {
             self.answers.assessment_control_plane.clone()?
         } else {
@@ -372,7 +374,7 @@ impl InitJourney {
             .source
             .as_ref()
             .ok_or_else(|| Error::internal("init created a migration dir before verifying the source"))?;
-        let shared = self.answers.control_plane.as_deref() == Some("shared");
+        let shared = self.answers.control_plane == Some(ControlPlaneChoice::Shared);
         let control_plane = if shared {
             self.answers.assessment_control_plane.clone().unwrap_or_default()
         } else {
@@ -416,7 +418,11 @@ impl InitJourney {
             export_dir: final_dir.export_dir(),
             source: conn.redacted(),
             source_server_version: source.server_version.clone(),
-            control_plane: if shared { "shared" } else { "local" }.to_string(),
+            control_plane: if shared {
+                ControlPlaneChoice::Shared
+            } else {
+                ControlPlaneChoice::Local
+            },
             assessment_control_plane: redacted_cp,
             messages: std::mem::take(&mut self.messages),
             notes: created.notes,
@@ -550,7 +556,7 @@ mod tests {
             ErrorKind::InvalidArgument
         );
         j.answer("control_plane", "Shared").unwrap();
-        assert_eq!(j.answers.control_plane.as_deref(), Some("shared"));
+        assert_eq!(j.answers.control_plane, Some(ControlPlaneChoice::Shared));
     }
 
     #[test]

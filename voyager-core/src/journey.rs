@@ -86,6 +86,15 @@ impl Question {
         self
     }
 
+    /// Choices from a closed list of words ([`crate::vocabulary`]), labelled by their help.
+    pub fn with_choices_of<W: crate::vocabulary::Word>(self, words: &[W]) -> Self {
+        let choices: Vec<(&str, &str)> = words
+            .iter()
+            .map(|w| (w.word(), w.label().unwrap_or(w.word())))
+            .collect();
+        self.with_choices(&choices)
+    }
+
     /// Check an answer against the question: a choice must be one of the choices, a
     /// confirmation yes or no. Returns the answer in its canonical form.
     pub fn accept(&self, answer: &str) -> crate::Result<String> {

@@ -8,6 +8,7 @@ pub mod assessment;
 pub mod blocking;
 pub mod config;
 pub mod connection;
+pub mod contract;
 pub mod control_plane;
 pub mod csv_output;
 pub mod error;
@@ -22,6 +23,7 @@ pub mod runtime;
 pub mod shell;
 pub mod start_migration;
 pub mod summary;
+pub mod vocabulary;
 
 pub use error::{Error, ErrorKind, Result};
 

@@ -11,10 +11,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::control_plane::{same_host, ControlPlane, MigrationRuns, MigrationSummary, Origin};
 use crate::fleet::rank::{RankedMigration, Weights};
+use crate::vocabulary::{AssessmentStatus, Complexity};
 use crate::{Error, Result};
 
 /// Which databases to rank, and with which weights.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct RankRequest {
     /// Only databases assessed by this fleet.
@@ -24,15 +25,15 @@ pub struct RankRequest {
     /// Only databases on this host (aliases of one host match: 127.0.0.1 and localhost).
     pub host: Option<String>,
     /// Only this complexity: LOW, MEDIUM or HIGH.
-    pub complexity: Option<String>,
+    pub complexity: Option<Complexity>,
     /// Only this status: completed, failed or "not assessed".
-    pub status: Option<String>,
+    pub status: Option<AssessmentStatus>,
     /// A TOML file of weights (see [`crate::fleet::rank()`]); left out: the defaults.
     pub weights_file: Option<String>,
 }
 
 /// One database in the control-plane-wide ranking.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RankedDatabase {
     /// Rank, wave, score, group and why, as the fleet ranking gives them; its
     /// `migration_uuid` is the migration whose assessment is shown.
@@ -47,9 +48,6 @@ pub struct RankedDatabase {
     /// Every migration UUID of this database, with its runs.
     pub migrations: Vec<MigrationRuns>,
 }
-
-const STATUSES: &[&str] = &["completed", "failed", "not assessed"];
-const COMPLEXITIES: &[&str] = &["LOW", "MEDIUM", "HIGH"];
 
 impl RankRequest {
     /// The label filters as (key, value) pairs, checked.
@@ -66,20 +64,6 @@ impl RankRequest {
     }
 
     fn check(&self) -> Result<()> {
-        if let Some(c) = &self.complexity {
-            if !COMPLEXITIES.contains(&c.to_uppercase().as_str()) {
-                return Err(Error::invalid_argument(format!(
-                    "--complexity '{c}' is not one of LOW, MEDIUM, HIGH"
-                )));
-            }
-        }
-        if let Some(s) = &self.status {
-            if !STATUSES.contains(&s.to_lowercase().as_str()) {
-                return Err(Error::invalid_argument(format!(
-                    "--status '{s}' is not one of completed, failed, \"not assessed\""
-                )));
-            }
-        }
         self.label_pairs().map(|_| ())
     }
 
@@ -87,14 +71,13 @@ impl RankRequest {
     fn accepts(&self, m: &MigrationSummary, labels: &[(String, String)]) -> bool {
         let fleets = fleets_of(m);
         let l = m.latest.as_ref();
-        let status = l.map(|l| l.status.as_str()).unwrap_or("not assessed");
+        let status = l.map_or(AssessmentStatus::NotAssessed, |l| l.status);
         self.fleet.as_ref().is_none_or(|f| fleets.contains(f))
             && self.host.as_ref().is_none_or(|h| same_host(&m.host, h))
             && self
                 .complexity
-                .as_ref()
-                .is_none_or(|c| l.and_then(|l| l.complexity.as_deref()) == Some(c.to_uppercase().as_str()))
-            && self.status.as_ref().is_none_or(|s| status == s.to_lowercase())
+                .is_none_or(|c| l.and_then(|l| l.complexity.as_deref()) == Some(c.as_str()))
+            && self.status.is_none_or(|s| status == s)
             && labels.iter().all(|(k, v)| {
                 m.labels
                     .get(k)

@@ -8,7 +8,7 @@ use serde_json::Value;
 use crate::assessment::skipped_checks::SkippedCheck;
 
 /// The summary of one assessment report.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AssessmentSummaryView {
     pub database: String,
     pub complexity: String,

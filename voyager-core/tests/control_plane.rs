@@ -280,7 +280,7 @@ async fn list_filters_and_sorts() {
         ["beta", "gamma", "alphabet", "alpha"]
     );
     let medium = ListFilter {
-        complexity: Some("medium".into()),
+        complexity: Some("medium".parse().unwrap()),
         ..Default::default()
     };
     assert_eq!(names(cp.list(&medium).await.unwrap()), ["alphabet", "gamma"]);
@@ -291,7 +291,7 @@ async fn list_filters_and_sorts() {
     assert_eq!(names(cp.list(&alpha).await.unwrap()), ["alpha", "alphabet"]);
     let failures = cp
         .list(&ListFilter {
-            status: Some("failed".into()),
+            status: Some("failed".parse().unwrap()),
             ..Default::default()
         })
         .await

@@ -14,7 +14,7 @@ use voyager_core::ErrorKind;
 fn answers(dir: &std::path::Path) -> InitAnswers {
     InitAnswers {
         source: Some(source_url()),
-        control_plane: Some("local".into()),
+        control_plane: Some("local".parse().unwrap()),
         migration_dir: Some(dir.display().to_string()),
         ..Default::default()
     }
@@ -25,7 +25,7 @@ async fn local_control_plane() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("db1-migration");
     let outcome = run_with_env(answers(&dir), LibpqEnv::empty()).await.unwrap();
-    assert_eq!(outcome.control_plane, "local");
+    assert_eq!(outcome.control_plane.as_str(), "local");
     assert_eq!(outcome.assessment_control_plane, "postgresql://yugabyte@localhost:5433");
     assert!(outcome.next_step.contains("assess-migration --config-file"));
     let config = Config::load(&outcome.config_file).unwrap();
@@ -54,10 +54,10 @@ async fn shared_control_plane_is_checked_and_kept_as_given() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("m");
     let mut a = answers(&dir);
-    a.control_plane = Some("shared".into());
+    a.control_plane = Some("shared".parse().unwrap());
     a.assessment_control_plane = Some(cp_url());
     let outcome = run_with_env(a, LibpqEnv::empty()).await.unwrap();
-    assert_eq!(outcome.control_plane, "shared");
+    assert_eq!(outcome.control_plane.as_str(), "shared");
     assert!(
         !outcome.assessment_control_plane.contains(":yugabyte@"),
         "printed redacted"
@@ -68,8 +68,25 @@ async fn shared_control_plane_is_checked_and_kept_as_given() {
         cp_url()
     );
 
+    // The shared control plane's address alone means shared, as on the CLI; with local it is
+    // refused before anything is written.
+    let mut implied = answers(&tmp.path().join("m-implied"));
+    implied.control_plane = None;
+    implied.assessment_control_plane = Some(cp_url());
+    let outcome = run_with_env(implied.clone(), LibpqEnv::empty()).await.unwrap();
+    assert_eq!(
+        outcome.control_plane,
+        voyager_core::vocabulary::ControlPlaneChoice::Shared
+    );
+    implied.control_plane = Some("local".parse().unwrap());
+    implied.migration_dir = Some(tmp.path().join("m-contradiction").display().to_string());
+    let err = run_with_env(implied, LibpqEnv::empty()).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidArgument);
+    assert!(err.message().contains("--control-plane shared, not local"), "{err}");
+    assert!(!tmp.path().join("m-contradiction").exists(), "nothing written");
+
     let mut bad = answers(&tmp.path().join("m2"));
-    bad.control_plane = Some("shared".into());
+    bad.control_plane = Some("shared".parse().unwrap());
     bad.assessment_control_plane = Some(format!(
         "postgresql://yugabyte:yugabyte@127.0.0.1:{}/yugabyte",
         closed_port()
@@ -190,7 +207,10 @@ async fn bad_inputs_are_refused_and_leave_nothing() {
     let err = run_with_env(a.clone(), LibpqEnv::empty()).await.unwrap_err();
     assert!(err.message().contains("--control-plane"), "{err}");
     a.yes = true;
-    assert_eq!(run_with_env(a, LibpqEnv::empty()).await.unwrap().control_plane, "local");
+    assert_eq!(
+        run_with_env(a, LibpqEnv::empty()).await.unwrap().control_plane.as_str(),
+        "local"
+    );
 }
 
 #[tokio::test]

@@ -20,7 +20,7 @@ async fn the_source_password_is_in_no_control_plane_table_and_no_file() {
     );
     let answers = InitAnswers {
         source: Some(source),
-        control_plane: Some("shared".into()),
+        control_plane: Some("shared".parse().unwrap()),
         assessment_control_plane: Some(cp.clone()),
         migration_dir: Some(tmp.path().join("m").display().to_string()),
         ..Default::default()

@@ -25,7 +25,7 @@ fn source_of(db: &str) -> String {
 async fn init_db(cp: &str, dir: &Path, source: &str, new_uuid: bool) -> InitOutcome {
     let answers = InitAnswers {
         source: Some(source.into()),
-        control_plane: Some("shared".into()),
+        control_plane: Some("shared".parse().unwrap()),
         assessment_control_plane: Some(cp.into()),
         migration_dir: Some(dir.display().to_string()),
         new_migration_uuid: new_uuid,
@@ -120,7 +120,7 @@ async fn every_database_once_whichever_way_it_was_assessed() {
     let high = ranking::rank(
         &cp,
         &RankRequest {
-            complexity: Some("high".into()),
+            complexity: Some("high".parse().unwrap()),
             ..Default::default()
         },
     )
@@ -150,16 +150,21 @@ async fn every_database_once_whichever_way_it_was_assessed() {
     .await
     .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidArgument);
-    let err = ranking::rank(
+    // A status no database has is refused where the request is read, naming the valid ones.
+    let err = serde_json::from_str::<RankRequest>(r#"{"status": "running"}"#).unwrap_err();
+    assert!(err.to_string().contains("completed, failed, not assessed"), "{err}");
+    let not_assessed = ranking::rank(
         &cp,
         &RankRequest {
-            status: Some("running".into()),
+            status: Some("Not Assessed".parse().unwrap()),
             ..Default::default()
         },
     )
     .await
-    .unwrap_err();
-    assert!(err.message().contains("not assessed"), "{err}");
+    .unwrap();
+    assert!(not_assessed
+        .iter()
+        .all(|r| r.ranked.status == voyager_core::vocabulary::AssessmentStatus::NotAssessed));
 
     // control-plane list: one row per database too; --per-migration shows all six.
     let cpc = ControlPlane::open(&cp).await.unwrap();

@@ -52,7 +52,7 @@ async fn assessed(cp: &str, root: &Path, dbs: &[&str]) -> Vec<InitOutcome> {
     for db in dbs {
         let answers = InitAnswers {
             source: Some(source_of(db)),
-            control_plane: Some("shared".into()),
+            control_plane: Some("shared".parse().unwrap()),
             assessment_control_plane: Some(cp.into()),
             migration_dir: Some(root.join(format!("{db}-migration")).display().to_string()),
             ..Default::default()
@@ -94,7 +94,7 @@ fn rebuild(dir: &Path, cp: &str, uuid: Uuid, target: &str, flow: &str) -> StartM
         source_password: Some("password".into()),
         target: Some(target.into()),
         target_password: Some(TARGET_SECRET.into()),
-        flow: Some(flow.into()),
+        flow: Some(flow.parse().unwrap()),
         ..Default::default()
     }
 }
@@ -136,8 +136,8 @@ async fn the_whole_flow_rebuilds_db2_from_the_control_plane() {
     let dir = tmp.path().join("db2-migration");
     let outcome = start(rebuild(&dir, &cp, db2, &target, "live"), env()).await.unwrap();
     assert_eq!(outcome.migration_uuid, db2);
-    assert_eq!(outcome.way_in, "control-plane");
-    assert_eq!(outcome.flow, "live");
+    assert_eq!(outcome.way_in.as_str(), "control-plane");
+    assert_eq!(outcome.flow.as_str(), "live");
     assert!(outcome
         .next_steps
         .iter()
@@ -236,11 +236,11 @@ async fn from_the_config_file_of_the_assessment_keeping_comments() {
         source_password: Some("password".into()),
         target: Some(format!("{target}?sslmode=disable")),
         target_password: Some(TARGET_SECRET.into()),
-        flow: Some("offline".into()),
+        flow: Some("offline".parse().unwrap()),
         ..Default::default()
     };
     let outcome = start(answers, env()).await.unwrap();
-    assert_eq!(outcome.way_in, "config-file");
+    assert_eq!(outcome.way_in.as_str(), "config-file");
     assert_eq!(outcome.migration_uuid, inits[0].migration_uuid);
     assert_eq!(outcome.summary.database, "db1");
     let text = read(&config_file);
@@ -262,7 +262,7 @@ async fn from_the_config_file_of_the_assessment_keeping_comments() {
     let fresh = init(
         InitAnswers {
             source: Some(source_of("db3")),
-            control_plane: Some("shared".into()),
+            control_plane: Some("shared".parse().unwrap()),
             assessment_control_plane: Some(cp.clone()),
             migration_dir: Some(tmp.path().join("unassessed").display().to_string()),
             ..Default::default()
@@ -371,13 +371,12 @@ async fn bad_inputs_are_refused_and_leave_no_migration_dir() {
         ErrorKind::Connection,
         "cannot create objects",
     );
-    // An unknown flow.
-    check(
-        start(rebuild(&new_dir, &cp, db2, &target, "sideways"), env())
-            .await
-            .unwrap_err(),
-        ErrorKind::InvalidArgument,
-        "offline",
+    // An unknown flow is refused where the answers are read, naming the flows.
+    let err = serde_json::from_str::<StartMigrationAnswers>(r#"{"flow": "sideways"}"#).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("give one of offline, live, live-fall-back, live-fall-forward"),
+        "{err}"
     );
     // Unattended, with the target missing: the error names the flag.
     let mut no_target = rebuild(&new_dir, &cp, db2, &target, "offline");
@@ -527,7 +526,7 @@ async fn an_export_dir_takes_only_its_own_source() {
     let tmp = tempfile::tempdir().unwrap();
     let answers = InitAnswers {
         source: Some(source_of("db1")),
-        control_plane: Some("local".into()),
+        control_plane: Some("local".parse().unwrap()),
         migration_dir: Some(tmp.path().join("db1-migration").display().to_string()),
         ..Default::default()
     };

@@ -327,6 +327,136 @@ fn control_plane_push(py: Python<'_>, request_json: &str) -> PyResult<String> {
     to_json(&written)
 }
 
+/// The awaitable form of `control_plane_status`.
+#[pyfunction]
+fn control_plane_status_async<'py>(py: Python<'py>, control_plane: String) -> PyResult<Bound<'py, PyAny>> {
+    awaitable(
+        py,
+        async move { voyager_core::control_plane::status(&control_plane).await },
+    )
+}
+
+/// The awaitable form of `control_plane_list`.
+#[pyfunction]
+fn control_plane_list_async<'py>(
+    py: Python<'py>,
+    control_plane: String,
+    filter_json: &str,
+) -> PyResult<Bound<'py, PyAny>> {
+    let filter: voyager_core::control_plane::ListFilter = from_json(filter_json, "list filter")?;
+    awaitable(py, async move {
+        voyager_core::control_plane::list(&control_plane, &filter).await
+    })
+}
+
+/// The awaitable form of `control_plane_show`.
+#[pyfunction]
+fn control_plane_show_async<'py>(
+    py: Python<'py>,
+    control_plane: String,
+    migration_uuid: String,
+) -> PyResult<Bound<'py, PyAny>> {
+    awaitable(py, async move {
+        voyager_core::control_plane::show(&control_plane, &migration_uuid).await
+    })
+}
+
+/// The awaitable form of `control_plane_push`.
+#[pyfunction]
+fn control_plane_push_async<'py>(py: Python<'py>, request_json: &str) -> PyResult<Bound<'py, PyAny>> {
+    let request = from_json(request_json, "push request")?;
+    awaitable(py, voyager_core::assess_migration::push(request))
+}
+
+/// The awaitable form of `control_plane_diff`.
+#[pyfunction]
+#[pyo3(signature = (control_plane, migration_uuid, from_run=None, to_run=None))]
+fn control_plane_diff_async<'py>(
+    py: Python<'py>,
+    control_plane: String,
+    migration_uuid: String,
+    from_run: Option<i32>,
+    to_run: Option<i32>,
+) -> PyResult<Bound<'py, PyAny>> {
+    awaitable(py, async move {
+        voyager_core::control_plane::diff(&control_plane, &migration_uuid, from_run, to_run).await
+    })
+}
+
+/// The awaitable form of `control_plane_forget`.
+#[pyfunction]
+#[pyo3(signature = (control_plane, migration_uuid, include_yugabyted=false))]
+fn control_plane_forget_async<'py>(
+    py: Python<'py>,
+    control_plane: String,
+    migration_uuid: String,
+    include_yugabyted: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    awaitable(py, async move {
+        voyager_core::control_plane::forget(&control_plane, &migration_uuid, include_yugabyted).await
+    })
+}
+
+/// The awaitable form of `fleet_list`.
+#[pyfunction]
+fn fleet_list_async<'py>(py: Python<'py>, control_plane: String, fleet: String) -> PyResult<Bound<'py, PyAny>> {
+    awaitable(py, async move {
+        voyager_core::fleet::list(&control_plane, &fleet, Default::default()).await
+    })
+}
+
+/// The awaitable form of `fleet_rank`.
+#[pyfunction]
+#[pyo3(signature = (control_plane, fleet=None, weights_file=None))]
+fn fleet_rank_async<'py>(
+    py: Python<'py>,
+    control_plane: String,
+    fleet: Option<String>,
+    weights_file: Option<String>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let weights = match weights_file {
+        Some(path) => voyager_core::fleet::rank::Weights::load(std::path::Path::new(&path)).map_err(to_py)?,
+        None => Default::default(),
+    };
+    awaitable(py, async move {
+        let fleet = voyager_core::fleet::fleet_name(&control_plane, fleet.as_deref()).await?;
+        voyager_core::fleet::rank(&control_plane, &fleet, &weights).await
+    })
+}
+
+/// The awaitable form of `rank`.
+#[pyfunction]
+fn rank_async<'py>(py: Python<'py>, control_plane: String, request_json: &str) -> PyResult<Bound<'py, PyAny>> {
+    let request: voyager_core::ranking::RankRequest = from_json(request_json, "rank request")?;
+    awaitable(py, async move {
+        voyager_core::ranking::rank(&control_plane, &request).await
+    })
+}
+
+/// The awaitable form of `assess_fleet`. The run goes on the library's runtime; cancelling the
+/// awaitable cancels the run's token, so the running assessments stop and their claims are
+/// given back (the run ends as it does on Ctrl-C).
+#[pyfunction]
+#[pyo3(signature = (request_json, progress=None))]
+fn assess_fleet_async<'py>(
+    py: Python<'py>,
+    request_json: &str,
+    progress: Option<Py<PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let request: voyager_core::fleet::FleetRequest = from_json(request_json, "fleet request")?;
+    let progress = python_progress(progress);
+    let runtime = voyager_core::runtime::runtime().map_err(to_py)?;
+    awaitable(py, async move {
+        let cancel = voyager_core::fleet::CancellationToken::new();
+        // Dropped (the awaitable cancelled) before the run ends: the run is told to stop.
+        let _stop_on_drop = cancel.clone().drop_guard();
+        runtime
+            .spawn(voyager_core::fleet::run(request, progress, cancel))
+            .await
+            .map_err(|e| voyager_core::Error::internal(format!("the fleet run failed: {e}")))?
+    })
+}
+
 /// Parse a connection string; returns its ConnectionInfo (never the password) as JSON.
 #[pyfunction]
 fn parse_connection_string(text: &str) -> PyResult<String> {
@@ -440,6 +570,16 @@ fn _voyager(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(control_plane_list, m)?)?;
     m.add_function(wrap_pyfunction!(control_plane_show, m)?)?;
     m.add_function(wrap_pyfunction!(control_plane_push, m)?)?;
+    m.add_function(wrap_pyfunction!(control_plane_status_async, m)?)?;
+    m.add_function(wrap_pyfunction!(control_plane_list_async, m)?)?;
+    m.add_function(wrap_pyfunction!(control_plane_show_async, m)?)?;
+    m.add_function(wrap_pyfunction!(control_plane_push_async, m)?)?;
+    m.add_function(wrap_pyfunction!(control_plane_diff_async, m)?)?;
+    m.add_function(wrap_pyfunction!(control_plane_forget_async, m)?)?;
+    m.add_function(wrap_pyfunction!(fleet_list_async, m)?)?;
+    m.add_function(wrap_pyfunction!(fleet_rank_async, m)?)?;
+    m.add_function(wrap_pyfunction!(rank_async, m)?)?;
+    m.add_function(wrap_pyfunction!(assess_fleet_async, m)?)?;
     m.add_function(wrap_pyfunction!(parse_connection_string, m)?)?;
     m.add_function(wrap_pyfunction!(redact, m)?)?;
     Ok(())

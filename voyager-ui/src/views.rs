@@ -10,6 +10,7 @@ use uuid::Uuid;
 use voyager_core::control_plane::{AssessmentDiff, ControlPlane, ListFilter, MigrationDetails, MigrationSummary};
 use voyager_core::fleet::rank::Weights;
 use voyager_core::ranking::{rank_with, RankRequest, RankedDatabase};
+use voyager_core::vocabulary::AssessmentStatus;
 use voyager_core::{Error, Result};
 
 /// The overview's counts.
@@ -176,7 +177,7 @@ pub fn overview(control_plane: String, ranked: &[RankedDatabase], fleets: Vec<St
         *o.by_wave
             .entry(r.wave.map(|w| w.to_string()).unwrap_or_else(|| "none".into()))
             .or_default() += 1;
-        *o.by_status.entry(r.status.clone()).or_default() += 1;
+        *o.by_status.entry(r.status.as_str().to_string()).or_default() += 1;
         o.partial += usize::from(r.partial);
         o.total_size_bytes += r.total_size_bytes;
         o.effort_hours += r.effort_hours;
@@ -348,7 +349,7 @@ fn sort_rows(rows: &mut [RankedDatabase], key: &str) {
             "level1" => x.level1.cmp(&y.level1),
             "size" => x.total_size_bytes.cmp(&y.total_size_bytes),
             "effort" => x.effort_hours.total_cmp(&y.effort_hours),
-            "status" => x.status.cmp(&y.status),
+            "status" => x.status.as_str().cmp(y.status.as_str()),
             _ => std::cmp::Ordering::Equal,
         };
         by.then(x.rank.cmp(&y.rank))
@@ -367,7 +368,11 @@ pub async fn database(
     let ranked = ranked
         .into_iter()
         .find(|d| d.ranked.migration_uuid == uuid || d.migrations.iter().any(|m| m.migration_uuid == uuid));
-    let completed_runs = details.history.iter().filter(|r| r.status == "completed").count();
+    let completed_runs = details
+        .history
+        .iter()
+        .filter(|r| r.status == AssessmentStatus::Completed)
+        .count();
     let (diff, diff_note) = if completed_runs < 2 && from.is_none() && to.is_none() {
         (
             None,
@@ -454,7 +459,7 @@ fn fleet_view(name: String, members: &[MigrationSummary]) -> FleetView {
     };
     for m in members {
         match m.latest.as_ref() {
-            Some(l) if l.status == "completed" => view.completed += 1,
+            Some(l) if l.status == AssessmentStatus::Completed => view.completed += 1,
             Some(l) => {
                 view.failed += 1;
                 view.failures.push(FleetFailure {

@@ -1,8 +1,9 @@
 //! `voyager control-plane status|list|show|push|diff|forget`.
 
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
 use voyager_core::assess_migration::AssessRequest;
 use voyager_core::control_plane::{address, ListFilter, MigrationRuns, MigrationSummary, Origin, SortKey};
+use voyager_core::vocabulary::{AssessmentStatus, Complexity};
 use voyager_core::Result;
 
 use crate::output::Output;
@@ -70,12 +71,12 @@ enum ControlPlaneCommand {
 
 #[derive(Args)]
 struct ListArgs {
-    /// Only this complexity: LOW, MEDIUM or HIGH.
-    #[arg(long)]
-    complexity: Option<String>,
-    /// Only this status: completed or failed.
-    #[arg(long)]
-    status: Option<String>,
+    /// Only this complexity.
+    #[arg(long, value_enum, ignore_case = true)]
+    complexity: Option<Complexity>,
+    /// Only this status.
+    #[arg(long, value_enum, ignore_case = true)]
+    status: Option<AssessmentStatus>,
     /// Only sources on this host.
     #[arg(long)]
     host: Option<String>,
@@ -83,8 +84,8 @@ struct ListArgs {
     #[arg(long)]
     database: Option<String>,
     /// What to sort by.
-    #[arg(long, value_enum, default_value = "name")]
-    sort: Sort,
+    #[arg(long, value_enum, ignore_case = true, default_value = "name")]
+    sort: SortKey,
     /// Sort descending.
     #[arg(long)]
     desc: bool,
@@ -95,16 +96,6 @@ struct ListArgs {
     /// One row per migration UUID instead of one per source database.
     #[arg(long)]
     per_migration: bool,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum Sort {
-    Name,
-    Complexity,
-    Size,
-    Effort,
-    Issues,
-    AssessedAt,
 }
 
 pub fn run(args: ControlPlaneArgs, out: &Output) -> Result<()> {
@@ -135,14 +126,7 @@ pub fn run(args: ControlPlaneArgs, out: &Output) -> Result<()> {
                 status: l.status,
                 host: l.host,
                 database: l.database,
-                sort: match l.sort {
-                    Sort::Name => SortKey::Name,
-                    Sort::Complexity => SortKey::Complexity,
-                    Sort::Size => SortKey::Size,
-                    Sort::Effort => SortKey::Effort,
-                    Sort::Issues => SortKey::Issues,
-                    Sort::AssessedAt => SortKey::AssessedAt,
-                },
+                sort: l.sort,
                 descending: l.desc,
                 limit: l.limit,
                 offset: l.offset,
@@ -343,7 +327,7 @@ pub(crate) fn table(rows: &[MigrationSummary]) -> String {
             r.migration_uuid,
             r.database,
             format!("{}:{}", r.host, r.port),
-            a.map(|a| a.complexity.clone().unwrap_or_else(|| a.status.to_uppercase()))
+            a.map(|a| a.complexity.clone().unwrap_or_else(|| a.status.as_str().to_uppercase()))
                 .unwrap_or_default(),
             a.map(|a| a.level3).unwrap_or(0),
             a.map(|a| a.level2).unwrap_or(0),

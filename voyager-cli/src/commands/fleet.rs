@@ -6,6 +6,7 @@ use clap::{Args, Subcommand};
 use voyager_core::control_plane::{address, ListFilter, MigrationSummary};
 use voyager_core::fleet::rank::{RankedMigration, Weights};
 use voyager_core::fleet::{CancellationToken, FleetOutcome, FleetProgress, FleetRequest};
+use voyager_core::vocabulary::{AssessmentStatus, QueueState};
 use voyager_core::Result;
 
 use crate::output::Output;
@@ -95,7 +96,7 @@ pub fn assess_fleet(args: AssessFleetArgs, out: &Output) -> Result<std::process:
     let lines = !out.is_json() && bar.is_none();
     let shown = bar.clone();
     let progress: voyager_core::fleet::FleetProgressFn = Arc::new(move |p: &FleetProgress| {
-        let failure = p.event.as_ref().filter(|e| e.state == "failed").map(|e| {
+        let failure = p.event.as_ref().filter(|e| e.state == QueueState::Failed).map(|e| {
             format!(
                 "failed: {} on {}: {}",
                 e.database,
@@ -376,7 +377,7 @@ fn rank_csv(ranked: &[RankedMigration]) -> Result<String> {
                 r.database.clone(),
                 r.host.clone(),
                 r.port.to_string(),
-                r.status.clone(),
+                r.status.to_string(),
                 r.complexity.clone().unwrap_or_default(),
                 r.level3.to_string(),
                 r.level2.to_string(),
@@ -414,7 +415,7 @@ fn list_csv(rows: &[MigrationSummary]) -> Result<String> {
                 r.database.clone(),
                 r.host.clone(),
                 r.port.to_string(),
-                a.map(|a| a.status.clone()).unwrap_or_else(|| "not assessed".into()),
+                a.map_or(AssessmentStatus::NotAssessed, |a| a.status).to_string(),
                 a.and_then(|a| a.complexity.clone()).unwrap_or_default(),
                 a.map(|a| a.level3.to_string()).unwrap_or_default(),
                 a.map(|a| a.level2.to_string()).unwrap_or_default(),

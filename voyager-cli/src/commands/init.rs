@@ -1,8 +1,9 @@
 //! `voyager init`.
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 use voyager_core::connection::LibpqEnv;
 use voyager_core::init::{InitAnswers, InitJourney, InitOutcome};
+use voyager_core::vocabulary::ControlPlaneChoice;
 use voyager_core::Result;
 
 use crate::output::Output;
@@ -28,7 +29,7 @@ pub struct InitArgs {
     source_db_password: Option<String>,
 
     /// Where assessments are kept: a shared YugabyteDB instance, or the local UI's default one.
-    #[arg(long, value_enum, value_name = "WHERE")]
+    #[arg(long, value_enum, ignore_case = true, value_name = "WHERE")]
     control_plane: Option<ControlPlaneChoice>,
 
     /// Connection string of the shared YugabyteDB instance (implies --control-plane shared).
@@ -49,29 +50,11 @@ pub struct InitArgs {
     new_migration_uuid: bool,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum ControlPlaneChoice {
-    /// A shared YugabyteDB instance, to view all assessments together.
-    Shared,
-    /// The local UI's default control plane (postgresql://yugabyte:yugabyte@localhost:5433).
-    Local,
-}
-
 pub fn run(args: InitArgs, out: &Output) -> Result<()> {
-    let control_plane = match (args.control_plane, &args.assessment_control_plane) {
-        (Some(ControlPlaneChoice::Shared), _) | (None, Some(_)) => Some("shared".to_string()),
-        (Some(ControlPlaneChoice::Local), Some(_)) => {
-            return Err(voyager_core::Error::invalid_argument(
-                "--assessment-control-plane goes with --control-plane shared, not local",
-            ))
-        }
-        (Some(ControlPlaneChoice::Local), None) => Some("local".to_string()),
-        (None, None) => None,
-    };
     let answers = InitAnswers {
         source: args.source,
         source_password: args.source_db_password,
-        control_plane,
+        control_plane: args.control_plane,
         assessment_control_plane: args.assessment_control_plane,
         migration_dir: args.migration_dir,
         force: args.force,

@@ -4,6 +4,7 @@ use clap::Args;
 use voyager_core::control_plane::{address, Origin};
 use voyager_core::fleet::rank::RankedMigration;
 use voyager_core::ranking::{RankRequest, RankedDatabase};
+use voyager_core::vocabulary::{AssessmentStatus, Complexity};
 use voyager_core::Result;
 
 use super::fleet::{labels_text, rank_table, relative_links};
@@ -26,12 +27,12 @@ pub struct RankArgs {
     /// Only databases on this host.
     #[arg(long)]
     host: Option<String>,
-    /// Only this complexity: LOW, MEDIUM or HIGH.
-    #[arg(long)]
-    complexity: Option<String>,
-    /// Only this status: completed, failed or "not assessed".
-    #[arg(long)]
-    status: Option<String>,
+    /// Only this complexity.
+    #[arg(long, value_enum, ignore_case = true)]
+    complexity: Option<Complexity>,
+    /// Only this status.
+    #[arg(long, value_enum, ignore_case = true)]
+    status: Option<AssessmentStatus>,
     /// A TOML file of weights (see the README); keys left out keep their defaults.
     #[arg(long, value_name = "FILE")]
     weights: Option<String>,
@@ -139,7 +140,7 @@ fn csv(ranked: &[RankedDatabase]) -> Result<String> {
                     Origin::Libvoyager => "libvoyager".into(),
                     Origin::YbVoyager => "yb_voyager".into(),
                 },
-                r.status.clone(),
+                r.status.to_string(),
                 r.complexity.clone().unwrap_or_default(),
                 r.level3.to_string(),
                 r.level2.to_string(),

@@ -1,8 +1,9 @@
 //! `voyager start-migration`.
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 use voyager_core::connection::LibpqEnv;
 use voyager_core::start_migration::{StartMigrationAnswers, StartMigrationJourney, StartMigrationOutcome};
+use voyager_core::vocabulary::Flow;
 use voyager_core::Result;
 
 use crate::output::Output;
@@ -47,31 +48,12 @@ pub struct StartArgs {
     target_db_password: Option<String>,
 
     /// The data migration flow.
-    #[arg(long, value_enum, value_name = "FLOW")]
+    #[arg(long, value_enum, ignore_case = true, value_name = "FLOW")]
     flow: Option<Flow>,
 
     /// Take the default answer of every question that has one.
     #[arg(long, short = 'y')]
     yes: bool,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum Flow {
-    Offline,
-    Live,
-    LiveFallBack,
-    LiveFallForward,
-}
-
-impl Flow {
-    fn as_str(self) -> &'static str {
-        match self {
-            Flow::Offline => "offline",
-            Flow::Live => "live",
-            Flow::LiveFallBack => "live-fall-back",
-            Flow::LiveFallForward => "live-fall-forward",
-        }
-    }
 }
 
 pub fn run(args: StartArgs, out: &Output) -> Result<()> {
@@ -84,7 +66,7 @@ pub fn run(args: StartArgs, out: &Output) -> Result<()> {
         source_password: args.source_db_password,
         target: args.target,
         target_password: args.target_db_password,
-        flow: args.flow.map(|f| f.as_str().to_string()),
+        flow: args.flow,
         yes: args.yes,
     };
     let journey = StartMigrationJourney::new(answers, LibpqEnv::from_process());

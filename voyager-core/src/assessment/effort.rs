@@ -38,7 +38,7 @@ pub fn hours_each(issue: &Issue) -> f64 {
 }
 
 /// The effort of one issue type in a database.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "PascalCase")]
 pub struct TypeEffort {
     #[serde(rename = "Type")]

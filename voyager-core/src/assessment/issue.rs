@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Where an issue belongs (`AssessmentIssues[].Category`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
     UnsupportedDatatypes,
@@ -44,7 +44,7 @@ impl Category {
 }
 
 /// How much work an issue is (`AssessmentIssues[].Impact`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum Impact {
     /// Minor: a workaround exists.
     #[serde(rename = "LEVEL_1")]
@@ -68,7 +68,7 @@ impl Impact {
 }
 
 /// One issue found in a source database.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "PascalCase")]
 pub struct Issue {
     pub category: Category,

@@ -38,7 +38,7 @@ use version::YbVersion;
 pub const DEFAULT_TARGET_DB_VERSION: &str = "2025.1.0.0";
 
 /// A step of a long assessment, for progress displays.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct AssessProgress {
     pub step: String,
     pub done: u32,

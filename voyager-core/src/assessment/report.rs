@@ -14,7 +14,7 @@ use crate::{fs_atomic, Error, Result};
 pub const REPORT_JSON_RELATIVE: &str = "assessment/reports/migration_assessment_report.json";
 pub const REPORT_HTML_RELATIVE: &str = "assessment/reports/migration_assessment_report.html";
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "PascalCase")]
 pub struct AssessmentReport {
     pub voyager_version: String,
@@ -31,7 +31,7 @@ pub struct AssessmentReport {
     pub summary: ReportSummary,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "PascalCase")]
 pub struct SchemaSummary {
     pub db_name: String,
@@ -40,7 +40,7 @@ pub struct SchemaSummary {
     pub database_objects: Vec<DatabaseObject>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "PascalCase")]
 pub struct DatabaseObject {
     pub object_type: String,
@@ -50,7 +50,7 @@ pub struct DatabaseObject {
     pub object_names: String,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "PascalCase")]
 pub struct TableIndexStat {
     pub schema_name: String,
@@ -68,7 +68,7 @@ pub struct TableIndexStat {
 }
 
 /// Our additions to yb-voyager's report.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "PascalCase")]
 pub struct ReportSummary {
     pub issue_counts: IssueCounts,
@@ -90,7 +90,7 @@ pub struct ReportSummary {
     pub catalog_queries: u64,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct IssueCounts {
     #[serde(rename = "LEVEL_1")]
     pub level1: u64,
@@ -100,7 +100,7 @@ pub struct IssueCounts {
     pub level3: u64,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "PascalCase")]
 pub struct SourceSizeDetails {
     #[serde(rename = "TotalDBSize")]
@@ -110,14 +110,14 @@ pub struct SourceSizeDetails {
     pub total_table_row_count: i64,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "PascalCase")]
 pub struct TargetRecommendations {
     pub total_colocated_size: i64,
     pub total_sharded_size: i64,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "PascalCase")]
 pub struct ReportSource {
     pub host: String,
@@ -131,7 +131,7 @@ pub struct ReportSource {
 }
 
 /// Where a report was written.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ReportPaths {
     pub json: PathBuf,
     pub html: PathBuf,

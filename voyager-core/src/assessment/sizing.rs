@@ -22,7 +22,7 @@ pub const COLOCATE_TABLE_LIMIT_BYTES: f64 = GIB;
 pub const COLOCATED_TOTAL_LIMIT_BYTES: f64 = 50.0 * GIB;
 const BUSY_WRITES_PER_SECOND: f64 = 1000.0;
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "PascalCase")]
 pub struct SizingRecommendation {
     pub colocated_tables: Vec<String>,
@@ -37,7 +37,7 @@ pub struct SizingRecommendation {
     pub estimated_time_in_min_for_import: f64,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "PascalCase")]
 pub struct Sizing {
     pub sizing_recommendation: SizingRecommendation,

@@ -12,7 +12,7 @@ use super::collect::SourceSnapshot;
 use super::sql_names::quote_ident;
 
 /// One check that did not run (or ran on part of what it needed).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "PascalCase", from = "Wire")]
 pub struct SkippedCheck {
     /// A stable name: `workload_queries`, `column_statistics`, `schema_usage`, `table_select`,
@@ -25,8 +25,9 @@ pub struct SkippedCheck {
     pub fix: String,
 }
 
-/// Reports written before the checks had a shape held one sentence each.
-#[derive(Deserialize)]
+/// Reports written before the checks had a shape held one sentence each (what the schema of a
+/// read report allows; libvoyager writes the object).
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(untagged)]
 enum Wire {
     Text(String),

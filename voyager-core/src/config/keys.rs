@@ -53,7 +53,7 @@ pub(super) const SECTIONS: &[&str] = &[
 const SSL_MODES: &[&str] = &["disable", "allow", "prefer", "require", "verify-ca", "verify-full"];
 const DB_TYPES: &[&str] = &["postgresql", "yugabytedb", "oracle", "mysql"];
 const LOG_LEVELS: &[&str] = &["trace", "debug", "info", "warn", "error"];
-pub const FLOWS: &[&str] = &["offline", "live", "live-fall-back", "live-fall-forward"];
+pub const FLOWS: &[&str] = crate::vocabulary::Flow::NAMES;
 
 /// What `key` (dotted) allows, if it is one of ours.
 pub(super) fn allowed(key: &str) -> Option<Allowed> {

@@ -19,7 +19,7 @@ pub use parse::{check_host, debug_redacted, redact};
 use crate::{Error, Result};
 
 /// libpq's `sslmode`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum SslMode {
     Disable,
@@ -112,7 +112,7 @@ impl LibpqEnv {
 }
 
 /// What a connection string says, without its password: what the C ABI and Python show.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ConnectionInfo {
     pub host: String,
     pub hosts: Vec<String>,

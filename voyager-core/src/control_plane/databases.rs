@@ -18,6 +18,7 @@ use uuid::Uuid;
 use super::listing::{self, MigrationRuns, MigrationSummary, RunBrief};
 use super::rows::{column, ColumnError};
 use super::{AssessmentSummary, Origin};
+use crate::vocabulary::AssessmentStatus;
 
 /// A host as written, made comparable: lower case, no brackets or trailing dot, and every
 /// loopback alias as `localhost`.
@@ -181,7 +182,7 @@ fn yb_voyager_migration(v: &Value) -> (Migration, Option<Vec<String>>) {
             names = Some(listing::report_object_names(&report));
             AssessmentSummary {
                 run,
-                status: "completed".into(),
+                status: AssessmentStatus::Completed,
                 error: None,
                 complexity: s
                     .complexity
@@ -198,7 +199,7 @@ fn yb_voyager_migration(v: &Value) -> (Migration, Option<Vec<String>>) {
         }
         Err(why) => AssessmentSummary {
             run,
-            status: "failed".into(),
+            status: AssessmentStatus::Failed,
             error: Some(why),
             complexity: None,
             level1: 0,
@@ -272,7 +273,7 @@ fn group(migrations: Vec<Migration>) -> (Vec<MigrationSummary>, HashMap<Uuid, i3
     let mut shown_runs = HashMap::new();
     for members in groups.into_values() {
         // The latest completed assessment among the members, else the latest run, else any.
-        let completed = |m: &Migration| m.runs.iter().find(|r| r.status == "completed").cloned();
+        let completed = |m: &Migration| m.runs.iter().find(|r| r.status == AssessmentStatus::Completed).cloned();
         let pick = members
             .iter()
             .filter_map(|&i| completed(&migrations[i]).map(|r| (i, r)))
@@ -324,7 +325,7 @@ fn group(migrations: Vec<Migration>) -> (Vec<MigrationSummary>, HashMap<Uuid, i3
                     .iter()
                     .map(|r| RunBrief {
                         run: r.run,
-                        status: r.status.clone(),
+                        status: r.status,
                         complexity: r.complexity.clone(),
                         assessed_at: r.assessed_at,
                     })

@@ -13,14 +13,14 @@ use super::{listing, ControlPlane};
 use crate::{Error, Result};
 
 /// A value before and after.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Change<T> {
     pub from: T,
     pub to: T,
 }
 
 /// One issue of a report, by what identifies it.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct IssueRef {
     /// The issue's Type (for example UNSUPPORTED_DATATYPE_XML).
     pub issue_type: String,
@@ -31,7 +31,7 @@ pub struct IssueRef {
 }
 
 /// What changed between two assessment runs of a migration.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AssessmentDiff {
     pub migration_uuid: Uuid,
     pub database: String,
@@ -52,7 +52,7 @@ pub struct AssessmentDiff {
 }
 
 /// What `forget` removed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ForgetOutcome {
     pub migration_uuid: Uuid,
     pub database: Option<String>,
@@ -244,7 +244,8 @@ impl ControlPlane {
                     &[&uuid],
                 )
                 .await?
-                .map(|r| r.get(0));
+                .map(|r| r.try_get("database_name"))
+                .transpose()?;
             let assessments = tx
                 .execute(
                     "DELETE FROM voyager_fleet.assessments WHERE migration_uuid = $1",
@@ -271,11 +272,11 @@ impl ControlPlane {
             } else {
                 let n: i64 = tx
                     .query_one(
-                        "SELECT count(*) FROM ybvoyager_visualizer.ybvoyager_visualizer_metadata WHERE migration_uuid = $1",
+                        "SELECT count(*) AS n FROM ybvoyager_visualizer.ybvoyager_visualizer_metadata WHERE migration_uuid = $1",
                         &[&uuid],
                     )
                     .await?
-                    .get(0);
+                    .try_get("n")?;
                 (0, n as u64)
             };
             Ok(ForgetOutcome {

@@ -9,18 +9,8 @@ use uuid::Uuid;
 use super::rows::{column, ColumnError};
 use super::{AssessmentSummary, Origin};
 
-/// What to sort by.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SortKey {
-    #[default]
-    Name,
-    Complexity,
-    Size,
-    Effort,
-    Issues,
-    AssessedAt,
-}
+pub use crate::vocabulary::SortKey;
+use crate::vocabulary::{AssessmentStatus, Complexity};
 
 impl SortKey {
     fn order_by(self) -> &'static str {
@@ -38,13 +28,13 @@ impl SortKey {
 }
 
 /// Which migrations to list, and how.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct ListFilter {
     /// LOW, MEDIUM or HIGH.
-    pub complexity: Option<String>,
-    /// completed or failed.
-    pub status: Option<String>,
+    pub complexity: Option<Complexity>,
+    /// completed, failed or not assessed.
+    pub status: Option<AssessmentStatus>,
     pub host: Option<String>,
     /// A part of the database name.
     pub database: Option<String>,
@@ -58,28 +48,8 @@ pub struct ListFilter {
     pub per_migration: bool,
 }
 
-/// The statuses a stored assessment has.
-pub const STATUSES: [&str; 2] = ["completed", "failed"];
-
-impl ListFilter {
-    /// Refuse a status no assessment can have (it would match nothing, silently).
-    pub fn check(&self) -> crate::Result<()> {
-        if let Some(status) = &self.status {
-            if !STATUSES.contains(&status.trim().to_lowercase().as_str()) {
-                return Err(crate::Error::invalid_argument(format!(
-                    "--status '{}' is not a status of an assessment: give {} (databases a fleet run is assessing \
-                     now show in assess-fleet's progress)",
-                    status.chars().take(40).collect::<String>(),
-                    STATUSES.join(" or ")
-                )));
-            }
-        }
-        Ok(())
-    }
-}
-
 /// One migration and its latest assessment.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MigrationSummary {
     pub migration_uuid: Uuid,
     pub db_type: String,
@@ -103,7 +73,7 @@ pub struct MigrationSummary {
 }
 
 /// One migration UUID of a source database, and its assessment runs (latest first).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MigrationRuns {
     pub migration_uuid: Uuid,
     pub origin: Origin,
@@ -113,10 +83,10 @@ pub struct MigrationRuns {
 }
 
 /// One assessment run, briefly.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RunBrief {
     pub run: i32,
-    pub status: String,
+    pub status: AssessmentStatus,
     pub complexity: Option<String>,
     pub assessed_at: chrono::DateTime<chrono::Utc>,
 }
@@ -147,12 +117,8 @@ impl SortKey {
                 .then_with(|| dir(a.host.cmp(&b.host)))
                 .then_with(|| a.migration_uuid.cmp(&b.migration_uuid)),
             SortKey::Complexity => {
-                let weight = |l: Option<&AssessmentSummary>| match l.and_then(|l| l.complexity.as_deref()) {
-                    Some("HIGH") => 3,
-                    Some("MEDIUM") => 2,
-                    Some("LOW") => 1,
-                    _ => 0,
-                };
+                let weight =
+                    |l: Option<&AssessmentSummary>| Complexity::weight(l.and_then(|l| l.complexity.as_deref()));
                 dir(weight(la).cmp(&weight(lb))).then_with(|| name(a, b))
             }
             SortKey::Size => {
@@ -179,12 +145,10 @@ impl ListFilter {
     pub(super) fn accepts(&self, m: &MigrationSummary) -> bool {
         let l = m.latest.as_ref();
         self.complexity
-            .as_ref()
-            .is_none_or(|c| l.and_then(|l| l.complexity.as_deref()) == Some(c.to_uppercase().as_str()))
+            .is_none_or(|c| l.and_then(|l| l.complexity.as_deref()) == Some(c.as_str()))
             && self
                 .status
-                .as_ref()
-                .is_none_or(|s| l.map(|l| l.status.as_str()) == Some(s.to_lowercase().as_str()))
+                .is_none_or(|s| l.map_or(AssessmentStatus::NotAssessed, |l| l.status) == s)
             && self
                 .host
                 .as_ref()
@@ -205,7 +169,8 @@ pub(super) async fn list(client: &Client, f: &ListFilter) -> Result<Vec<Migratio
                 pg_catalog.to_jsonb(s)->>'source_identity' AS source_identity \
          FROM voyager_fleet.sources s \
          LEFT JOIN voyager_fleet.assessments a ON a.migration_uuid = s.migration_uuid AND a.run = s.latest_run \
-         WHERE ($1::text IS NULL OR a.complexity = upper($1)) AND ($2::text IS NULL OR a.status = lower(trim($2))) \
+         WHERE ($1::text IS NULL OR a.complexity = $1) \
+           AND ($2::text IS NULL OR a.status = $2 OR ($2 = 'not assessed' AND a.run IS NULL)) \
            AND ($3::text IS NULL OR s.host = $3) AND ($4::text IS NULL OR strpos(s.database_name, $4) > 0) \
            AND ($7::text IS NULL OR s.labels->>'fleet' = $7) \
          ORDER BY {order} LIMIT $5 OFFSET $6"
@@ -216,8 +181,8 @@ pub(super) async fn list(client: &Client, f: &ListFilter) -> Result<Vec<Migratio
         .query(
             &sql,
             &[
-                &f.complexity,
-                &f.status,
+                &f.complexity.map(Complexity::as_str),
+                &f.status.map(AssessmentStatus::as_str),
                 &f.host,
                 &f.database,
                 &limit,
@@ -259,7 +224,7 @@ pub(super) fn source_from_row(r: &Row) -> Result<MigrationSummary, ColumnError> 
 pub(super) fn summary_from_row(r: &Row) -> Result<AssessmentSummary, ColumnError> {
     Ok(AssessmentSummary {
         run: column(r, "run")?,
-        status: column(r, "status")?,
+        status: status_column(r)?,
         error: column(r, "error")?,
         complexity: column(r, "complexity")?,
         level1: column::<Option<i32>>(r, "level1")?.unwrap_or(0),
@@ -271,6 +236,13 @@ pub(super) fn summary_from_row(r: &Row) -> Result<AssessmentSummary, ColumnError
         partial: column::<Option<bool>>(r, "partial")?.unwrap_or(false),
         skipped_checks: column(r, "skipped_checks")?,
     })
+}
+
+/// The stored status column, as the closed list it is.
+pub(super) fn status_column(r: &Row) -> Result<AssessmentStatus, ColumnError> {
+    let text: String = column(r, "status")?;
+    text.parse()
+        .map_err(|_| ColumnError::Column(format!("the stored column status holds '{text}', not a status")))
 }
 
 /// The indexed summary columns of a report (ours or yb-voyager's; missing keys give zeros).
@@ -399,29 +371,4 @@ pub(super) fn report_object_names(report: &Value) -> Vec<String> {
     names.sort();
     names.dedup();
     names
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_status_no_assessment_has_is_refused_naming_the_valid_ones() {
-        for bad in ["running", "pending", "done", "x'; --"] {
-            let filter = ListFilter {
-                status: Some(bad.into()),
-                ..Default::default()
-            };
-            let err = filter.check().unwrap_err();
-            assert_eq!(err.kind(), crate::ErrorKind::InvalidArgument);
-            assert!(err.message().contains("completed or failed"), "{err}");
-        }
-        for good in ["completed", "FAILED", " failed "] {
-            let filter = ListFilter {
-                status: Some(good.into()),
-                ..Default::default()
-            };
-            filter.check().unwrap();
-        }
-    }
 }

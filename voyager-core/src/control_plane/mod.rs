@@ -69,6 +69,7 @@ pub use schema::SCHEMA_VERSION;
 pub use yugabyted::report_of_payload;
 
 use crate::connection::{ConnectionString, LibpqEnv};
+use crate::vocabulary::QueueState;
 use crate::{Error, Result};
 use rows::{column, ColumnError};
 
@@ -79,7 +80,7 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const MAX_TRIES: u32 = 8;
 
 /// Where a source database is, never with a password.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SourceDetails {
     pub db_type: String,
     pub host: String,
@@ -107,7 +108,7 @@ impl SourceDetails {
 }
 
 /// Who wrote an assessment.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Origin {
     #[default]
@@ -116,10 +117,10 @@ pub enum Origin {
 }
 
 /// The summary columns of one assessment run.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AssessmentSummary {
     pub run: i32,
-    pub status: String,
+    pub status: crate::vocabulary::AssessmentStatus,
     pub error: Option<String>,
     pub complexity: Option<String>,
     pub level1: i32,
@@ -136,7 +137,7 @@ pub struct AssessmentSummary {
 }
 
 /// The latest completed assessment of a migration, with its source.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct StoredAssessment {
     pub migration_uuid: Uuid,
     pub source: SourceDetails,
@@ -145,14 +146,14 @@ pub struct StoredAssessment {
     pub origin: Origin,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum StoreOutcome {
     Stored { run: i32 },
     AlreadyStored { run: i32 },
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ControlPlaneStatus {
     /// The control plane's connection string, redacted.
     pub control_plane: String,
@@ -245,11 +246,11 @@ impl ControlPlane {
                 let state = schema::read_state(&client).await?;
                 let yugabyted: bool = client
                     .query_one(
-                        "SELECT pg_catalog.to_regclass('ybvoyager_visualizer.ybvoyager_visualizer_metadata') IS NOT NULL",
+                        "SELECT pg_catalog.to_regclass('ybvoyager_visualizer.ybvoyager_visualizer_metadata') IS NOT NULL AS present",
                         &[],
                     )
                     .await?
-                    .try_get(0)?;
+                    .try_get("present")?;
                 Ok::<_, tokio_postgres::Error>((state, yugabyted))
             }
             .await;
@@ -425,7 +426,7 @@ impl ControlPlane {
         let object_names = listing::report_object_names(report);
         transact!(self, "could not store the assessment", |tx| {
             if let Some(claim) = claim {
-                if !queue::finish(tx, claim, uuid, "done", None).await? {
+                if !queue::finish(tx, claim, uuid, QueueState::Done, None).await? {
                     return Ok(None);
                 }
             }
@@ -436,7 +437,9 @@ impl ControlPlane {
                 )
                 .await?;
             if let Some(row) = existing {
-                return Ok(Some(StoreOutcome::AlreadyStored { run: row.get(0) }));
+                return Ok(Some(StoreOutcome::AlreadyStored {
+                    run: row.try_get("run")?,
+                }));
             }
             upsert_source(tx, uuid, source).await?;
             let run = next_run(tx, uuid).await?;
@@ -493,7 +496,7 @@ impl ControlPlane {
         let error = crate::connection::redact(error);
         transact!(self, "could not record the failure", |tx| {
             if let Some(claim) = claim {
-                if !queue::finish(tx, claim, uuid, "failed", Some(&error)).await? {
+                if !queue::finish(tx, claim, uuid, QueueState::Failed, Some(&error)).await? {
                     return Ok(false);
                 }
             }
@@ -622,7 +625,6 @@ impl ControlPlane {
     /// runs underneath), filtered and sorted; or, with `per_migration` or `fleet`, one row per
     /// migration UUID, in one query.
     pub async fn list(&self, filter: &ListFilter) -> Result<Vec<MigrationSummary>> {
-        filter.check()?;
         if filter.per_migration || filter.fleet.is_some() {
             if !self.has_tables() {
                 return Ok(Vec::new());
@@ -775,13 +777,12 @@ async fn upsert_source(
 }
 
 async fn next_run(tx: &tokio_postgres::Transaction<'_>, uuid: Uuid) -> Result<i32, tokio_postgres::Error> {
-    Ok(tx
-        .query_one(
-            "SELECT coalesce(max(run), 0) + 1 FROM voyager_fleet.assessments WHERE migration_uuid = $1",
-            &[&uuid],
-        )
-        .await?
-        .get(0))
+    tx.query_one(
+        "SELECT coalesce(max(run), 0) + 1 AS run FROM voyager_fleet.assessments WHERE migration_uuid = $1",
+        &[&uuid],
+    )
+    .await?
+    .try_get("run")
 }
 
 /// Whether a transaction's failure is worth try number `tries + 1`.
@@ -827,7 +828,7 @@ pub fn address(given: Option<&str>, config_file: Option<&str>) -> Result<String>
 }
 
 /// A migration's latest assessment with its run history, as `control-plane show` prints it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MigrationDetails {
     pub latest: StoredAssessment,
     pub history: Vec<AssessmentSummary>,
@@ -852,7 +853,6 @@ pub async fn status(control_plane: &str) -> Result<ControlPlaneStatus> {
 }
 
 pub async fn list(control_plane: &str, filter: &ListFilter) -> Result<Vec<MigrationSummary>> {
-    filter.check()?;
     ControlPlane::open(control_plane).await?.list(filter).await
 }
 

@@ -12,6 +12,7 @@ use tokio_postgres::Transaction;
 use uuid::Uuid;
 
 use super::{upsert_source, ControlPlane, SourceDetails};
+use crate::vocabulary::QueueState;
 use crate::Result;
 
 /// Who holds an item: the fleet run and the worker's name.
@@ -40,7 +41,7 @@ pub struct HeldItem {
 }
 
 /// How far a fleet run is.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct QueueCounts {
     pub pending: i64,
     pub running: i64,
@@ -55,7 +56,7 @@ impl QueueCounts {
 }
 
 /// A database of the run whose assessment failed, and why (never a password).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct QueueFailure {
     pub migration_uuid: Uuid,
     pub host: String,
@@ -96,7 +97,11 @@ impl ControlPlane {
             )
             .await?;
             // Failed items are tried again by every run; done ones only when asked to.
-            let again: &[&str] = if reassess { &["done", "failed"] } else { &["failed"] };
+            let again: &[&str] = if reassess {
+                &[QueueState::Done.as_str(), QueueState::Failed.as_str()]
+            } else {
+                &[QueueState::Failed.as_str()]
+            };
             tx.execute(
                 "UPDATE voyager_fleet.work_queue SET state = 'pending', claimed_by = NULL, lease_until = NULL, \
                     updated_at = now() \
@@ -137,7 +142,7 @@ impl ControlPlane {
                     &[&claim.fleet_run_id, &claim.worker, &lease_ms, &limit, &busy_hosts, &mine],
                 )
                 .await?;
-            Ok(rows.iter().map(|r| r.get(0)).collect())
+            rows.iter().map(|r| r.try_get("migration_uuid")).collect()
         })
     }
 
@@ -211,21 +216,22 @@ impl ControlPlane {
         transact!(self, "could not read the fleet queue", |tx| {
             let rows = tx
                 .query(
-                    "SELECT migration_uuid, coalesce(claimed_by, ''), \
-                        extract(epoch FROM (lease_until - now()))::float8 \
+                    "SELECT migration_uuid, coalesce(claimed_by, '') AS worker, \
+                        extract(epoch FROM (lease_until - now()))::float8 AS lease_seconds_left \
                      FROM voyager_fleet.work_queue WHERE fleet_run_id = $1 AND migration_uuid = ANY($2) \
                        AND state = 'running' AND claimed_by IS DISTINCT FROM $3 ORDER BY migration_uuid",
                     &[&claim.fleet_run_id, &mine, &claim.worker],
                 )
                 .await?;
-            Ok(rows
-                .iter()
-                .map(|r| HeldItem {
-                    migration_uuid: r.get(0),
-                    worker: r.get(1),
-                    lease_seconds_left: r.get::<_, Option<f64>>(2).unwrap_or(0.0),
+            rows.iter()
+                .map(|r| {
+                    Ok(HeldItem {
+                        migration_uuid: r.try_get("migration_uuid")?,
+                        worker: r.try_get("worker")?,
+                        lease_seconds_left: r.try_get::<_, Option<f64>>("lease_seconds_left")?.unwrap_or(0.0),
+                    })
                 })
-                .collect())
+                .collect::<Result<Vec<_>, tokio_postgres::Error>>()
         })
     }
 
@@ -235,11 +241,11 @@ impl ControlPlane {
         transact!(self, "could not read the fleet queue", |tx| {
             let row = tx
                 .query_one(
-                    "SELECT count(*) FROM voyager_fleet.work_queue WHERE fleet_run_id = $1 AND NOT (migration_uuid = ANY($2))",
+                    "SELECT count(*) AS n FROM voyager_fleet.work_queue WHERE fleet_run_id = $1 AND NOT (migration_uuid = ANY($2))",
                     &[&fleet_run_id, &mine],
                 )
                 .await?;
-            Ok(row.get(0))
+            row.try_get("n")
         })
     }
 
@@ -250,18 +256,18 @@ impl ControlPlane {
         transact!(self, "could not read the fleet queue", |tx| {
             let rows = tx
                 .query(
-                    "SELECT state, count(*) FROM voyager_fleet.work_queue \
+                    "SELECT state, count(*) AS n FROM voyager_fleet.work_queue \
                      WHERE fleet_run_id = $1 AND migration_uuid = ANY($2) GROUP BY state",
                     &[&fleet_run_id, &mine],
                 )
                 .await?;
             let mut counts = QueueCounts::default();
             for r in rows {
-                let n: i64 = r.get(1);
-                match r.get::<_, &str>(0) {
-                    "pending" => counts.pending = n,
-                    "running" => counts.running = n,
-                    "done" => counts.done = n,
+                let n: i64 = r.try_get("n")?;
+                match r.try_get::<_, &str>("state")?.parse() {
+                    Ok(QueueState::Pending) => counts.pending = n,
+                    Ok(QueueState::Running) => counts.running = n,
+                    Ok(QueueState::Done) => counts.done = n,
                     _ => counts.failed += n,
                 }
             }
@@ -274,22 +280,23 @@ impl ControlPlane {
         transact!(self, "could not read the fleet queue", |tx| {
             let rows = tx
                 .query(
-                    "SELECT w.migration_uuid, s.host, s.database_name, coalesce(w.last_error, '') \
+                    "SELECT w.migration_uuid, s.host, s.database_name, coalesce(w.last_error, '') AS last_error \
                      FROM voyager_fleet.work_queue w JOIN voyager_fleet.sources s ON s.migration_uuid = w.migration_uuid \
                      WHERE w.fleet_run_id = $1 AND w.migration_uuid = ANY($2) AND w.state = 'failed' \
                      ORDER BY s.database_name",
                     &[&fleet_run_id, &mine],
                 )
                 .await?;
-            Ok(rows
-                .iter()
-                .map(|r| QueueFailure {
-                    migration_uuid: r.get(0),
-                    host: r.get(1),
-                    database: r.get(2),
-                    error: r.get(3),
+            rows.iter()
+                .map(|r| {
+                    Ok(QueueFailure {
+                        migration_uuid: r.try_get("migration_uuid")?,
+                        host: r.try_get("host")?,
+                        database: r.try_get("database_name")?,
+                        error: r.try_get("last_error")?,
+                    })
                 })
-                .collect())
+                .collect::<Result<Vec<_>, tokio_postgres::Error>>()
         })
     }
 }
@@ -301,7 +308,7 @@ pub(super) async fn finish(
     tx: &Transaction<'_>,
     claim: &Claim,
     uuid: Uuid,
-    state: &str,
+    state: QueueState,
     error: Option<&str>,
 ) -> Result<bool, tokio_postgres::Error> {
     let held = tx
@@ -317,7 +324,7 @@ pub(super) async fn finish(
     tx.execute(
         "UPDATE voyager_fleet.work_queue SET state = $3, last_error = $4, lease_until = NULL, updated_at = now() \
          WHERE fleet_run_id = $1 AND migration_uuid = $2 AND claimed_by = $5 AND state = 'running'",
-        &[&claim.fleet_run_id, &uuid, &state, &error, &claim.worker],
+        &[&claim.fleet_run_id, &uuid, &state.as_str(), &error, &claim.worker],
     )
     .await
     .map(|n| n == 1)

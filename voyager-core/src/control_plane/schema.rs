@@ -107,22 +107,22 @@ pub enum SchemaState {
 pub async fn read_state(client: &Client) -> Result<SchemaState, tokio_postgres::Error> {
     let exists: bool = client
         .query_one(
-            "SELECT pg_catalog.to_regclass('voyager_fleet.schema_version') IS NOT NULL",
+            "SELECT pg_catalog.to_regclass('voyager_fleet.schema_version') IS NOT NULL AS present",
             &[],
         )
         .await?
-        .try_get(0)?;
+        .try_get("present")?;
     if !exists {
         return Ok(SchemaState::Missing);
     }
     // As text: a version column widened by a newer libvoyager still reads.
     let found: Option<String> = client
         .query_opt(
-            "SELECT version::text FROM voyager_fleet.schema_version WHERE id = 1",
+            "SELECT version::text AS version FROM voyager_fleet.schema_version WHERE id = 1",
             &[],
         )
         .await?
-        .map(|r| r.try_get(0))
+        .map(|r| r.try_get("version"))
         .transpose()?;
     Ok(match found {
         None => SchemaState::Missing,

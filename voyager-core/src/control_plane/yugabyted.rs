@@ -368,12 +368,12 @@ pub async fn write_rows(
 ) -> Result<(), tokio_postgres::Error> {
     let next: i32 = tx
         .query_one(
-            "SELECT coalesce(max(invocation_sequence), 0) + 1 FROM ybvoyager_visualizer.ybvoyager_visualizer_metadata \
+            "SELECT coalesce(max(invocation_sequence), 0) + 1 AS next FROM ybvoyager_visualizer.ybvoyager_visualizer_metadata \
              WHERE migration_uuid = $1 AND migration_phase = 1",
             &[&uuid],
         )
         .await?
-        .get(0);
+        .try_get("next")?;
     let complexity = report.get("MigrationComplexity").and_then(Value::as_str).unwrap_or("");
     let db_version = report
         .pointer("/SchemaSummary/DbVersion")

@@ -29,6 +29,7 @@ use crate::control_plane::{
 };
 use crate::migration_dir::MigrationDir;
 use crate::shell::shell_word;
+use crate::vocabulary::QueueState;
 use crate::{Error, ErrorKind, Result};
 use inventory::{FleetEntry, Inventory};
 use rank::{RankedMigration, Weights};
@@ -46,7 +47,7 @@ pub const MAX_PARALLEL: usize = 1024;
 pub const MAX_SECONDS: u64 = 7 * 24 * 3600;
 
 /// What to assess and how.
-#[derive(Clone, Default, Serialize, Deserialize)]
+#[derive(Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct FleetRequest {
     /// A fleet file (TOML, or .csv).
@@ -88,7 +89,7 @@ impl std::fmt::Debug for FleetRequest {
 }
 
 /// Where a fleet run is.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FleetProgress {
     pub total: i64,
     pub done: i64,
@@ -105,20 +106,20 @@ pub struct FleetProgress {
 }
 
 /// One database finished.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FleetEvent {
     pub migration_uuid: Uuid,
     pub database: String,
     pub host: String,
     /// `done` or `failed`.
-    pub state: String,
+    pub state: QueueState,
     pub error: Option<String>,
 }
 
 pub type FleetProgressFn = crate::OnProgress<FleetProgress>;
 
 /// What a fleet run did.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FleetOutcome {
     pub fleet_name: String,
     pub fleet_run_id: Uuid,
@@ -440,8 +441,8 @@ pub async fn run_with_env(
             running.remove(&uuid);
             let member = &members[&uuid];
             let (state, error) = match result {
-                Ok(Finished::Done) => ("done", None),
-                Ok(Finished::Failed(error)) => ("failed", Some(error)),
+                Ok(Finished::Done) => (QueueState::Done, None),
+                Ok(Finished::Failed(error)) => (QueueState::Failed, Some(error)),
                 // Its lease ran out and another worker took it: that worker's outcome counts.
                 Ok(Finished::ClaimLost) => continue,
                 Err(e) => return Err(e),
@@ -453,7 +454,7 @@ pub async fn run_with_env(
                     migration_uuid: uuid,
                     database: member.source.database.clone(),
                     host: member.source.host.clone(),
-                    state: state.into(),
+                    state,
                     error,
                 }),
                 counts,
@@ -657,7 +658,7 @@ async fn rank_with(cp: &ControlPlane, fleet: &str, weights: &Weights) -> Result<
 }
 
 /// One fleet member: where it ranks and why, and its latest assessment (when it has one).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FleetMemberDetails {
     pub ranked: RankedMigration,
     pub details: Option<crate::control_plane::MigrationDetails>,

@@ -37,6 +37,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::control_plane::MigrationSummary;
+use crate::vocabulary::AssessmentStatus;
 use crate::{Error, Result};
 
 const GIB: f64 = 1024.0 * 1024.0 * 1024.0;
@@ -44,7 +45,7 @@ const GIB: f64 = 1024.0 * 1024.0 * 1024.0;
 pub const MAX_WEIGHT: f64 = 1e6;
 
 /// The weights of the score, the wave limits and the group threshold.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Weights {
     pub complexity: BTreeMap<String, f64>,
@@ -59,14 +60,14 @@ pub struct Weights {
     pub groups: GroupSettings,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct WaveLimits {
     pub first_max_size_gib: f64,
     pub first_max_effort_hours: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct GroupSettings {
     pub min_similarity: f64,
@@ -149,7 +150,7 @@ impl Weights {
 }
 
 /// One database in the ranking.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RankedMigration {
     /// 1 = migrate first.
     pub rank: usize,
@@ -160,7 +161,7 @@ pub struct RankedMigration {
     pub database: String,
     pub host: String,
     pub port: i32,
-    pub status: String,
+    pub status: AssessmentStatus,
     pub complexity: Option<String>,
     pub level1: i32,
     pub level2: i32,
@@ -224,7 +225,7 @@ fn score(m: &MigrationSummary, w: &Weights) -> RankedMigration {
         database: m.database.clone(),
         host: m.host.clone(),
         port: m.port,
-        status: "not assessed".into(),
+        status: AssessmentStatus::NotAssessed,
         complexity: None,
         level1: 0,
         level2: 0,
@@ -239,9 +240,9 @@ fn score(m: &MigrationSummary, w: &Weights) -> RankedMigration {
         partial: false,
     };
     let Some(a) = &m.latest else { return r };
-    r.status = a.status.clone();
+    r.status = a.status;
     r.error = a.error.clone();
-    if a.status != "completed" {
+    if a.status != AssessmentStatus::Completed {
         r.why = format!("assessment failed: {}", a.error.as_deref().unwrap_or("unknown error"));
         return r;
     }
@@ -469,7 +470,7 @@ mod tests {
             migrations: vec![],
             latest: Some(AssessmentSummary {
                 run: 1,
-                status: "completed".into(),
+                status: AssessmentStatus::Completed,
                 error: None,
                 complexity: Some(complexity.into()),
                 level1: l1,

@@ -21,9 +21,9 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-pub use flows::{next_steps, FLOWS};
+pub use flows::next_steps;
 use found::{find_in_control_plane, find_in_migration_dir, prefilled_source, write_report, Found};
-use way_in::{check_rebuild_target, way_in, WayIn};
+use way_in::{check_rebuild_target, way_in, Route};
 
 use crate::assessment::report::REPORT_JSON_RELATIVE;
 use crate::config::{Config, DbSection};
@@ -32,10 +32,11 @@ use crate::init::{source_section, CONNECT_TIMEOUT};
 use crate::journey::{Question, QuestionKind, Step};
 use crate::migration_dir::{self, MetaInfo, MigrationDir};
 use crate::summary::AssessmentSummaryView;
+use crate::vocabulary::{Flow, WayIn};
 use crate::{Error, Result};
 
 /// The answers to start-migration's questions; those left out are asked.
-#[derive(Clone, Default, Serialize, Deserialize)]
+#[derive(Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct StartMigrationAnswers {
     /// Way 1: the config file of the migration dir that ran the assessment.
@@ -55,7 +56,7 @@ pub struct StartMigrationAnswers {
     /// The target password (used to check the connection, never kept).
     pub target_password: Option<String>,
     /// offline, live, live-fall-back or live-fall-forward.
-    pub flow: Option<String>,
+    pub flow: Option<Flow>,
     /// Take the default answer of every question that has one.
     pub yes: bool,
 }
@@ -67,7 +68,7 @@ impl std::fmt::Debug for StartMigrationAnswers {
 }
 
 /// What start-migration did.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct StartMigrationOutcome {
     pub migration_uuid: Uuid,
     pub migration_dir: PathBuf,
@@ -75,12 +76,12 @@ pub struct StartMigrationOutcome {
     pub report_json: PathBuf,
     pub report_html: Option<PathBuf>,
     /// `config-file` or `control-plane`: which way in was taken.
-    pub way_in: String,
+    pub way_in: WayIn,
     /// The source, redacted.
     pub source: String,
     /// The target, redacted.
     pub target: String,
-    pub flow: String,
+    pub flow: Flow,
     pub summary: AssessmentSummaryView,
     pub messages: Vec<String>,
     /// What happened to what was there before (the migration dir updated in place, an
@@ -99,7 +100,7 @@ struct Verified {
 pub struct StartMigrationJourney {
     answers: StartMigrationAnswers,
     env: LibpqEnv,
-    way: Option<WayIn>,
+    way: Option<Route>,
     found: Option<Found>,
     source: Option<Verified>,
     said_summary: bool,
@@ -149,8 +150,8 @@ impl StartMigrationJourney {
                 .with_kind(QuestionKind::Secret)
                 .with_env("TARGET_DB_PASSWORD"),
             "flow" => Question::text("flow", "Data migration flow:", "--flow")
-                .with_choices(FLOWS)
-                .with_default("offline"),
+                .with_choices_of(Flow::ALL)
+                .with_default(Flow::default().as_str()),
             other => {
                 return Err(Error::invalid_argument(format!(
                     "start-migration has no question '{other}': it asks source, source_password, target, \
@@ -181,7 +182,7 @@ impl StartMigrationJourney {
                 self.answers.target_password = Some(value);
                 self.target = None;
             }
-            "flow" => self.answers.flow = Some(value),
+            "flow" => self.answers.flow = Some(value.parse()?),
             other => {
                 return Err(Error::internal(format!(
                     "start-migration question '{other}' has no answer slot"
@@ -193,17 +194,12 @@ impl StartMigrationJourney {
 
     async fn go_on(&mut self) -> Result<Step<StartMigrationOutcome>> {
         if self.way.is_none() {
-            let way = way_in(&self.answers)?;
-            // An answer given up front is checked like one typed in, before anything is touched.
-            if let Some(flow) = self.answers.flow.clone() {
-                self.answers.flow = Some(self.question("flow")?.accept(&flow)?);
-            }
-            self.way = Some(way);
+            self.way = Some(way_in(&self.answers)?);
         }
         if self.found.is_none() {
             let found = match self.way.as_ref() {
-                Some(WayIn::ConfigFile(path)) => find_in_migration_dir(path)?,
-                Some(WayIn::ControlPlane {
+                Some(Route::ConfigFile(path)) => find_in_migration_dir(path)?,
+                Some(Route::ControlPlane {
                     dir,
                     control_plane,
                     uuid,
@@ -236,12 +232,12 @@ impl StartMigrationJourney {
                 return Ok(step);
             }
         }
-        let Some(flow) = self.answers.flow.clone() else {
+        let Some(flow) = self.answers.flow else {
             return Ok(Step::Ask {
                 question: self.question("flow")?,
             });
         };
-        let outcome = self.write(&flow)?;
+        let outcome = self.write(flow)?;
         Ok(Step::Done { outcome })
     }
 
@@ -390,17 +386,17 @@ impl StartMigrationJourney {
     }
 
     /// Write everything at once: the config (and for a rebuild, the whole migration dir).
-    fn write(&mut self, flow: &str) -> Result<StartMigrationOutcome> {
+    fn write(&mut self, flow: Flow) -> Result<StartMigrationOutcome> {
         let (Some(way), Some(found), Some(source), Some(target)) = (&self.way, &self.found, &self.source, &self.target)
         else {
             return Err(Error::internal("start-migration wrote before every check passed"));
         };
         let target_section = target_section(&target.conn);
-        let (dir, way_name) = match way {
-            WayIn::ConfigFile(path) => {
+        let dir = match way {
+            Route::ConfigFile(path) => {
                 let mut config = found.config.clone().ok_or_else(|| Error::internal("config lost"))?;
                 config.set_db_section("target", &target_section)?;
-                config.set("start-migration.data-migration-flow", flow.into())?;
+                config.set("start-migration.data-migration-flow", flow.as_str().into())?;
                 config.save()?;
                 let dir = MigrationDir::of_config_file(path);
                 let meta = dir.mark_step("start-migration")?;
@@ -417,9 +413,9 @@ impl StartMigrationJourney {
                         .collect()
                 });
                 write_meta_db(&dir, meta.migration_uuid, &source.conn, &schemas)?;
-                (dir, "config-file")
+                dir
             }
-            WayIn::ControlPlane {
+            Route::ControlPlane {
                 dir,
                 control_plane,
                 uuid,
@@ -439,7 +435,7 @@ impl StartMigrationJourney {
                         "assess-migration.assessment-control-plane",
                         control_plane.clone().into(),
                     )?;
-                    config.set("start-migration.data-migration-flow", flow.into())
+                    config.set("start-migration.data-migration-flow", flow.as_str().into())
                 };
                 if final_dir.holds_migration() {
                     // This migration's own dir (checked before): update it in place, so what
@@ -472,12 +468,12 @@ impl StartMigrationJourney {
                     })?;
                     self.notes.extend(created.notes);
                 }
-                (final_dir, "control-plane")
+                final_dir
             }
         };
         let config_file = match way {
-            WayIn::ConfigFile(path) => path.clone(),
-            WayIn::ControlPlane { .. } => dir.config_file(),
+            Route::ConfigFile(path) => path.clone(),
+            Route::ControlPlane { .. } => dir.config_file(),
         };
         let report_json = dir.export_dir().join(REPORT_JSON_RELATIVE);
         let html = report_json.with_extension("html");
@@ -493,10 +489,10 @@ impl StartMigrationJourney {
             config_file,
             report_json,
             report_html: html.is_file().then_some(html),
-            way_in: way_name.into(),
+            way_in: way.way_in(),
             source: source.conn.redacted(),
             target: target.conn.redacted(),
-            flow: flow.into(),
+            flow,
             summary: AssessmentSummaryView::from_report(&found.report),
             messages: std::mem::take(&mut self.messages),
             notes: std::mem::take(&mut self.notes),

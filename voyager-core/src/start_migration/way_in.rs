@@ -8,10 +8,11 @@ use uuid::Uuid;
 
 use super::StartMigrationAnswers;
 use crate::migration_dir::MigrationDir;
+use crate::vocabulary::WayIn;
 use crate::{Error, Result};
 
-/// Which way in, decided and checked before anything is touched.
-pub(super) enum WayIn {
+/// Which way in, with what it needs, decided and checked before anything is touched.
+pub(super) enum Route {
     ConfigFile(PathBuf),
     ControlPlane {
         dir: PathBuf,
@@ -20,8 +21,18 @@ pub(super) enum WayIn {
     },
 }
 
+impl Route {
+    /// Which way in this is, as the outcome names it.
+    pub(super) fn way_in(&self) -> WayIn {
+        match self {
+            Route::ConfigFile(_) => WayIn::ConfigFile,
+            Route::ControlPlane { .. } => WayIn::ControlPlane,
+        }
+    }
+}
+
 /// Decide the way in from the answers, before anything is touched.
-pub(super) fn way_in(answers: &StartMigrationAnswers) -> Result<WayIn> {
+pub(super) fn way_in(answers: &StartMigrationAnswers) -> Result<Route> {
     const TWO_WAYS: &str = "start-migration takes either --config-file <file> (the migration dir that ran the \
         assessment), or --migration-dir <dir> --assessment-control-plane <conn> --migration-uuid <uuid> (rebuild \
         it from the control plane)";
@@ -39,7 +50,7 @@ pub(super) fn way_in(answers: &StartMigrationAnswers) -> Result<WayIn> {
             "--config-file cannot be combined with {}: {TWO_WAYS}, not both",
             given.join(", ")
         ))),
-        (Some(file), _) => Ok(WayIn::ConfigFile(PathBuf::from(file))),
+        (Some(file), _) => Ok(Route::ConfigFile(PathBuf::from(file))),
         (None, 0) => Err(Error::invalid_argument(format!("nothing to start from: {TWO_WAYS}"))),
         (None, 3) => {
             let text = answers.migration_uuid.as_deref().unwrap_or_default();
@@ -49,7 +60,7 @@ pub(super) fn way_in(answers: &StartMigrationAnswers) -> Result<WayIn> {
                     text.chars().take(80).collect::<String>()
                 ))
             })?;
-            Ok(WayIn::ControlPlane {
+            Ok(Route::ControlPlane {
                 dir: PathBuf::from(answers.migration_dir.clone().unwrap_or_default()),
                 control_plane: answers.assessment_control_plane.clone().unwrap_or_default(),
                 uuid,
