@@ -4,6 +4,7 @@ three worker processes (one killed mid-run) share one fleet."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -206,3 +207,43 @@ def test_a_shrunk_fleet_counts_its_inventory_and_prune_removes_the_rest(
     again = libvoyager.assess_fleet(fleet_file=one, work_dir=str(work), assessment_control_plane=fresh_cp, prune=True)
     assert (again.total, again.pruned, again.not_in_inventory) == (1, 0, 0)
     assert [r.database for r in libvoyager.fleet_list(fresh_cp, "fleet")] == fleet_dbs[:1]
+
+
+def test_cancelling_assess_fleet_async_gives_the_claims_back_and_the_next_run_resumes(
+    tmp_path: Path, fleet_dbs: List[str], fresh_cp: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FLEET_PW", "password")
+    fleet_file = str(csv_fleet(tmp_path, fleet_dbs))
+
+    async def cancel_after_three() -> None:
+        three = asyncio.Event()
+        finished: List[str] = []
+        loop = asyncio.get_running_loop()
+
+        def on_progress(p: libvoyager.FleetProgress) -> None:  # called from a library thread
+            if p.event:
+                finished.append(p.event["database"])
+                if len(finished) == 3:
+                    loop.call_soon_threadsafe(three.set)
+
+        task = asyncio.ensure_future(libvoyager.assess_fleet_async(
+            fleet_file=fleet_file, work_dir=str(tmp_path / "work"), assessment_control_plane=fresh_cp, parallel=1,
+            progress=on_progress))
+        await asyncio.wait_for(three.wait(), 120)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    asyncio.run(cancel_after_three())
+    # The run stops on its own once cancelled: its claims come back within moments.
+    deadline = time.monotonic() + 10
+    while "running" in queue_states(fresh_cp) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    states = queue_states(fresh_cp)
+    assert "running" not in states, states
+    done_before = states.get("done", 0)
+    assert 3 <= done_before < 16, states
+    out = libvoyager.assess_fleet(fleet_file=fleet_file, work_dir=str(tmp_path / "work"),
+                                  assessment_control_plane=fresh_cp, parallel=4)
+    assert (out.done, out.already_done, out.assessed_here) == (16, done_before, 16 - done_before)
+    assert completed_per_database(fresh_cp) == {db: 1 for db in fleet_dbs}

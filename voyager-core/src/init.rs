@@ -294,7 +294,10 @@ impl InitJourney {
         }
         let client = conn.connect(CONNECT_TIMEOUT).await?;
         let row = client
-            .query_one("SELECT pg_catalog.current_setting('server_version')", &[])
+            .query_one(
+                "SELECT pg_catalog.current_setting('server_version') AS server_version",
+                &[],
+            )
             .await
             .map_err(|e| {
                 Error::connection(format!(
@@ -303,7 +306,9 @@ impl InitJourney {
                     crate::connection::redact(&e.to_string())
                 ))
             })?;
-        let server_version: String = row.get(0);
+        let server_version: String = row
+            .try_get("server_version")
+            .map_err(|e| Error::connection(format!("{}: {e}", conn.redacted())))?;
         let system_identifier = crate::assessment::collect::system_identifier(&client).await;
         Ok(VerifiedSource {
             conn,

@@ -133,6 +133,7 @@ mod tests {
             impact,
             docs_link: "",
             fixed_in: NOT_FIXED,
+            effort: None,
         };
         let mut issues: Vec<Issue> = (0..21)
             .map(|i| kind(Impact::Level1).issue(Category::PerformanceOptimizations, "INDEX", format!("s.i{i}"), ""))

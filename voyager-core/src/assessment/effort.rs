@@ -1,35 +1,27 @@
-//! The effort estimate: hours of work per issue, by issue type, summed per database.
+//! The effort estimate: hours of work per issue, summed per database.
 //!
-//! | issue type (or impact level when the type is not listed) | hours each |
+//! An issue type whose work differs from the rule below says its hours where it is declared
+//! (`issue_kind!(..., effort = 16.0)`: inheritance, extensions, two-phase commit 16; deferrable
+//! constraints, conversions 4; policies with roles, foreign tables 0.5; unsupported data types 6,
+//! 0.25 for those only live migration lacks). Every other type takes the rule:
+//!
+//! | issue | hours each |
 //! |---|---|
+//! | any performance_optimizations issue | 0.25 |
 //! | LEVEL_1 issue | 0.5 |
 //! | LEVEL_2 issue | 2 |
 //! | LEVEL_3 issue | 8 |
-//! | any performance_optimizations issue | 0.25 |
-//! | UNSUPPORTED_DATATYPE_* (LEVEL_3: a column type change and its data) | 6 |
-//! | INHERITANCE | 16 |
-//! | UNSUPPORTED_EXTENSION | 16 |
-//! | TWO_PHASE_COMMIT | 16 |
-//! | DEFERRABLE_CONSTRAINTS | 4 |
-//! | CREATE_CONVERSION | 4 |
-//! | POLICY_WITH_ROLES, FOREIGN_TABLE (a manual step on the target) | 0.5 |
-//! | UNSUPPORTED_DATATYPE_LIVE_MIGRATION_* (only for live migration) | 0.25 |
 
 use serde::{Deserialize, Serialize};
 
 use super::issue::{Category, Impact, Issue};
 
-/// The hours one issue of this kind takes (the table above).
+/// The hours one issue takes: its kind's, else the rule by category and impact (the table above).
 pub fn hours_each(issue: &Issue) -> f64 {
-    let t = issue.issue_type.as_str();
-    match t {
-        "INHERITANCE" | "UNSUPPORTED_EXTENSION" | "TWO_PHASE_COMMIT" => 16.0,
-        "DEFERRABLE_CONSTRAINTS" | "CREATE_CONVERSION" => 4.0,
-        "POLICY_WITH_ROLES" | "FOREIGN_TABLE" => 0.5,
-        _ if t.starts_with("UNSUPPORTED_DATATYPE_LIVE_MIGRATION") => 0.25,
-        _ if t.starts_with("UNSUPPORTED_DATATYPE_") => 6.0,
-        _ if issue.category == Category::PerformanceOptimizations => 0.25,
-        _ => match issue.impact {
+    match issue.effort {
+        Some(hours) => hours.0,
+        None if issue.category == Category::PerformanceOptimizations => 0.25,
+        None => match issue.impact {
             Impact::Level1 => 0.5,
             Impact::Level2 => 2.0,
             Impact::Level3 => 8.0,
@@ -71,4 +63,46 @@ pub fn effort(issues: &[Issue]) -> (Vec<TypeEffort>, f64) {
     // (An empty f64 sum is -0.0.)
     let total = rows.iter().map(|r| r.hours).sum::<f64>() + 0.0;
     (rows, total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::assessment::issue::{issue_kind, IssueKind, NOT_FIXED};
+    use crate::assessment::rules::{datatypes, features};
+    use crate::assessment::sql_constructs::TWO_PHASE_COMMIT;
+
+    issue_kind!(PLAIN_L2, "PLAIN_L2", "t", "d", Level2, "a", NOT_FIXED);
+    issue_kind!(OWN_HOURS, "OWN_HOURS", "t", "d", Level1, "a", NOT_FIXED, effort = 3.5);
+
+    fn hours(kind: IssueKind, category: Category) -> f64 {
+        hours_each(&kind.issue(category, "TABLE", "s.t", ""))
+    }
+
+    #[test]
+    fn each_kind_carries_its_hours_and_the_rest_follow_the_rule() {
+        use Category::*;
+        assert_eq!(hours(features::INHERITANCE, UnsupportedFeatures), 16.0);
+        assert_eq!(hours(features::UNSUPPORTED_EXTENSION, UnsupportedFeatures), 16.0);
+        assert_eq!(hours(TWO_PHASE_COMMIT, UnsupportedQueryConstructs), 16.0);
+        assert_eq!(hours(features::DEFERRABLE_CONSTRAINTS, UnsupportedFeatures), 4.0);
+        assert_eq!(hours(features::CREATE_CONVERSION, UnsupportedFeatures), 4.0);
+        assert_eq!(hours(features::POLICY_WITH_ROLES, MigrationCaveats), 0.5);
+        assert_eq!(hours(features::FOREIGN_TABLE, MigrationCaveats), 0.5);
+        assert_eq!(hours(datatypes::XML, UnsupportedDatatypes), 6.0);
+        assert_eq!(hours(datatypes::LIVE_POINT, MigrationCaveats), 0.25);
+        assert_eq!(hours(OWN_HOURS, UnsupportedFeatures), 3.5);
+        assert_eq!(hours(PLAIN_L2, UnsupportedFeatures), 2.0);
+        assert_eq!(hours(PLAIN_L2, PerformanceOptimizations), 0.25);
+        let (rows, total) = effort(&[
+            features::INHERITANCE.issue(UnsupportedFeatures, "TABLE", "s.a", ""),
+            features::INHERITANCE.issue(UnsupportedFeatures, "TABLE", "s.b", ""),
+            PLAIN_L2.issue(UnsupportedFeatures, "TABLE", "s.c", ""),
+        ]);
+        assert_eq!(total, 34.0);
+        assert_eq!(
+            (rows[0].issue_type.as_str(), rows[0].count, rows[0].hours),
+            ("INHERITANCE", 2, 32.0)
+        );
+    }
 }

@@ -91,10 +91,29 @@ pub struct Issue {
     /// Release series to the first YugabyteDB version of that series where this is fixed,
     /// e.g. `{"2.25": "2.25.0.0"}` (yb-voyager's shape). Empty when not fixed anywhere.
     pub minimum_versions_fixed_in: std::collections::BTreeMap<String, String>,
+    /// The hours one issue of this type takes, where its kind says (else the effort table's
+    /// rule by category and impact, [`crate::assessment::effort::hours_each`]). Not in the report.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub effort: Option<Hours>,
 }
 
-/// The fixed facts of one issue type; detectors declare these as constants and stamp issues
-/// out of them with [`IssueKind::issue`], so every issue of a type reads the same.
+/// Hours of work, compared by value (so the types holding it stay `Eq`).
+#[derive(Debug, Clone, Copy)]
+pub struct Hours(pub f64);
+
+impl PartialEq for Hours {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.to_bits() == other.0.to_bits()
+    }
+}
+
+impl Eq for Hours {}
+
+/// The fixed facts of one issue type, in one place: its title, description, impact, docs link,
+/// the versions that fixed it and its effort. Detectors declare these as constants with
+/// `issue_kind!` and stamp issues out of them with [`IssueKind::issue`], so every issue of a type
+/// reads the same; adding a type is its declaration, its rule and its test.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct IssueKind {
     pub issue_type: &'static str,
@@ -104,6 +123,9 @@ pub struct IssueKind {
     pub docs_link: &'static str,
     /// (series, first fixed version), e.g. `&[("2.25", "2.25.0.0")]`.
     pub fixed_in: &'static [(&'static str, &'static str)],
+    /// Hours per issue when this type differs from the effort table's rule by category and
+    /// impact ([`crate::assessment::effort::hours_each`]).
+    pub effort: Option<Hours>,
 }
 
 impl IssueKind {
@@ -131,6 +153,7 @@ impl IssueKind {
                 .iter()
                 .map(|(series, version)| (series.to_string(), version.to_string()))
                 .collect(),
+            effort: self.effort,
         }
     }
 }
@@ -182,9 +205,17 @@ pub const FIXED_SAVEPOINTS: &[(&str, &str)] = &[
 ];
 
 /// Declare an [`IssueKind`] constant:
-/// `issue_kind!(NAME, "TYPE", "Title", "Description.", Level2, "docs-anchor", fixed_in);`
+/// `issue_kind!(NAME, "TYPE", "Title", "Description.", Level2, "docs-anchor", fixed_in);`, with
+/// `, effort = 16.0` at the end when its hours differ from the effort table's rule.
 macro_rules! issue_kind {
-    ($name:ident, $ty:expr, $title:expr, $desc:expr, $impact:ident, $anchor:literal, $fixed:expr) => {
+    ($name:ident, $ty:expr, $title:expr, $desc:expr, $impact:ident, $anchor:literal, $fixed:expr, effort = $hours:expr $(,)?) => {
+        $crate::assessment::issue::issue_kind!(@ $name, $ty, $title, $desc, $impact, $anchor, $fixed,
+            Some($crate::assessment::issue::Hours($hours)));
+    };
+    ($name:ident, $ty:expr, $title:expr, $desc:expr, $impact:ident, $anchor:literal, $fixed:expr $(,)?) => {
+        $crate::assessment::issue::issue_kind!(@ $name, $ty, $title, $desc, $impact, $anchor, $fixed, None);
+    };
+    (@ $name:ident, $ty:expr, $title:expr, $desc:expr, $impact:ident, $anchor:literal, $fixed:expr, $effort:expr) => {
         pub const $name: $crate::assessment::issue::IssueKind = $crate::assessment::issue::IssueKind {
             issue_type: $ty,
             name: $title,
@@ -195,6 +226,7 @@ macro_rules! issue_kind {
                 $anchor
             ),
             fixed_in: $fixed,
+            effort: $effort,
         };
     };
 }

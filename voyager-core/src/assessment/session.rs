@@ -97,11 +97,12 @@ pub async fn end(client: &Client) {
 /// The relations of this database that other sessions hold ACCESS EXCLUSIVE, and what those
 /// sessions are doing (their query is shown only to a user allowed to see it).
 const LOCK_HOLDERS_SQL: &str =
-    "SELECT coalesce(n.nspname::text || '.' || c.relname::text, 'relation ' || l.relation::text), \
+    "SELECT coalesce(n.nspname::text || '.' || c.relname::text, 'relation ' || l.relation::text) AS relation, \
         coalesce(CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHEN 'i' THEN 'index' \
-                 WHEN 'S' THEN 'sequence' WHEN 'f' THEN 'foreign table' ELSE 'table' END, 'relation'), \
-        l.pid, a.usename::text, a.application_name, a.state, \
-        extract(epoch FROM pg_catalog.now() - a.xact_start)::float8, pg_catalog.left(a.query, 200) \
+                 WHEN 'S' THEN 'sequence' WHEN 'f' THEN 'foreign table' ELSE 'table' END, 'relation') AS kind, \
+        l.pid, a.usename::text AS usename, a.application_name::text AS application_name, a.state::text AS state, \
+        extract(epoch FROM pg_catalog.now() - a.xact_start)::float8 AS xact_age, \
+        pg_catalog.left(a.query, 200) AS query \
      FROM pg_catalog.pg_locks l \
      LEFT JOIN pg_catalog.pg_class c ON c.oid = l.relation \
      LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
@@ -153,8 +154,14 @@ async fn lock_holders(client: &Client) -> Vec<String> {
     };
     let mut by_holder: std::collections::BTreeMap<i32, (Vec<String>, String)> = Default::default();
     for r in &rows {
-        let pid: i32 = r.get(2);
-        let object = format!("{} {}", r.get::<_, String>(1), r.get::<_, String>(0));
+        let (Ok(pid), Ok(kind), Ok(relation)) = (
+            r.try_get::<_, i32>("pid"),
+            r.try_get::<_, String>("kind"),
+            r.try_get::<_, String>("relation"),
+        ) else {
+            continue;
+        };
+        let object = format!("{kind} {relation}");
         let held = by_holder.entry(pid).or_insert_with(|| (Vec::new(), holder(r)));
         held.0.push(object);
     }
@@ -173,19 +180,20 @@ async fn lock_holders(client: &Client) -> Vec<String> {
 /// Who holds a lock, as far as `pg_stat_activity` shows this user.
 fn holder(r: &tokio_postgres::Row) -> String {
     let mut about = Vec::new();
-    if let Some(user) = r.get::<_, Option<String>>(3) {
+    let text = |name: &str| r.try_get::<_, Option<String>>(name).ok().flatten();
+    if let Some(user) = text("usename") {
         about.push(format!("user {user}"));
     }
-    if let Some(app) = r.get::<_, Option<String>>(4).filter(|a| !a.is_empty()) {
+    if let Some(app) = text("application_name").filter(|a| !a.is_empty()) {
         about.push(format!("application '{app}'"));
     }
-    match (r.get::<_, Option<String>>(5), r.get::<_, Option<f64>>(6)) {
+    match (text("state"), r.try_get::<_, Option<f64>>("xact_age").ok().flatten()) {
         (Some(state), Some(age)) => about.push(format!("{state}, in a transaction for {} s", age.round() as i64)),
         (Some(state), None) => about.push(state),
         (None, Some(age)) => about.push(format!("in a transaction for {} s", age.round() as i64)),
         (None, None) => {}
     }
-    if let Some(query) = r.get::<_, Option<String>>(7).filter(|q| !q.is_empty()) {
+    if let Some(query) = text("query").filter(|q| !q.is_empty()) {
         // Someone else's statement: shown unless it may carry a secret.
         let lower = query.to_lowercase();
         if lower.contains("password") || lower.contains("secret") {
@@ -197,7 +205,7 @@ fn holder(r: &tokio_postgres::Row) -> String {
             ));
         }
     }
-    let pid: i32 = r.get(2);
+    let pid: i32 = r.try_get("pid").unwrap_or_default();
     if about.is_empty() {
         format!("pid {pid}")
     } else {

@@ -46,7 +46,7 @@ pub async fn read(client: &Client, snap: &mut SourceSnapshot) -> Result<(), toki
     let sql = format!(
         "WITH s AS (SELECT query, calls FROM {} \
                     WHERE dbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database())) \
-         SELECT 'hidden', NULL::text, count(*)::float8 FROM s WHERE query IS NULL OR query = '<insufficient privilege>' \
+         SELECT 'hidden' AS kind, NULL::text AS query, count(*)::float8 AS n FROM s WHERE query IS NULL OR query = '<insufficient privilege>' \
          UNION ALL SELECT 'total', NULL, count(*)::float8 FROM s \
          {reset} \
          UNION ALL (SELECT 'query', query, calls::float8 FROM s WHERE query IS NOT NULL AND query <> '<insufficient privilege>' \
@@ -75,13 +75,13 @@ pub async fn read(client: &Client, snap: &mut SourceSnapshot) -> Result<(), toki
     let (mut hidden, mut total, mut reset_age) = (0i64, 0i64, None);
     let mut statements = Vec::new();
     for row in rows {
-        let kind: String = row.get(0);
-        let n: Option<f64> = row.get(2);
+        let kind: String = row.try_get("kind")?;
+        let n: Option<f64> = row.try_get("n")?;
         match kind.as_str() {
             "hidden" => hidden = n.unwrap_or(0.0) as i64,
             "total" => total = n.unwrap_or(0.0) as i64,
             "reset" => reset_age = n,
-            _ => statements.push(row.get::<_, String>(1)),
+            _ => statements.push(row.try_get::<_, String>("query")?),
         }
     }
     if hidden > 0 {

@@ -465,7 +465,9 @@ pub async fn discover(server: &str, include: &[String], exclude: &[String], env:
     let name = format!("{}:{}", conn.host(), conn.port());
     let mut entries = Vec::new();
     for row in rows {
-        let db: String = row.get(0);
+        let db: String = row
+            .try_get("datname")
+            .map_err(|e| Error::connection(format!("{}: could not list the databases: {e}", conn.redacted())))?;
         let wanted =
             (include.is_empty() || include.iter().any(|p| p.matches(&db))) && !exclude.iter().any(|p| p.matches(&db));
         if !wanted {

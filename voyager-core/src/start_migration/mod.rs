@@ -288,7 +288,7 @@ impl StartMigrationJourney {
             }
         };
         let database: String = client
-            .query_one("SELECT pg_catalog.current_database()", &[])
+            .query_one("SELECT pg_catalog.current_database() AS database", &[])
             .await
             .map_err(|e| {
                 Error::connection(format!(
@@ -297,14 +297,16 @@ impl StartMigrationJourney {
                     crate::connection::redact(&e.to_string())
                 ))
             })?
-            .get(0);
+            .try_get("database")
+            .map_err(|e| Error::connection(format!("{}: {e}", conn.redacted())))?;
         let server: (Option<std::net::IpAddr>, Option<i32>) = client
             .query_one(
-                "SELECT pg_catalog.inet_server_addr(), pg_catalog.inet_server_port()",
+                "SELECT pg_catalog.inet_server_addr() AS addr, pg_catalog.inet_server_port() AS port",
                 &[],
             )
             .await
-            .map(|r| (r.get(0), r.get(1)))
+            .ok()
+            .and_then(|r| Some((r.try_get("addr").ok()?, r.try_get("port").ok()?)))
             .unwrap_or((None, None));
         let recorded = &found.recorded_source;
         if !recorded.host.is_empty() && !same_server(recorded, &conn, server).await {
@@ -359,13 +361,14 @@ impl StartMigrationJourney {
             let row = client
                 .query_one(
                     "SELECT pg_catalog.has_database_privilege(pg_catalog.current_database(), 'CREATE') \
-                        OR pg_catalog.has_schema_privilege('public', 'CREATE'), current_user::text",
+                        OR pg_catalog.has_schema_privilege('public', 'CREATE') AS can_create, current_user::text AS who",
                     &[],
                 )
                 .await
                 .map_err(|e| Error::connection(format!("{}: {}", conn.redacted(), crate::connection::redact(&e.to_string()))))?;
-            let can_create: bool = row.get(0);
-            let user: String = row.get(1);
+            let read = |e: tokio_postgres::Error| Error::connection(format!("{}: {e}", conn.redacted()));
+            let can_create: bool = row.try_get("can_create").map_err(read)?;
+            let user: String = row.try_get("who").map_err(read)?;
             if !can_create {
                 return Err(Error::connection(format!(
                     "the target user '{user}' cannot create objects in {}: grant it CREATE on the database or use a user that can",

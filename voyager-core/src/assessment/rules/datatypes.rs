@@ -13,7 +13,8 @@ macro_rules! unsupported_type {
             "YugabyteDB cannot store columns of this data type; the column needs another type.",
             Level3,
             "unsupported-datatypes-by-yugabytedb",
-            $fixed
+            $fixed,
+            effort = 6.0
         );
     };
 }
@@ -68,7 +69,8 @@ macro_rules! live_type {
             "Live migration cannot stream changes of columns of this data type; offline migration works.",
             Level1,
             "unsupported-datatypes-by-voyager-during-live-migration",
-            NOT_FIXED
+            NOT_FIXED,
+            effort = 0.25
         );
     };
 }
@@ -165,6 +167,7 @@ fn key_issue(on_key: bool, t: &str, object_name: String, sql: &str) -> Issue {
         sql_statement: sql.to_string(),
         docs_link: "https://docs.yugabyte.com/preview/yugabyte-voyager/known-issues/postgresql/#indexes-on-some-complex-data-types-are-not-supported".into(),
         minimum_versions_fixed_in: Default::default(),
+        effort: None,
     }
 }
 

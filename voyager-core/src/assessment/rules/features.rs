@@ -18,9 +18,10 @@ issue_kind!(
     "Table inheritance (INHERITS) is not supported by YugabyteDB.",
     Level3,
     "table-inheritance-is-not-supported",
-    NOT_FIXED
+    NOT_FIXED,
+    effort = 16.0
 );
-issue_kind!(DEFERRABLE_CONSTRAINTS, "DEFERRABLE_CONSTRAINTS", "Deferrable constraint", "YugabyteDB can defer only foreign key constraints; this unique, primary key or exclusion constraint cannot be deferrable.", Level3, "deferrable-constraint-on-constraints-other-than-foreign-keys-is-not-supported", NOT_FIXED);
+issue_kind!(DEFERRABLE_CONSTRAINTS, "DEFERRABLE_CONSTRAINTS", "Deferrable constraint", "YugabyteDB can defer only foreign key constraints; this unique, primary key or exclusion constraint cannot be deferrable.", Level3, "deferrable-constraint-on-constraints-other-than-foreign-keys-is-not-supported", NOT_FIXED, effort = 4.0);
 issue_kind!(
     UNSUPPORTED_EXTENSION,
     "UNSUPPORTED_EXTENSION",
@@ -28,7 +29,8 @@ issue_kind!(
     "YugabyteDB does not ship this extension.",
     Level3,
     "unsupported-extensions",
-    NOT_FIXED
+    NOT_FIXED,
+    effort = 16.0
 );
 issue_kind!(
     CREATE_CONVERSION,
@@ -37,7 +39,8 @@ issue_kind!(
     "User-defined encoding conversions (CREATE CONVERSION) are not supported by YugabyteDB.",
     Level3,
     "create-or-alter-conversion-is-not-supported",
-    NOT_FIXED
+    NOT_FIXED,
+    effort = 4.0
 );
 issue_kind!(
     EXCLUSION_CONSTRAINTS,
@@ -244,7 +247,8 @@ issue_kind!(
     "The roles this policy names must be created on YugabyteDB before the schema is imported.",
     Level1,
     "policies-on-users-in-source-require-manual-user-creation",
-    NOT_FIXED
+    NOT_FIXED,
+    effort = 0.5
 );
 issue_kind!(
     FOREIGN_TABLE,
@@ -253,7 +257,8 @@ issue_kind!(
     "The foreign server and user mapping of this foreign table must be created on YugabyteDB by hand.",
     Level1,
     "foreign-table-in-the-source-database-requires-server-and-user-mapping",
-    NOT_FIXED
+    NOT_FIXED,
+    effort = 0.5
 );
 issue_kind!(
     ALTER_TABLE_ADD_PK_ON_PARTITIONED_TABLE,

@@ -1,8 +1,8 @@
 //! Issues the catalogs tell: data types, schema features and performance risks, each found by
 //! rules over the collected snapshot (no further queries).
 
-mod datatypes;
-mod features;
+pub(crate) mod datatypes;
+pub(crate) mod features;
 mod performance;
 
 use std::collections::{HashMap, HashSet};

@@ -238,7 +238,8 @@ issue_kind!(
     "PREPARE TRANSACTION, COMMIT PREPARED and ROLLBACK PREPARED are not supported by YugabyteDB.",
     Level3,
     "two-phase-commit",
-    NOT_FIXED
+    NOT_FIXED,
+    effort = 16.0
 );
 issue_kind!(
     SAVEPOINT_USAGE,
