@@ -2,7 +2,9 @@
 //! function per 10 tables) on the test source server, assessed by `assess-fleet`'s core with
 //! its default limits, then one database at a time, into a fresh control plane each. Prints
 //! databases per second, wall time and the process's peak memory (RSS) of each run.
-//! Run with `scripts/bench-fleet` (it starts the test servers); arguments: databases, tables.
+//! Run with `scripts/bench-fleet` (it starts the test servers); arguments: databases, tables,
+//! and `concurrent` to skip the one-at-a-time run (`scripts/bench-fleet --thousand`: 1,000
+//! small databases of 5 tables, concurrently). The databases are dropped at the end.
 
 use std::time::{Duration, Instant};
 
@@ -49,6 +51,7 @@ async fn fresh_database(admin_url: &str, name: &str) -> String {
 
 #[tokio::main]
 async fn main() {
+    let concurrent_only = std::env::args().skip(1).any(|a| a == "concurrent");
     let args: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
     let databases = args.first().copied().unwrap_or(200);
     let tables = args.get(1).copied().unwrap_or(50);
@@ -111,7 +114,10 @@ async fn main() {
             fleet::DEFAULT_PER_HOST,
         ),
         ("one at a time".to_string(), 1, 1),
-    ] {
+    ]
+    .into_iter()
+    .take(if concurrent_only { 1 } else { 2 })
+    {
         let cp = fresh_database(&cp_admin, &format!("bench_fleet_cp_{parallel}")).await;
         let request = FleetRequest {
             all_databases: Some(server.clone()),
@@ -141,4 +147,30 @@ async fn main() {
             peak_rss_mib()
         );
     }
+
+    // Leave the servers as they were.
+    let dropped = Instant::now();
+    for i in 0..databases {
+        admin
+            .batch_execute(&format!("DROP DATABASE IF EXISTS bench_fleet_{i:03} WITH (FORCE)"))
+            .await
+            .unwrap();
+    }
+    admin
+        .batch_execute("DROP DATABASE IF EXISTS bench_fleet_template WITH (FORCE)")
+        .await
+        .unwrap();
+    let cp_admin_client = connect(&cp_admin).await;
+    for parallel in [fleet::DEFAULT_PARALLEL, 1] {
+        cp_admin_client
+            .batch_execute(&format!(
+                "DROP DATABASE IF EXISTS bench_fleet_cp_{parallel} WITH (FORCE)"
+            ))
+            .await
+            .unwrap();
+    }
+    eprintln!(
+        "dropped the {databases} databases in {:.1} s",
+        dropped.elapsed().as_secs_f64()
+    );
 }
