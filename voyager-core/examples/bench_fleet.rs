@@ -39,6 +39,19 @@ fn peak_rss_mib() -> f64 {
     kib / 1024.0
 }
 
+/// Free space (KiB) on the file system of `path`, from `df`.
+fn free_kib(path: &str) -> u64 {
+    let out = std::process::Command::new("df")
+        .args(["--output=avail", "-k", path])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).to_string())
+        .unwrap_or_default();
+    out.lines()
+        .nth(1)
+        .and_then(|l| l.trim().parse().ok())
+        .unwrap_or(u64::MAX)
+}
+
 async fn fresh_database(admin_url: &str, name: &str) -> String {
     let admin = connect(admin_url).await;
     admin
@@ -77,7 +90,15 @@ async fn main() {
     .unwrap();
     drop(t);
     let admin = connect(&source_admin).await;
+    let mut databases = databases;
     for i in 0..databases {
+        // Each copy is the size of an empty database (about 7.5 MiB): stop short of filling
+        // the disk, and say so.
+        if i % 25 == 0 && free_kib(&var("VOYAGER_SANDBOX_DIR")) < 4 * 1024 * 1024 {
+            eprintln!("less than 4 GiB free on the sandbox's disk: stopping at {i} databases");
+            databases = i;
+            break;
+        }
         let name = format!("bench_fleet_{i:03}");
         admin
             .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
@@ -85,7 +106,7 @@ async fn main() {
             .unwrap();
         admin
             .batch_execute(&format!(
-                "CREATE DATABASE {name} TEMPLATE bench_fleet_template OWNER amakala"
+                "CREATE DATABASE {name} TEMPLATE bench_fleet_template OWNER amakala STRATEGY = FILE_COPY"
             ))
             .await
             .unwrap();
