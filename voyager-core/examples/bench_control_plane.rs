@@ -1,7 +1,8 @@
 //! Benchmark: a control plane holding 1,000 and 10,000 assessments (a real report of db2, one
 //! per migration, complexities mixed). Prints the time to load them, to list and sort them all,
 //! to fetch one by UUID, and to run a non-interactive start-migration that rebuilds a migration
-//! dir from it (connection checks of the source and the target included).
+//! dir from it (connection checks of the source and the target included), and `voyager rank`
+//! over all of them (databases in tenants of five near-identical schemas, so grouping works).
 //! Run with `scripts/bench-control-plane` (it starts the test servers).
 
 use std::sync::Arc;
@@ -111,6 +112,14 @@ async fn main() {
                         db2.clone()
                     } else {
                         r["SchemaSummary"]["DbName"] = format!("fleet_db_{i:05}").into();
+                        // Tenants of five: 30 tables of their own and one of each database's
+                        // (19 of 20 such schemas near-identical), so ranking's grouping works.
+                        let tenant = i / 5;
+                        let mut stats: Vec<serde_json::Value> = (0..30)
+                            .map(|k| serde_json::json!({"SchemaName": "public", "ObjectName": format!("g{tenant}_t{k}"), "IsIndex": false}))
+                            .collect();
+                        stats.push(serde_json::json!({"SchemaName": "public", "ObjectName": format!("m{i}"), "IsIndex": false}));
+                        r["TableIndexStats"] = serde_json::Value::Array(stats);
                         SourceDetails {
                             host: format!("10.0.{}.{}", i / 250, i % 250),
                             database: format!("fleet_db_{i:05}"),

@@ -2,7 +2,9 @@
 //! function per 10 tables) on the test source server, assessed by `assess-fleet`'s core with
 //! its default limits, then one database at a time, into a fresh control plane each. Prints
 //! databases per second, wall time and the process's peak memory (RSS) of each run.
-//! Run with `scripts/bench-fleet` (it starts the test servers); arguments: databases, tables.
+//! Run with `scripts/bench-fleet` (it starts the test servers); arguments: databases, tables,
+//! and `concurrent` to skip the one-at-a-time run (`scripts/bench-fleet --thousand`: 1,000
+//! small databases of 5 tables, concurrently). The databases are dropped at the end.
 
 use std::time::{Duration, Instant};
 
@@ -37,6 +39,19 @@ fn peak_rss_mib() -> f64 {
     kib / 1024.0
 }
 
+/// Free space (KiB) on the file system of `path`, from `df`.
+fn free_kib(path: &str) -> u64 {
+    let out = std::process::Command::new("df")
+        .args(["--output=avail", "-k", path])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).to_string())
+        .unwrap_or_default();
+    out.lines()
+        .nth(1)
+        .and_then(|l| l.trim().parse().ok())
+        .unwrap_or(u64::MAX)
+}
+
 async fn fresh_database(admin_url: &str, name: &str) -> String {
     let admin = connect(admin_url).await;
     admin
@@ -49,6 +64,7 @@ async fn fresh_database(admin_url: &str, name: &str) -> String {
 
 #[tokio::main]
 async fn main() {
+    let concurrent_only = std::env::args().skip(1).any(|a| a == "concurrent");
     let args: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
     let databases = args.first().copied().unwrap_or(200);
     let tables = args.get(1).copied().unwrap_or(50);
@@ -74,7 +90,15 @@ async fn main() {
     .unwrap();
     drop(t);
     let admin = connect(&source_admin).await;
+    let mut databases = databases;
     for i in 0..databases {
+        // Each copy is the size of an empty database (about 7.5 MiB): stop short of filling
+        // the disk, and say so.
+        if i % 25 == 0 && free_kib(&var("VOYAGER_SANDBOX_DIR")) < 4 * 1024 * 1024 {
+            eprintln!("less than 4 GiB free on the sandbox's disk: stopping at {i} databases");
+            databases = i;
+            break;
+        }
         let name = format!("bench_fleet_{i:03}");
         admin
             .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
@@ -82,7 +106,7 @@ async fn main() {
             .unwrap();
         admin
             .batch_execute(&format!(
-                "CREATE DATABASE {name} TEMPLATE bench_fleet_template OWNER amakala"
+                "CREATE DATABASE {name} TEMPLATE bench_fleet_template OWNER amakala STRATEGY = FILE_COPY"
             ))
             .await
             .unwrap();
@@ -111,7 +135,10 @@ async fn main() {
             fleet::DEFAULT_PER_HOST,
         ),
         ("one at a time".to_string(), 1, 1),
-    ] {
+    ]
+    .into_iter()
+    .take(if concurrent_only { 1 } else { 2 })
+    {
         let cp = fresh_database(&cp_admin, &format!("bench_fleet_cp_{parallel}")).await;
         let request = FleetRequest {
             all_databases: Some(server.clone()),
@@ -141,4 +168,30 @@ async fn main() {
             peak_rss_mib()
         );
     }
+
+    // Leave the servers as they were.
+    let dropped = Instant::now();
+    for i in 0..databases {
+        admin
+            .batch_execute(&format!("DROP DATABASE IF EXISTS bench_fleet_{i:03} WITH (FORCE)"))
+            .await
+            .unwrap();
+    }
+    admin
+        .batch_execute("DROP DATABASE IF EXISTS bench_fleet_template WITH (FORCE)")
+        .await
+        .unwrap();
+    let cp_admin_client = connect(&cp_admin).await;
+    for parallel in [fleet::DEFAULT_PARALLEL, 1] {
+        cp_admin_client
+            .batch_execute(&format!(
+                "DROP DATABASE IF EXISTS bench_fleet_cp_{parallel} WITH (FORCE)"
+            ))
+            .await
+            .unwrap();
+    }
+    eprintln!(
+        "dropped the {databases} databases in {:.1} s",
+        dropped.elapsed().as_secs_f64()
+    );
 }

@@ -116,11 +116,18 @@ pub(super) async fn load(client: &Client, ours: bool, yugabyted: bool) -> Result
     }
     let mut yb_names = HashMap::new();
     if yugabyted {
+        // The latest row of each migration is chosen on its key columns first; only those rows
+        // are read whole (as JSON, so an older yugabyted table without some columns reads too):
+        // a row read whole brings its payload, which the other rows need not.
         let sql = format!(
-            "SELECT DISTINCT ON (m.migration_uuid) pg_catalog.to_jsonb(m)::text AS row \
-             FROM ybvoyager_visualizer.ybvoyager_visualizer_metadata m \
-             WHERE m.migration_uuid IS NOT NULL {} \
-             ORDER BY m.migration_uuid, (m.migration_phase = 1 AND m.status = 'COMPLETED') DESC, m.invocation_sequence DESC",
+            "SELECT (SELECT pg_catalog.to_jsonb(m)::text FROM ybvoyager_visualizer.ybvoyager_visualizer_metadata m \
+                     WHERE m.migration_uuid = k.migration_uuid AND m.migration_phase = k.migration_phase \
+                       AND m.invocation_sequence = k.invocation_sequence LIMIT 1) AS row \
+             FROM (SELECT DISTINCT ON (m.migration_uuid) m.migration_uuid, m.migration_phase, m.invocation_sequence \
+                   FROM ybvoyager_visualizer.ybvoyager_visualizer_metadata m \
+                   WHERE m.migration_uuid IS NOT NULL {} \
+                   ORDER BY m.migration_uuid, (m.migration_phase = 1 AND m.status = 'COMPLETED') DESC, \
+                            m.invocation_sequence DESC) k",
             if ours {
                 "AND NOT EXISTS (SELECT 1 FROM voyager_fleet.sources s WHERE s.migration_uuid = m.migration_uuid)"
             } else {
@@ -128,7 +135,9 @@ pub(super) async fn load(client: &Client, ours: bool, yugabyted: bool) -> Result
             }
         );
         for r in client.query(&sql, &[]).await? {
-            let text: String = column(&r, "row")?;
+            let Some(text) = column::<Option<String>>(&r, "row")? else {
+                continue;
+            };
             let Ok(v) = serde_json::from_str::<Value>(&text) else {
                 continue;
             };

@@ -307,6 +307,31 @@ pub(super) async fn object_names(
     names_of(&rows)
 }
 
+/// The table and index names of each migration's latest completed assessment (one scan, no
+/// report read where the names were stored with it), as (migration, run, names).
+pub(super) async fn object_names_of_completed(
+    client: &Client,
+    names_column: bool,
+) -> Result<Vec<(Uuid, i32, Vec<String>)>, ColumnError> {
+    let rows = client
+        .query(
+            &format!(
+                "SELECT a.migration_uuid, a.run, {} AS names \
+                 FROM voyager_fleet.sources s JOIN voyager_fleet.assessments a \
+                   ON a.migration_uuid = s.migration_uuid AND a.run = s.completed_run",
+                names_sql(names_column)
+            ),
+            &[],
+        )
+        .await?;
+    let runs: Vec<i32> = rows.iter().map(|r| column(r, "run")).collect::<Result<_, _>>()?;
+    Ok(names_of(&rows)?
+        .into_iter()
+        .zip(runs)
+        .map(|((uuid, names), run)| (uuid, run, names))
+        .collect())
+}
+
 /// The SQL of an assessment `a`'s table and index names: from the column written with it
 /// (schema version 4 on), from its report where that is missing (an older schema that is not
 /// upgraded yet: readers upgrade nothing).

@@ -672,18 +672,30 @@ impl ControlPlane {
     /// indexes of the assessment each row shows: what tells near-identical schemas apart.
     pub async fn databases_with_names(&self) -> Result<(Vec<MigrationSummary>, Vec<(Uuid, Vec<String>)>)> {
         let known = self.known().await?;
-        let mut uuids = Vec::new();
-        let mut runs = Vec::new();
-        for (uuid, run) in &known.shown_runs {
-            uuids.push(*uuid);
-            runs.push(*run);
-        }
         let mut names = Vec::new();
-        if !uuids.is_empty() && self.has_tables() {
+        if !known.shown_runs.is_empty() && self.has_tables() {
             let client = self.client.lock().await;
-            names = listing::object_names_of_runs(&client, &uuids, &runs, schema::has_object_names(self.schema))
+            let names_column = schema::has_object_names(self.schema);
+            // Each migration's latest completed run, in one scan: nearly always the run shown.
+            let mut wanted = known.shown_runs.clone();
+            for (uuid, run, set) in listing::object_names_of_completed(&client, names_column)
                 .await
-                .map_err(|e| self.unreadable("could not read the reports", e))?;
+                .map_err(|e| self.unreadable("could not read the reports", e))?
+            {
+                if wanted.get(&uuid) == Some(&run) {
+                    wanted.remove(&uuid);
+                    names.push((uuid, set));
+                }
+            }
+            // Any other run shown, by its key.
+            if !wanted.is_empty() {
+                let (uuids, runs): (Vec<Uuid>, Vec<i32>) = wanted.into_iter().unzip();
+                names.extend(
+                    listing::object_names_of_runs(&client, &uuids, &runs, names_column)
+                        .await
+                        .map_err(|e| self.unreadable("could not read the reports", e))?,
+                );
+            }
         }
         names.extend(known.yb_names);
         Ok((known.rows, names))

@@ -337,26 +337,15 @@ fn assign_groups(ranked: &mut [RankedMigration], names: &[(Uuid, Vec<String>)], 
             }
         }
     }
-    let mut parent: Vec<usize> = (0..distinct.len()).collect();
-    fn find(parent: &mut [usize], x: usize) -> usize {
-        let mut root = x;
-        while parent[root] != root {
-            root = parent[root];
-        }
-        parent[x] = root;
-        root
-    }
-    if min_similarity < 1.0 {
+    let component: Vec<usize> = if min_similarity < 1.0 {
         let sets: Vec<&Vec<String>> = distinct.iter().map(|d| d.0).collect();
-        for (a, b) in similar_pairs(&sets, min_similarity) {
-            let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
-            parent[rb] = ra;
-        }
-    }
+        similar_components(&sets, min_similarity)
+    } else {
+        (0..distinct.len()).collect()
+    };
     let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (d, (_, members)) in distinct.iter().enumerate() {
-        let root = find(&mut parent, d);
-        groups.entry(root).or_default().extend(members.iter().copied());
+        groups.entry(component[d]).or_default().extend(members.iter().copied());
     }
     // Number the groups of two or more by their best-ranked member.
     let mut multi: Vec<Vec<usize>> = groups.into_values().filter(|g| g.len() > 1).collect();
@@ -376,52 +365,82 @@ fn assign_groups(ranked: &mut [RankedMigration], names: &[(Uuid, Vec<String>)], 
     }
 }
 
-/// The pairs (a, b), a < b, of `sets` whose Jaccard similarity is at least `t`, without
-/// comparing every pair: two sets that similar share a name among the first
-/// `|A| - ceil(t·|A|) + 1` names of each, in one order of names (rarest first), so only sets
-/// sharing such a name are compared (prefix filtering), and only when their sizes allow `t`.
-fn similar_pairs(sets: &[&Vec<String>], t: f64) -> Vec<(usize, usize)> {
-    use std::collections::{HashMap, HashSet};
+/// For each of `sets`, a label of its group: sets are in one group when a chain of them joins
+/// them, each next to the next with a Jaccard similarity of at least `t`. Without comparing
+/// every pair: two sets that similar share a name among the first `|A| - ceil(t·|A|) + 1`
+/// names of each, in one order of names (rarest first), so only sets sharing such a name are
+/// compared (prefix filtering), only when their sizes allow `t`, and only when not yet in one
+/// group.
+fn similar_components(sets: &[&Vec<String>], t: f64) -> Vec<usize> {
+    use std::collections::HashMap;
+    let n = sets.len();
     if t <= 0.0 {
         // Every pair qualifies, disjoint ones too.
-        return (1..sets.len()).map(|b| (0, b)).collect();
+        return vec![0; n];
     }
-    let mut frequency: HashMap<&str, usize> = HashMap::new();
-    for set in sets {
-        for name in set.iter() {
-            *frequency.entry(name.as_str()).or_default() += 1;
+    fn find(parent: &mut [usize], mut x: usize) -> usize {
+        while parent[x] != x {
+            parent[x] = parent[parent[x]];
+            x = parent[x];
         }
+        x
     }
-    let mut postings: HashMap<&str, Vec<usize>> = HashMap::new();
-    let mut candidates: HashSet<(usize, usize)> = HashSet::new();
-    for (i, set) in sets.iter().enumerate() {
-        let mut ordered: Vec<&str> = set.iter().map(String::as_str).collect();
-        ordered.sort_by(|x, y| frequency[x].cmp(&frequency[y]).then(x.cmp(y)));
-        let n = ordered.len();
+    // Names as numbers, and how many sets hold each.
+    let mut id_of: HashMap<&str, u32> = HashMap::new();
+    let mut frequency: Vec<u32> = Vec::new();
+    let ids: Vec<Vec<u32>> = sets
+        .iter()
+        .map(|set| {
+            let mut v: Vec<u32> = set
+                .iter()
+                .map(|name| {
+                    let next = id_of.len() as u32;
+                    let id = *id_of.entry(name.as_str()).or_insert(next);
+                    if id as usize == frequency.len() {
+                        frequency.push(0);
+                    }
+                    id
+                })
+                .collect();
+            v.sort_unstable();
+            v.dedup();
+            for &id in &v {
+                frequency[id as usize] += 1;
+            }
+            v
+        })
+        .collect();
+    let mut parent: Vec<usize> = (0..n).collect();
+    let mut postings: Vec<Vec<usize>> = vec![Vec::new(); frequency.len()];
+    for i in 0..n {
+        let len = ids[i].len();
+        if len == 0 {
+            continue;
+        }
+        let mut ordered = ids[i].clone();
+        ordered.sort_unstable_by_key(|&id| (frequency[id as usize], id));
         // Rounding down the needed overlap only lengthens the prefix: never misses a pair.
-        let needed = ((t * n as f64) - 1e-9).ceil().max(0.0) as usize;
-        let prefix = (n + 1).saturating_sub(needed).clamp(1, n.max(1)).min(n);
-        for name in &ordered[..prefix] {
-            let list = postings.entry(name).or_default();
-            for &j in list.iter() {
-                let (small, large) = (sets[j].len().min(n), sets[j].len().max(n));
-                if small as f64 >= t * large as f64 - 1e-9 {
-                    candidates.insert((j, i));
+        let needed = ((t * len as f64) - 1e-9).ceil().max(0.0) as usize;
+        let prefix = (len + 1).saturating_sub(needed).clamp(1, len);
+        for &name in &ordered[..prefix] {
+            for &j in &postings[name as usize] {
+                let (small, large) = (ids[j].len().min(len), ids[j].len().max(len));
+                if (small as f64) < t * large as f64 - 1e-9 {
+                    continue;
+                }
+                let (ri, rj) = (find(&mut parent, i), find(&mut parent, j));
+                if ri != rj && jaccard(&ids[i], &ids[j]) >= t {
+                    parent[ri] = rj;
                 }
             }
-            list.push(i);
+            postings[name as usize].push(i);
         }
     }
-    let mut pairs: Vec<(usize, usize)> = candidates
-        .into_iter()
-        .filter(|&(a, b)| jaccard(sets[a], sets[b]) >= t)
-        .collect();
-    pairs.sort_unstable();
-    pairs
+    (0..n).map(|i| find(&mut parent, i)).collect()
 }
 
 /// |A ∩ B| / |A ∪ B| of two sorted, deduplicated lists.
-fn jaccard(a: &[String], b: &[String]) -> f64 {
+fn jaccard<T: Ord>(a: &[T], b: &[T]) -> f64 {
     let (mut i, mut j, mut both) = (0, 0, 0usize);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
@@ -539,7 +558,7 @@ mod tests {
     }
 
     #[test]
-    fn similar_pairs_finds_exactly_what_comparing_every_pair_finds() {
+    fn similar_components_are_exactly_what_comparing_every_pair_gives() {
         // Deterministic pseudo-random name sets around a few shared cores.
         let mut seed = 7u64;
         let mut next = move || {
@@ -548,7 +567,7 @@ mod tests {
         };
         let mut sets: Vec<Vec<String>> = Vec::new();
         for _ in 0..300 {
-            let core = next() % 4;
+            let core = next() % 6;
             let size = 5 + next() % 30;
             let mut set: Vec<String> = (0..size).map(|k| format!("c{core}_{k}")).collect();
             for _ in 0..next() % 4 {
@@ -560,21 +579,38 @@ mod tests {
         }
         let refs: Vec<&Vec<String>> = sets.iter().collect();
         for t in [0.0, 0.3, 0.75, 0.9, 0.95, 1.0] {
-            let mut brute = Vec::new();
+            // Every pair compared, joined by union-find.
+            let mut parent: Vec<usize> = (0..refs.len()).collect();
+            fn root(parent: &[usize], mut x: usize) -> usize {
+                while parent[x] != x {
+                    x = parent[x];
+                }
+                x
+            }
             for a in 0..refs.len() {
                 for b in a + 1..refs.len() {
                     if jaccard(refs[a], refs[b]) >= t {
-                        brute.push((a, b));
+                        let (ra, rb) = (root(&parent, a), root(&parent, b));
+                        parent[ra] = rb;
                     }
                 }
             }
-            let found = similar_pairs(&refs, t);
-            if t <= 0.0 {
-                // Everything joins one group either way.
-                assert_eq!(found.len(), refs.len() - 1);
-            } else {
-                assert_eq!(found, brute, "t = {t}");
+            let found = similar_components(&refs, t);
+            let mut groups = 0;
+            for a in 0..refs.len() {
+                for b in a + 1..refs.len() {
+                    assert_eq!(
+                        found[a] == found[b],
+                        root(&parent, a) == root(&parent, b),
+                        "t = {t}, sets {a} and {b}"
+                    );
+                }
+                groups += usize::from(root(&parent, a) == a);
             }
+            assert!(
+                t < 0.5 || groups > 6,
+                "t = {t}: the test sets must not all join ({groups} groups)"
+            );
         }
     }
 
