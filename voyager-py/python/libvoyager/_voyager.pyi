@@ -30,6 +30,7 @@ __all__ = [
     "init_async",
     "parse_connection_string",
     "redact",
+    "cli_main",
     "start_migration",
     "start_migration_async",
 ]
@@ -68,6 +69,7 @@ def control_plane_diff(
 def control_plane_forget(control_plane: str, migration_uuid: str, include_yugabyted: bool = False) -> str: ...
 def parse_connection_string(text: str) -> str: ...
 def redact(text: str) -> str: ...
+def cli_main(argv: list[str]) -> int: ...
 
 @final
 class Config:
