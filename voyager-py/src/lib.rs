@@ -2,6 +2,8 @@
 //! as JSON text; the pure-Python package `libvoyager` turns them into typed objects. Every blocking
 //! call releases the GIL and runs on the library's one runtime.
 
+mod cli;
+
 use pyo3::create_exception;
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
@@ -582,5 +584,6 @@ fn _voyager(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(assess_fleet_async, m)?)?;
     m.add_function(wrap_pyfunction!(parse_connection_string, m)?)?;
     m.add_function(wrap_pyfunction!(redact, m)?)?;
+    m.add_function(wrap_pyfunction!(cli::cli_main, m)?)?;
     Ok(())
 }

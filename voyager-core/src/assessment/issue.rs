@@ -204,6 +204,33 @@ pub const FIXED_SAVEPOINTS: &[(&str, &str)] = &[
     ("2026.1", "2026.1.0.0"),
 ];
 
+/// Every fixed-in table above: a new table is added here too, so that
+/// [`known_release_series`] (and `voyager --version`) name its series.
+const FIXED_IN_TABLES: &[&[(&str, &str)]] = &[
+    NOT_FIXED,
+    FIXED_IN_2_25,
+    FIXED_IN_2025_1,
+    FIXED_IN_2024_2,
+    FIXED_IN_2024_1,
+    FIXED_SAVEPOINTS,
+];
+
+/// The YugabyteDB release series whose fixes the issue tables record (`2.25`, `2025.1`, ...),
+/// each once, oldest series number first.
+pub fn known_release_series() -> Vec<&'static str> {
+    let number = |series: &str| -> (u32, u32) {
+        let (major, minor) = series.split_once('.').unwrap_or((series, "0"));
+        (major.parse().unwrap_or(u32::MAX), minor.parse().unwrap_or(u32::MAX))
+    };
+    let mut series: Vec<&'static str> = FIXED_IN_TABLES
+        .iter()
+        .flat_map(|table| table.iter().map(|(series, _)| *series))
+        .collect();
+    series.sort_by_key(|s| number(s));
+    series.dedup();
+    series
+}
+
 /// Declare an [`IssueKind`] constant:
 /// `issue_kind!(NAME, "TYPE", "Title", "Description.", Level2, "docs-anchor", fixed_in);`, with
 /// `, effort = 16.0` at the end when its hours differ from the effort table's rule.

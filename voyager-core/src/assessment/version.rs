@@ -92,4 +92,23 @@ mod tests {
         assert!(!fixed(SAVEPOINT_USAGE.fixed_in, "2025.2.0.0"));
         assert!(fixed(SAVEPOINT_USAGE.fixed_in, "2024.2.8.0"));
     }
+
+    /// `voyager --version` names every series the fixed-in tables know, once, in order, and
+    /// the default target's series among them.
+    #[test]
+    fn known_release_series_are_those_of_the_fixed_in_tables() {
+        use crate::assessment::issue::known_release_series;
+        let known = known_release_series();
+        assert_eq!(
+            known,
+            ["2.23", "2.25", "2024.1", "2024.2", "2025.1", "2025.2", "2026.1"]
+        );
+        let default = YbVersion::parse(crate::assessment::DEFAULT_TARGET_DB_VERSION).unwrap();
+        assert!(known.contains(&default.series().as_str()));
+        for kind in crate::assessment::sql_constructs::KINDS {
+            for (series, _) in kind.fixed_in {
+                assert!(known.contains(series), "{}: {series}", kind.issue_type);
+            }
+        }
+    }
 }
