@@ -62,9 +62,33 @@ typedef enum {
 } voyager_status;
 
 /*
+ How severe a log event is.
+ */
+typedef enum {
+  VOYAGER_LOG_ERROR = 1,
+  VOYAGER_LOG_WARN = 2,
+  VOYAGER_LOG_INFO = 3,
+  VOYAGER_LOG_DEBUG = 4,
+  VOYAGER_LOG_TRACE = 5,
+} voyager_log_level;
+
+/*
+ A cancel token (opaque). Pass it to long calls; `voyager_cancel_token_cancel` from any thread
+ makes every call using it return `VOYAGER_CANCELLED` (reason `cancelled`) promptly, its
+ connections closed. A cancelled token stays cancelled: make a new one for the next call.
+ */
+typedef struct voyager_cancel_token voyager_cancel_token;
+
+/*
  A config file in memory (opaque). Free with `voyager_config_free`.
  */
 typedef struct voyager_config voyager_config;
+
+/*
+ A failure (opaque): its kind, reason, message, SQLSTATE, whether a retry may succeed, and
+ its subject. Made by a failed call; free it with `voyager_error_free`.
+ */
+typedef struct voyager_error voyager_error;
 
 /*
  Called with a progress report as JSON (`{"step", "done", "total"}`), and the `user_data`
@@ -73,9 +97,47 @@ typedef struct voyager_config voyager_config;
  */
 typedef void (*voyager_progress_fn)(const char *progress_json, void *user_data);
 
+/*
+ Called with each log event: its level, its message (redacted: never a password; valid only
+ during the call) and the `user_data` given with it. It may be called from any thread,
+ concurrently, and must not call back into libvoyager.
+ */
+typedef void (*voyager_log_fn)(voyager_log_level level, const char *message, void *user_data);
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+/*
+ A new, uncancelled token. Free it with `voyager_cancel_token_free` once no call uses it.
+ Never NULL.
+ */
+voyager_cancel_token *voyager_cancel_token_new(void);
+
+/*
+ Cancel every call using `token`, now and later. Thread-safe, async-signal-unsafe (do not call
+ it from a signal handler: set a flag there and cancel from a thread). NULL does nothing.
+
+ # Safety
+ `token` must be NULL or a live token.
+ */
+void voyager_cancel_token_cancel(const voyager_cancel_token *token);
+
+/*
+ Whether `token` was cancelled. False for NULL.
+
+ # Safety
+ `token` must be NULL or a live token.
+ */
+bool voyager_cancel_token_is_cancelled(const voyager_cancel_token *token);
+
+/*
+ Free a token. NULL does nothing. No call may still be using it.
+
+ # Safety
+ `token` must be NULL or a live token, not used afterwards.
+ */
+void voyager_cancel_token_free(voyager_cancel_token *token);
 
 /*
  A new, empty config for the file at `path` (.toml, .yaml or .yml); nothing is written until
@@ -84,7 +146,9 @@ extern "C" {
  # Safety
  `path` must be NULL or a NUL-terminated string; `config_out` NULL or valid.
  */
-voyager_status voyager_config_new(const char *path, voyager_config **config_out);
+voyager_status voyager_config_new(const char *path,
+                                  voyager_config **config_out,
+                                  voyager_error **err_out);
 
 /*
  Load and check the config file at `path`.
@@ -92,7 +156,9 @@ voyager_status voyager_config_new(const char *path, voyager_config **config_out)
  # Safety
  `path` must be NULL or a NUL-terminated string; `config_out` NULL or valid.
  */
-voyager_status voyager_config_load(const char *path, voyager_config **config_out);
+voyager_status voyager_config_load(const char *path,
+                                   voyager_config **config_out,
+                                   voyager_error **err_out);
 
 /*
  The value of a dotted key (`source.db-host`) as JSON text; `VOYAGER_NOT_FOUND` when absent.
@@ -104,7 +170,8 @@ voyager_status voyager_config_load(const char *path, voyager_config **config_out
  */
 voyager_status voyager_config_get(const voyager_config *config,
                                   const char *key,
-                                  char **value_json_out);
+                                  char **value_json_out,
+                                  voyager_error **err_out);
 
 /*
  Set a dotted key to a JSON value (`"\"db.example.com\""`, `5433`), checked as on load; a
@@ -113,7 +180,10 @@ voyager_status voyager_config_get(const voyager_config *config,
  # Safety
  `config` must be NULL or a live handle; `key` and `value_json` NULL or NUL-terminated.
  */
-voyager_status voyager_config_set(voyager_config *config, const char *key, const char *value_json);
+voyager_status voyager_config_set(voyager_config *config,
+                                  const char *key,
+                                  const char *value_json,
+                                  voyager_error **err_out);
 
 /*
  Remove a dotted key; `VOYAGER_NOT_FOUND` when it was not there.
@@ -121,7 +191,9 @@ voyager_status voyager_config_set(voyager_config *config, const char *key, const
  # Safety
  `config` must be NULL or a live handle; `key` NULL or NUL-terminated.
  */
-voyager_status voyager_config_remove(voyager_config *config, const char *key);
+voyager_status voyager_config_remove(voyager_config *config,
+                                     const char *key,
+                                     voyager_error **err_out);
 
 /*
  The config file's text. Free `*text_out` with `voyager_string_free`.
@@ -129,7 +201,9 @@ voyager_status voyager_config_remove(voyager_config *config, const char *key);
  # Safety
  `config` must be NULL or a live handle; `text_out` NULL or valid.
  */
-voyager_status voyager_config_render(const voyager_config *config, char **text_out);
+voyager_status voyager_config_render(const voyager_config *config,
+                                     char **text_out,
+                                     voyager_error **err_out);
 
 /*
  Write the config to its file, atomically.
@@ -137,7 +211,7 @@ voyager_status voyager_config_render(const voyager_config *config, char **text_o
  # Safety
  `config` must be NULL or a live handle.
  */
-voyager_status voyager_config_save(const voyager_config *config);
+voyager_status voyager_config_save(const voyager_config *config, voyager_error **err_out);
 
 /*
  Free a config handle. NULL does nothing.
@@ -157,7 +231,7 @@ void voyager_config_free(voyager_config *config);
  # Safety
  `conn` must be NULL or a NUL-terminated string; `json_out` NULL or valid.
  */
-voyager_status voyager_connection_parse(const char *conn, char **json_out);
+voyager_status voyager_connection_parse(const char *conn, char **json_out, voyager_error **err_out);
 
 /*
  Remove passwords from any text that may hold connection strings, even ones that do not
@@ -166,7 +240,9 @@ voyager_status voyager_connection_parse(const char *conn, char **json_out);
  # Safety
  `text` must be NULL or a NUL-terminated string; `redacted_out` NULL or valid.
  */
-voyager_status voyager_connection_redact(const char *text, char **redacted_out);
+voyager_status voyager_connection_redact(const char *text,
+                                         char **redacted_out,
+                                         voyager_error **err_out);
 
 /*
  The control plane's status as JSON {control_plane, server_version, schema_version,
@@ -176,7 +252,10 @@ voyager_status voyager_connection_redact(const char *text, char **redacted_out);
  # Safety
  `control_plane` must be NULL or a NUL-terminated connection string; `json_out` NULL or valid.
  */
-voyager_status voyager_control_plane_status(const char *control_plane, char **json_out);
+voyager_status voyager_control_plane_status(const char *control_plane,
+                                            char **json_out,
+                                            const voyager_cancel_token *cancel,
+                                            voyager_error **err_out);
 
 /*
  Every source database with its latest assessment, one row each (its `migrations` with their
@@ -190,7 +269,9 @@ voyager_status voyager_control_plane_status(const char *control_plane, char **js
  */
 voyager_status voyager_control_plane_list(const char *control_plane,
                                           const char *filter_json,
-                                          char **json_out);
+                                          char **json_out,
+                                          const voyager_cancel_token *cancel,
+                                          voyager_error **err_out);
 
 /*
  A migration's latest assessment and run history as JSON {latest: {migration_uuid, source,
@@ -201,7 +282,9 @@ voyager_status voyager_control_plane_list(const char *control_plane,
  */
 voyager_status voyager_control_plane_show(const char *control_plane,
                                           const char *migration_uuid,
-                                          char **json_out);
+                                          char **json_out,
+                                          const voyager_cancel_token *cancel,
+                                          voyager_error **err_out);
 
 /*
  Store the report already in an export dir in the control plane. `request_json` is as for
@@ -210,7 +293,10 @@ voyager_status voyager_control_plane_show(const char *control_plane,
  # Safety
  `request_json` must be NULL or NUL-terminated; `json_out` NULL or valid.
  */
-voyager_status voyager_control_plane_push(const char *request_json, char **json_out);
+voyager_status voyager_control_plane_push(const char *request_json,
+                                          char **json_out,
+                                          const voyager_cancel_token *cancel,
+                                          voyager_error **err_out);
 
 /*
  What changed between two completed assessment runs of a migration, as JSON {migration_uuid,
@@ -226,7 +312,9 @@ voyager_status voyager_control_plane_diff(const char *control_plane,
                                           const char *migration_uuid,
                                           int32_t from_run,
                                           int32_t to_run,
-                                          char **json_out);
+                                          char **json_out,
+                                          const voyager_cancel_token *cancel,
+                                          voyager_error **err_out);
 
 /*
  Remove libvoyager's rows of a migration (its source, assessments and fleet queue items);
@@ -241,7 +329,96 @@ voyager_status voyager_control_plane_diff(const char *control_plane,
 voyager_status voyager_control_plane_forget(const char *control_plane,
                                             const char *migration_uuid,
                                             bool include_yugabyted,
-                                            char **json_out);
+                                            char **json_out,
+                                            const voyager_cancel_token *cancel,
+                                            voyager_error **err_out);
+
+/*
+ The error's kind, as the failed call returned it. `VOYAGER_INVALID_ARGUMENT` for NULL.
+
+ # Safety
+ `err` must be NULL or a live error. Thread-safe for concurrent reads.
+ */
+voyager_status voyager_error_kind(const voyager_error *err);
+
+/*
+ Why it failed, in snake_case: `password_missing`, `authentication_failed`,
+ `connection_refused`, `timeout`, `tls`, `database_missing`, `privilege`, `host_unknown`,
+ `too_many_connections`, `lock_timeout`, `serialization_failure`, `connection_lost`,
+ `cancelled` or `other`. Owned by `err` (valid until `voyager_error_free`); NULL for NULL.
+
+ # Safety
+ `err` must be NULL or a live error.
+ */
+const char *voyager_error_reason(const voyager_error *err);
+
+/*
+ What went wrong and what to do, naming parameters by their JSON keys. Never holds a
+ password. Owned by `err`; NULL for NULL.
+
+ # Safety
+ `err` must be NULL or a live error.
+ */
+const char *voyager_error_message(const voyager_error *err);
+
+/*
+ The server's SQLSTATE (`28P01`, `55P03`, ...), or NULL when no server said what failed.
+ Owned by `err`.
+
+ # Safety
+ `err` must be NULL or a live error.
+ */
+const char *voyager_error_sqlstate(const voyager_error *err);
+
+/*
+ Whether the same call may succeed when tried again later, unchanged (refused, timed out,
+ lost connection, lock timeout, serialization failure). False for NULL.
+
+ # Safety
+ `err` must be NULL or a live error.
+ */
+bool voyager_error_retryable(const voyager_error *err);
+
+/*
+ The host the failure concerns, or NULL when none is known. Owned by `err`.
+
+ # Safety
+ `err` must be NULL or a live error.
+ */
+const char *voyager_error_subject_host(const voyager_error *err);
+
+/*
+ The port the failure concerns, or 0 when none is known.
+
+ # Safety
+ `err` must be NULL or a live error.
+ */
+uint16_t voyager_error_subject_port(const voyager_error *err);
+
+/*
+ The database the failure concerns, or NULL when none is known. Owned by `err`.
+
+ # Safety
+ `err` must be NULL or a live error.
+ */
+const char *voyager_error_subject_database(const voyager_error *err);
+
+/*
+ The whole error as JSON {kind, reason, message, sqlstate, retryable, subject: {host, port,
+ database}} (absent fields left out). Owned by `err`; NULL for NULL.
+
+ # Safety
+ `err` must be NULL or a live error.
+ */
+const char *voyager_error_json(const voyager_error *err);
+
+/*
+ Free an error. NULL does nothing. Strings read from it are invalid afterwards.
+
+ # Safety
+ `err` must be NULL or a live error, not used afterwards.
+ */
+void voyager_error_free(voyager_error *err);
 
 /*
  Assess every database of a fleet, concurrently, storing each assessment in the control
@@ -264,7 +441,9 @@ voyager_status voyager_control_plane_forget(const char *control_plane,
 voyager_status voyager_assess_fleet(const char *request_json,
                                     voyager_progress_fn progress,
                                     void *user_data,
-                                    char **outcome_json_out);
+                                    char **outcome_json_out,
+                                    const voyager_cancel_token *cancel,
+                                    voyager_error **err_out);
 
 /*
  A fleet's databases with their latest assessment, as a JSON array.
@@ -272,7 +451,11 @@ voyager_status voyager_assess_fleet(const char *request_json,
  # Safety
  `control_plane` and `fleet` must be NULL or NUL-terminated; `json_out` NULL or valid.
  */
-voyager_status voyager_fleet_list(const char *control_plane, const char *fleet, char **json_out);
+voyager_status voyager_fleet_list(const char *control_plane,
+                                  const char *fleet,
+                                  char **json_out,
+                                  const voyager_cancel_token *cancel,
+                                  voyager_error **err_out);
 
 /*
  A fleet ranked: a JSON array of {rank, wave, score, migration_uuid, database, host, port,
@@ -287,7 +470,9 @@ voyager_status voyager_fleet_list(const char *control_plane, const char *fleet, 
 voyager_status voyager_fleet_rank(const char *control_plane,
                                   const char *fleet,
                                   const char *weights_file,
-                                  char **json_out);
+                                  char **json_out,
+                                  const voyager_cancel_token *cancel,
+                                  voyager_error **err_out);
 
 /*
  Run init: check the source, choose the control plane, create the migration dir.
@@ -302,7 +487,10 @@ voyager_status voyager_fleet_rank(const char *control_plane,
  # Safety
  `answers_json` must be NULL or a NUL-terminated string; `outcome_json_out` NULL or valid.
  */
-voyager_status voyager_init(const char *answers_json, char **outcome_json_out);
+voyager_status voyager_init(const char *answers_json,
+                            char **outcome_json_out,
+                            const voyager_cancel_token *cancel,
+                            voyager_error **err_out);
 
 /*
  Assess one PostgreSQL database and write its report into the export dir.
@@ -323,7 +511,9 @@ voyager_status voyager_init(const char *answers_json, char **outcome_json_out);
 voyager_status voyager_assess(const char *request_json,
                               voyager_progress_fn progress,
                               void *user_data,
-                              char **result_json_out);
+                              char **result_json_out,
+                              const voyager_cancel_token *cancel,
+                              voyager_error **err_out);
 
 /*
  Start the migration of an assessed database: either from the migration dir that ran the
@@ -343,7 +533,25 @@ voyager_status voyager_assess(const char *request_json,
  # Safety
  `answers_json` must be NULL or a NUL-terminated string; `outcome_json_out` NULL or valid.
  */
-voyager_status voyager_start_migration(const char *answers_json, char **outcome_json_out);
+voyager_status voyager_start_migration(const char *answers_json,
+                                       char **outcome_json_out,
+                                       const voyager_cancel_token *cancel,
+                                       voyager_error **err_out);
+
+/*
+ Send the library's log events up to `max_level` (for example a `.pgpass` ignored for its
+ permissions, at `VOYAGER_LOG_WARN`) to `callback`; NULL stops them. Replaces any earlier
+ callback. Events go nowhere until this is called. When the process already has a `tracing`
+ subscriber of its own (a Rust program linking libvoyager), the events go there instead and
+ this returns false; true otherwise. Thread-safe.
+
+ # Safety
+ `callback`, when not NULL, must be safe to call from any thread with `user_data` until it is
+ replaced.
+ */
+bool voyager_set_log_callback(voyager_log_fn callback,
+                              voyager_log_level max_level,
+                              void *user_data);
 
 /*
  Every source database the control plane knows, once each (assessed by hand, by a fleet run,
@@ -357,13 +565,20 @@ voyager_status voyager_start_migration(const char *answers_json, char **outcome_
  # Safety
  `control_plane` and `request_json` must be NULL or NUL-terminated; `json_out` NULL or valid.
  */
-voyager_status voyager_rank(const char *control_plane, const char *request_json, char **json_out);
+voyager_status voyager_rank(const char *control_plane,
+                            const char *request_json,
+                            char **json_out,
+                            const voyager_cancel_token *cancel,
+                            voyager_error **err_out);
 
 /*
- The message of the last failed call on this thread, or NULL when the last call succeeded.
+ The message of the last failed call on this thread, or NULL when the last call succeeded
+ (every call that returns a status clears it first: no stale message).
 
- The text belongs to the library and stays valid until the next libvoyager call on this
- thread; copy it to keep it. It never holds a password.
+ For simple single-threaded C. Where a caller may move between threads between the call and
+ this read (Go's goroutines, green threads), use the call's `err_out` instead. The text
+ belongs to the library and stays valid until the next libvoyager call on this thread; copy it
+ to keep it. It never holds a password. Thread-safe (each thread has its own).
  */
 const char *voyager_last_error_message(void);
 

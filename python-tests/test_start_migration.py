@@ -168,7 +168,7 @@ def test_unattended_by_flags_and_environment(
     # Both ways at once: refused before anything is touched, with both ways explained.
     r = run(cli, ["start-migration", "--config-file", str(tmp_path / "db1-migration/config.toml"),
                   "--migration-uuid", uuids["db1"]], tmp_path)
-    assert r.returncode != 0 and "not both" in r.stderr and "--migration-dir <dir>" in r.stderr
+    assert r.returncode != 0 and "not both" in r.stderr and "--migration-dir, --assessment-control-plane and --migration-uuid" in r.stderr
     # Without a terminal, a missing answer names its flag.
     r = run(cli, ["start-migration", "--migration-dir", str(tmp_path / "nope"), "--assessment-control-plane", fresh_cp,
                   "--migration-uuid", uuids["db2"]], tmp_path, SOURCE_DB_PASSWORD="password")

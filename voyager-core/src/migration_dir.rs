@@ -447,7 +447,7 @@ fn check_target(target: &MigrationDir, force: bool) -> Result<bool> {
     }
     if !root.is_dir() {
         return Err(Error::already_exists(format!(
-            "{} exists and is not a directory: choose another --migration-dir",
+            "{} exists and is not a directory: choose another \u{E000}migration_dir\u{E001}",
             root.display()
         )));
     }
@@ -532,7 +532,7 @@ mod tests {
         let err = create_atomically(&root, false, fill_with(Uuid::new_v4())).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::AlreadyExists);
         assert!(err.message().contains(&first.to_string()), "{err}");
-        assert!(err.message().contains("--force"), "{err}");
+        assert!(err.render(crate::error::Front::Cli).contains("--force"), "{err}");
 
         let second = Uuid::new_v4();
         let created = create_atomically(&root, true, fill_with(second)).unwrap();

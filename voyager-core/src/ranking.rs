@@ -59,7 +59,7 @@ impl RankRequest {
             .map(|l| match l.split_once('=') {
                 Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.trim().to_string())),
                 _ => Err(Error::invalid_argument(format!(
-                    "--label '{l}' is not key=value (for example --label criticality=high)"
+                    "\u{E000}labels\u{E001} '{l}' is not key=value (for example \u{E000}labels\u{E001} criticality=high)"
                 ))),
             })
             .collect()
@@ -69,14 +69,14 @@ impl RankRequest {
         if let Some(c) = &self.complexity {
             if !COMPLEXITIES.contains(&c.to_uppercase().as_str()) {
                 return Err(Error::invalid_argument(format!(
-                    "--complexity '{c}' is not one of LOW, MEDIUM, HIGH"
+                    "\u{E000}complexity\u{E001} '{c}' is not one of LOW, MEDIUM, HIGH"
                 )));
             }
         }
         if let Some(s) = &self.status {
             if !STATUSES.contains(&s.to_lowercase().as_str()) {
                 return Err(Error::invalid_argument(format!(
-                    "--status '{s}' is not one of completed, failed, \"not assessed\""
+                    "\u{E000}status\u{E001} '{s}' is not one of completed, failed, \"not assessed\""
                 )));
             }
         }

@@ -368,7 +368,10 @@ async fn discovery_takes_include_and_exclude_patterns() {
     )
     .await
     .unwrap_err();
-    assert!(err.message().contains("--include '['"), "{err}");
+    assert!(
+        err.render(voyager_core::error::Front::Cli).contains("--include '['"),
+        "{err}"
+    );
 }
 
 #[tokio::test]

@@ -6,6 +6,7 @@ use voyager_core::config::Config;
 use voyager_core::Error;
 
 use crate::boundary::{arg_mut, arg_ref, arg_str, from_json, guard, out_param, to_json, write_string};
+use crate::error::voyager_error;
 use crate::status::voyager_status;
 
 /// A config file in memory (opaque). Free with `voyager_config_free`.
@@ -27,8 +28,9 @@ fn new_handle(out: *mut *mut voyager_config, config: Config) {
 pub unsafe extern "C" fn voyager_config_new(
     path: *const c_char,
     config_out: *mut *mut voyager_config,
+    err_out: *mut *mut voyager_error,
 ) -> voyager_status {
-    guard(|| {
+    guard(err_out, || {
         out_param(config_out, "config_out")?;
         let config = Config::new(unsafe { arg_str(path, "path") }?)?;
         new_handle(config_out, config);
@@ -44,8 +46,9 @@ pub unsafe extern "C" fn voyager_config_new(
 pub unsafe extern "C" fn voyager_config_load(
     path: *const c_char,
     config_out: *mut *mut voyager_config,
+    err_out: *mut *mut voyager_error,
 ) -> voyager_status {
-    guard(|| {
+    guard(err_out, || {
         out_param(config_out, "config_out")?;
         let config = Config::load(unsafe { arg_str(path, "path") }?)?;
         new_handle(config_out, config);
@@ -64,8 +67,9 @@ pub unsafe extern "C" fn voyager_config_get(
     config: *const voyager_config,
     key: *const c_char,
     value_json_out: *mut *mut c_char,
+    err_out: *mut *mut voyager_error,
 ) -> voyager_status {
-    guard(|| {
+    guard(err_out, || {
         out_param(value_json_out, "value_json_out")?;
         let config = unsafe { arg_ref(config, "config") }?;
         let key = unsafe { arg_str(key, "key") }?;
@@ -87,8 +91,9 @@ pub unsafe extern "C" fn voyager_config_set(
     config: *mut voyager_config,
     key: *const c_char,
     value_json: *const c_char,
+    err_out: *mut *mut voyager_error,
 ) -> voyager_status {
-    guard(|| {
+    guard(err_out, || {
         let config = unsafe { arg_mut(config, "config") }?;
         let key = unsafe { arg_str(key, "key") }?;
         let value = from_json(unsafe { arg_str(value_json, "value_json") }?, "value_json")?;
@@ -101,8 +106,12 @@ pub unsafe extern "C" fn voyager_config_set(
 /// # Safety
 /// `config` must be NULL or a live handle; `key` NULL or NUL-terminated.
 #[no_mangle]
-pub unsafe extern "C" fn voyager_config_remove(config: *mut voyager_config, key: *const c_char) -> voyager_status {
-    guard(|| {
+pub unsafe extern "C" fn voyager_config_remove(
+    config: *mut voyager_config,
+    key: *const c_char,
+    err_out: *mut *mut voyager_error,
+) -> voyager_status {
+    guard(err_out, || {
         let config = unsafe { arg_mut(config, "config") }?;
         let key = unsafe { arg_str(key, "key") }?;
         if config.inner.remove(key) {
@@ -121,8 +130,9 @@ pub unsafe extern "C" fn voyager_config_remove(config: *mut voyager_config, key:
 pub unsafe extern "C" fn voyager_config_render(
     config: *const voyager_config,
     text_out: *mut *mut c_char,
+    err_out: *mut *mut voyager_error,
 ) -> voyager_status {
-    guard(|| {
+    guard(err_out, || {
         out_param(text_out, "text_out")?;
         let config = unsafe { arg_ref(config, "config") }?;
         unsafe { write_string(text_out, config.inner.render()) }
@@ -134,8 +144,11 @@ pub unsafe extern "C" fn voyager_config_render(
 /// # Safety
 /// `config` must be NULL or a live handle.
 #[no_mangle]
-pub unsafe extern "C" fn voyager_config_save(config: *const voyager_config) -> voyager_status {
-    guard(|| unsafe { arg_ref(config, "config") }?.inner.save())
+pub unsafe extern "C" fn voyager_config_save(
+    config: *const voyager_config,
+    err_out: *mut *mut voyager_error,
+) -> voyager_status {
+    guard(err_out, || unsafe { arg_ref(config, "config") }?.inner.save())
 }
 
 /// Free a config handle. NULL does nothing.

@@ -5,6 +5,7 @@ use std::ffi::c_char;
 use voyager_core::connection::{redact, ConnectionString};
 
 use crate::boundary::{arg_str, guard, out_param, to_json, write_string};
+use crate::error::voyager_error;
 use crate::status::voyager_status;
 
 /// Parse a libpq connection string (URI or key=value; nothing is looked up in the environment).
@@ -16,8 +17,12 @@ use crate::status::voyager_status;
 /// # Safety
 /// `conn` must be NULL or a NUL-terminated string; `json_out` NULL or valid.
 #[no_mangle]
-pub unsafe extern "C" fn voyager_connection_parse(conn: *const c_char, json_out: *mut *mut c_char) -> voyager_status {
-    guard(|| {
+pub unsafe extern "C" fn voyager_connection_parse(
+    conn: *const c_char,
+    json_out: *mut *mut c_char,
+    err_out: *mut *mut voyager_error,
+) -> voyager_status {
+    guard(err_out, || {
         out_param(json_out, "json_out")?;
         let info = ConnectionString::parse(unsafe { arg_str(conn, "conn") }?)?.info();
         unsafe { write_string(json_out, to_json(&info)?) }
@@ -33,8 +38,9 @@ pub unsafe extern "C" fn voyager_connection_parse(conn: *const c_char, json_out:
 pub unsafe extern "C" fn voyager_connection_redact(
     text: *const c_char,
     redacted_out: *mut *mut c_char,
+    err_out: *mut *mut voyager_error,
 ) -> voyager_status {
-    guard(|| {
+    guard(err_out, || {
         out_param(redacted_out, "redacted_out")?;
         let text = unsafe { arg_str(text, "text") }?;
         unsafe { write_string(redacted_out, redact(text)) }

@@ -2,7 +2,9 @@
 
 use std::ffi::c_char;
 
-use crate::boundary::{arg_str, from_json, guard, json_call, out_param, to_json, write_string};
+use crate::boundary::{arg_str, from_json, guard_cancel, json_call, out_param, to_json, write_string};
+use crate::cancel::voyager_cancel_token;
+use crate::error::voyager_error;
 use crate::status::voyager_status;
 
 /// The control plane's status as JSON {control_plane, server_version, schema_version,
@@ -15,8 +17,10 @@ use crate::status::voyager_status;
 pub unsafe extern "C" fn voyager_control_plane_status(
     control_plane: *const c_char,
     json_out: *mut *mut c_char,
+    cancel: *const voyager_cancel_token,
+    err_out: *mut *mut voyager_error,
 ) -> voyager_status {
-    guard(|| {
+    guard_cancel(err_out, cancel, || {
         out_param(json_out, "json_out")?;
         let cp = unsafe { arg_str(control_plane, "control_plane") }?;
         let status = voyager_core::blocking::control_plane_status(cp)?;
@@ -37,8 +41,10 @@ pub unsafe extern "C" fn voyager_control_plane_list(
     control_plane: *const c_char,
     filter_json: *const c_char,
     json_out: *mut *mut c_char,
+    cancel: *const voyager_cancel_token,
+    err_out: *mut *mut voyager_error,
 ) -> voyager_status {
-    guard(|| {
+    guard_cancel(err_out, cancel, || {
         out_param(json_out, "json_out")?;
         let cp = unsafe { arg_str(control_plane, "control_plane") }?;
         let filter = if filter_json.is_null() {
@@ -61,8 +67,10 @@ pub unsafe extern "C" fn voyager_control_plane_show(
     control_plane: *const c_char,
     migration_uuid: *const c_char,
     json_out: *mut *mut c_char,
+    cancel: *const voyager_cancel_token,
+    err_out: *mut *mut voyager_error,
 ) -> voyager_status {
-    guard(|| {
+    guard_cancel(err_out, cancel, || {
         out_param(json_out, "json_out")?;
         let cp = unsafe { arg_str(control_plane, "control_plane") }?;
         let uuid = unsafe { arg_str(migration_uuid, "migration_uuid") }?;
@@ -80,12 +88,16 @@ pub unsafe extern "C" fn voyager_control_plane_show(
 pub unsafe extern "C" fn voyager_control_plane_push(
     request_json: *const c_char,
     json_out: *mut *mut c_char,
+    cancel: *const voyager_cancel_token,
+    err_out: *mut *mut voyager_error,
 ) -> voyager_status {
     unsafe {
         json_call(
             request_json,
             "request_json",
             json_out,
+            cancel,
+            err_out,
             voyager_core::blocking::control_plane_push,
         )
     }
@@ -106,8 +118,10 @@ pub unsafe extern "C" fn voyager_control_plane_diff(
     from_run: i32,
     to_run: i32,
     json_out: *mut *mut c_char,
+    cancel: *const voyager_cancel_token,
+    err_out: *mut *mut voyager_error,
 ) -> voyager_status {
-    guard(|| {
+    guard_cancel(err_out, cancel, || {
         out_param(json_out, "json_out")?;
         let cp = unsafe { arg_str(control_plane, "control_plane") }?;
         let uuid = unsafe { arg_str(migration_uuid, "migration_uuid") }?;
@@ -131,8 +145,10 @@ pub unsafe extern "C" fn voyager_control_plane_forget(
     migration_uuid: *const c_char,
     include_yugabyted: bool,
     json_out: *mut *mut c_char,
+    cancel: *const voyager_cancel_token,
+    err_out: *mut *mut voyager_error,
 ) -> voyager_status {
-    guard(|| {
+    guard_cancel(err_out, cancel, || {
         out_param(json_out, "json_out")?;
         let cp = unsafe { arg_str(control_plane, "control_plane") }?;
         let uuid = unsafe { arg_str(migration_uuid, "migration_uuid") }?;

@@ -3,6 +3,8 @@
 use std::ffi::{c_char, c_void};
 
 use crate::boundary::json_call;
+use crate::cancel::voyager_cancel_token;
+use crate::error::voyager_error;
 use crate::progress::{forward, voyager_progress_fn};
 use crate::status::voyager_status;
 
@@ -21,12 +23,16 @@ use crate::status::voyager_status;
 pub unsafe extern "C" fn voyager_init(
     answers_json: *const c_char,
     outcome_json_out: *mut *mut c_char,
+    cancel: *const voyager_cancel_token,
+    err_out: *mut *mut voyager_error,
 ) -> voyager_status {
     unsafe {
         json_call(
             answers_json,
             "answers_json",
             outcome_json_out,
+            cancel,
+            err_out,
             voyager_core::blocking::init,
         )
     }
@@ -52,12 +58,19 @@ pub unsafe extern "C" fn voyager_assess(
     progress: voyager_progress_fn,
     user_data: *mut c_void,
     result_json_out: *mut *mut c_char,
+    cancel: *const voyager_cancel_token,
+    err_out: *mut *mut voyager_error,
 ) -> voyager_status {
     let progress = forward(progress, user_data);
     unsafe {
-        json_call(request_json, "request_json", result_json_out, |request| {
-            voyager_core::blocking::assess(request, progress)
-        })
+        json_call(
+            request_json,
+            "request_json",
+            result_json_out,
+            cancel,
+            err_out,
+            |request| voyager_core::blocking::assess(request, progress),
+        )
     }
 }
 
@@ -81,12 +94,16 @@ pub unsafe extern "C" fn voyager_assess(
 pub unsafe extern "C" fn voyager_start_migration(
     answers_json: *const c_char,
     outcome_json_out: *mut *mut c_char,
+    cancel: *const voyager_cancel_token,
+    err_out: *mut *mut voyager_error,
 ) -> voyager_status {
     unsafe {
         json_call(
             answers_json,
             "answers_json",
             outcome_json_out,
+            cancel,
+            err_out,
             voyager_core::blocking::start_migration,
         )
     }
