@@ -125,7 +125,7 @@ pub async fn explain_lock_timeout(client: &Client, err: Error, limits: Limits) -
     };
     err.with_note(format!(
         "{seen}; run the assessment again when that work is done, or let it wait longer than {} s with \
-         --lock-timeout-seconds",
+         \u{E000}lock_timeout_seconds\u{E001}",
         limits.lock_timeout.as_secs()
     ))
 }

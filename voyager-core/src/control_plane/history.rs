@@ -168,7 +168,7 @@ impl ControlPlane {
             None => *runs.iter().rev().find(|r| **r < to).ok_or_else(|| {
                 Error::not_found(format!(
                     "migration {uuid} has no completed assessment before run {to} to compare with (completed runs: {}): \
-                     assess it again, or give --from and --to",
+                     assess it again, or give \u{E000}from_run\u{E001} and \u{E000}to_run\u{E001}",
                     shown(&runs)
                 ))
             })?,

@@ -67,7 +67,7 @@ impl ListFilter {
         if let Some(status) = &self.status {
             if !STATUSES.contains(&status.trim().to_lowercase().as_str()) {
                 return Err(crate::Error::invalid_argument(format!(
-                    "--status '{}' is not a status of an assessment: give {} (databases a fleet run is assessing \
+                    "\u{E000}status\u{E001} '{}' is not a status of an assessment: give {} (databases a fleet run is assessing \
                      now show in assess-fleet's progress)",
                     status.chars().take(40).collect::<String>(),
                     STATUSES.join(" or ")
