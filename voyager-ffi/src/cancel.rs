@@ -11,6 +11,8 @@ pub struct voyager_cancel_token {
 
 /// A new, uncancelled token. Free it with `voyager_cancel_token_free` once no call uses it.
 /// Never NULL.
+///
+/// Threads: does not block; thread-safe; re-entrant; fork-safe.
 #[no_mangle]
 pub extern "C" fn voyager_cancel_token_new() -> *mut voyager_cancel_token {
     Box::into_raw(Box::new(voyager_cancel_token {
@@ -20,6 +22,8 @@ pub extern "C" fn voyager_cancel_token_new() -> *mut voyager_cancel_token {
 
 /// Cancel every call using `token`, now and later. Thread-safe, async-signal-unsafe (do not call
 /// it from a signal handler: set a flag there and cancel from a thread). NULL does nothing.
+///
+/// Threads: does not block; thread-safe; re-entrant; fork-safe.
 ///
 /// # Safety
 /// `token` must be NULL or a live token.
@@ -32,6 +36,8 @@ pub unsafe extern "C" fn voyager_cancel_token_cancel(token: *const voyager_cance
 
 /// Whether `token` was cancelled. False for NULL.
 ///
+/// Threads: does not block; thread-safe; re-entrant; fork-safe.
+///
 /// # Safety
 /// `token` must be NULL or a live token.
 #[no_mangle]
@@ -40,6 +46,8 @@ pub unsafe extern "C" fn voyager_cancel_token_is_cancelled(token: *const voyager
 }
 
 /// Free a token. NULL does nothing. No call may still be using it.
+///
+/// Threads: does not block; thread-safe; re-entrant; fork-safe.
 ///
 /// # Safety
 /// `token` must be NULL or a live token, not used afterwards.

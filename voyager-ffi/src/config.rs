@@ -22,6 +22,9 @@ fn new_handle(out: *mut *mut voyager_config, config: Config) {
 /// A new, empty config for the file at `path` (.toml, .yaml or .yml); nothing is written until
 /// `voyager_config_save`.
 ///
+/// Threads: does not block on the network; thread-safe for different handles, one handle not
+/// used by two threads at once; fork-safe.
+///
 /// # Safety
 /// `path` must be NULL or a NUL-terminated string; `config_out` NULL or valid.
 #[no_mangle]
@@ -39,6 +42,9 @@ pub unsafe extern "C" fn voyager_config_new(
 }
 
 /// Load and check the config file at `path`.
+///
+/// Threads: does not block on the network; thread-safe for different handles, one handle not
+/// used by two threads at once; fork-safe.
 ///
 /// # Safety
 /// `path` must be NULL or a NUL-terminated string; `config_out` NULL or valid.
@@ -58,6 +64,9 @@ pub unsafe extern "C" fn voyager_config_load(
 
 /// The value of a dotted key (`source.db-host`) as JSON text; `VOYAGER_NOT_FOUND` when absent.
 /// Free `*value_json_out` with `voyager_string_free`.
+///
+/// Threads: does not block on the network; thread-safe for different handles, one handle not
+/// used by two threads at once; fork-safe.
 ///
 /// # Safety
 /// `config` must be NULL or a live handle; `key` NULL or a NUL-terminated string;
@@ -84,6 +93,9 @@ pub unsafe extern "C" fn voyager_config_get(
 /// Set a dotted key to a JSON value (`"\"db.example.com\""`, `5433`), checked as on load; a
 /// password key is refused.
 ///
+/// Threads: does not block on the network; thread-safe for different handles, one handle not
+/// used by two threads at once; fork-safe.
+///
 /// # Safety
 /// `config` must be NULL or a live handle; `key` and `value_json` NULL or NUL-terminated.
 #[no_mangle]
@@ -102,6 +114,9 @@ pub unsafe extern "C" fn voyager_config_set(
 }
 
 /// Remove a dotted key; `VOYAGER_NOT_FOUND` when it was not there.
+///
+/// Threads: does not block on the network; thread-safe for different handles, one handle not
+/// used by two threads at once; fork-safe.
 ///
 /// # Safety
 /// `config` must be NULL or a live handle; `key` NULL or NUL-terminated.
@@ -124,6 +139,9 @@ pub unsafe extern "C" fn voyager_config_remove(
 
 /// The config file's text. Free `*text_out` with `voyager_string_free`.
 ///
+/// Threads: does not block on the network; thread-safe for different handles, one handle not
+/// used by two threads at once; fork-safe.
+///
 /// # Safety
 /// `config` must be NULL or a live handle; `text_out` NULL or valid.
 #[no_mangle]
@@ -141,6 +159,9 @@ pub unsafe extern "C" fn voyager_config_render(
 
 /// Write the config to its file, atomically.
 ///
+/// Threads: does not block on the network; thread-safe for different handles, one handle not
+/// used by two threads at once; fork-safe.
+///
 /// # Safety
 /// `config` must be NULL or a live handle.
 #[no_mangle]
@@ -152,6 +173,9 @@ pub unsafe extern "C" fn voyager_config_save(
 }
 
 /// Free a config handle. NULL does nothing.
+///
+/// Threads: does not block on the network; thread-safe for different handles, one handle not
+/// used by two threads at once; fork-safe.
 ///
 /// # Safety
 /// `config` must be NULL or a live handle, not used afterwards.

@@ -14,6 +14,8 @@ use crate::status::voyager_status;
 /// sslrootcert, has_password, redacted}, never the password, to free with
 /// `voyager_string_free`.
 ///
+/// Threads: does not block; thread-safe; re-entrant; fork-safe.
+///
 /// # Safety
 /// `conn` must be NULL or a NUL-terminated string; `json_out` NULL or valid.
 #[no_mangle]
@@ -31,6 +33,8 @@ pub unsafe extern "C" fn voyager_connection_parse(
 
 /// Remove passwords from any text that may hold connection strings, even ones that do not
 /// parse. On success `*redacted_out` is to free with `voyager_string_free`.
+///
+/// Threads: does not block; thread-safe; re-entrant; fork-safe.
 ///
 /// # Safety
 /// `text` must be NULL or a NUL-terminated string; `redacted_out` NULL or valid.

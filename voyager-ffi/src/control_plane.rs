@@ -11,6 +11,9 @@ use crate::status::voyager_status;
 /// client_schema_version, writable, migrations, assessments}. Free `*json_out` with
 /// `voyager_string_free`.
 ///
+/// Threads: blocks the caller until done or cancelled; thread-safe; re-entrant except from a
+/// libvoyager callback; needs a process not forked after the library's first long call.
+///
 /// # Safety
 /// `control_plane` must be NULL or a NUL-terminated connection string; `json_out` NULL or valid.
 #[no_mangle]
@@ -33,6 +36,9 @@ pub unsafe extern "C" fn voyager_control_plane_status(
 /// `filter_json` (may be NULL for none) is an object with any of complexity, status, host,
 /// database, sort (name, complexity, size, effort, issues, assessed_at), descending, limit,
 /// offset, per_migration (one row per migration UUID instead).
+///
+/// Threads: blocks the caller until done or cancelled; thread-safe; re-entrant except from a
+/// libvoyager callback; needs a process not forked after the library's first long call.
 ///
 /// # Safety
 /// `control_plane` and `filter_json` must be NULL or NUL-terminated; `json_out` NULL or valid.
@@ -60,6 +66,9 @@ pub unsafe extern "C" fn voyager_control_plane_list(
 /// A migration's latest assessment and run history as JSON {latest: {migration_uuid, source,
 /// report, summary, origin}, history: [...]}; `VOYAGER_NOT_FOUND` for an unknown UUID.
 ///
+/// Threads: blocks the caller until done or cancelled; thread-safe; re-entrant except from a
+/// libvoyager callback; needs a process not forked after the library's first long call.
+///
 /// # Safety
 /// `control_plane` and `migration_uuid` must be NULL or NUL-terminated; `json_out` NULL or valid.
 #[no_mangle]
@@ -81,6 +90,9 @@ pub unsafe extern "C" fn voyager_control_plane_show(
 
 /// Store the report already in an export dir in the control plane. `request_json` is as for
 /// `voyager_assess` (config_file, or source with export_dir, and assessment_control_plane).
+///
+/// Threads: blocks the caller until done or cancelled; thread-safe; re-entrant except from a
+/// libvoyager callback; needs a process not forked after the library's first long call.
 ///
 /// # Safety
 /// `request_json` must be NULL or NUL-terminated; `json_out` NULL or valid.
@@ -109,6 +121,9 @@ pub unsafe extern "C" fn voyager_control_plane_push(
 /// {issue_type, object_type, object_name, impact, category})}. `from_run` and `to_run` of 0
 /// take the defaults: the latest completed run, and the completed run before it.
 ///
+/// Threads: blocks the caller until done or cancelled; thread-safe; re-entrant except from a
+/// libvoyager callback; needs a process not forked after the library's first long call.
+///
 /// # Safety
 /// `control_plane` and `migration_uuid` must be NULL or NUL-terminated; `json_out` NULL or valid.
 #[no_mangle]
@@ -136,6 +151,9 @@ pub unsafe extern "C" fn voyager_control_plane_diff(
 /// undone. JSON {migration_uuid, database, assessments_removed, sources_removed,
 /// queue_items_removed, yugabyted_rows_removed, yugabyted_rows_kept}; `VOYAGER_NOT_FOUND` when
 /// there is nothing to remove.
+///
+/// Threads: blocks the caller until done or cancelled; thread-safe; re-entrant except from a
+/// libvoyager callback; needs a process not forked after the library's first long call.
 ///
 /// # Safety
 /// `control_plane` and `migration_uuid` must be NULL or NUL-terminated; `json_out` NULL or valid.

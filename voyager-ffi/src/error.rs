@@ -51,6 +51,8 @@ fn text(s: &Option<CString>) -> *const c_char {
 
 /// The error's kind, as the failed call returned it. `VOYAGER_INVALID_ARGUMENT` for NULL.
 ///
+/// Threads: does not block; thread-safe; re-entrant; fork-safe.
+///
 /// # Safety
 /// `err` must be NULL or a live error. Thread-safe for concurrent reads.
 #[no_mangle]
@@ -63,6 +65,8 @@ pub unsafe extern "C" fn voyager_error_kind(err: *const voyager_error) -> voyage
 /// `too_many_connections`, `lock_timeout`, `serialization_failure`, `connection_lost`,
 /// `cancelled` or `other`. Owned by `err` (valid until `voyager_error_free`); NULL for NULL.
 ///
+/// Threads: does not block; thread-safe; re-entrant; fork-safe.
+///
 /// # Safety
 /// `err` must be NULL or a live error.
 #[no_mangle]
@@ -72,6 +76,8 @@ pub unsafe extern "C" fn voyager_error_reason(err: *const voyager_error) -> *con
 
 /// What went wrong and what to do, naming parameters by their JSON keys. Never holds a
 /// password. Owned by `err`; NULL for NULL.
+///
+/// Threads: does not block; thread-safe; re-entrant; fork-safe.
 ///
 /// # Safety
 /// `err` must be NULL or a live error.
@@ -83,6 +89,8 @@ pub unsafe extern "C" fn voyager_error_message(err: *const voyager_error) -> *co
 /// The server's SQLSTATE (`28P01`, `55P03`, ...), or NULL when no server said what failed.
 /// Owned by `err`.
 ///
+/// Threads: does not block; thread-safe; re-entrant; fork-safe.
+///
 /// # Safety
 /// `err` must be NULL or a live error.
 #[no_mangle]
@@ -93,6 +101,8 @@ pub unsafe extern "C" fn voyager_error_sqlstate(err: *const voyager_error) -> *c
 /// Whether the same call may succeed when tried again later, unchanged (refused, timed out,
 /// lost connection, lock timeout, serialization failure). False for NULL.
 ///
+/// Threads: does not block; thread-safe; re-entrant; fork-safe.
+///
 /// # Safety
 /// `err` must be NULL or a live error.
 #[no_mangle]
@@ -101,6 +111,8 @@ pub unsafe extern "C" fn voyager_error_retryable(err: *const voyager_error) -> b
 }
 
 /// The host the failure concerns, or NULL when none is known. Owned by `err`.
+///
+/// Threads: does not block; thread-safe; re-entrant; fork-safe.
 ///
 /// # Safety
 /// `err` must be NULL or a live error.
@@ -111,6 +123,8 @@ pub unsafe extern "C" fn voyager_error_subject_host(err: *const voyager_error) -
 
 /// The port the failure concerns, or 0 when none is known.
 ///
+/// Threads: does not block; thread-safe; re-entrant; fork-safe.
+///
 /// # Safety
 /// `err` must be NULL or a live error.
 #[no_mangle]
@@ -119,6 +133,8 @@ pub unsafe extern "C" fn voyager_error_subject_port(err: *const voyager_error) -
 }
 
 /// The database the failure concerns, or NULL when none is known. Owned by `err`.
+///
+/// Threads: does not block; thread-safe; re-entrant; fork-safe.
 ///
 /// # Safety
 /// `err` must be NULL or a live error.
@@ -130,6 +146,8 @@ pub unsafe extern "C" fn voyager_error_subject_database(err: *const voyager_erro
 /// The whole error as JSON {kind, reason, message, sqlstate, retryable, subject: {host, port,
 /// database}} (absent fields left out). Owned by `err`; NULL for NULL.
 ///
+/// Threads: does not block; thread-safe; re-entrant; fork-safe.
+///
 /// # Safety
 /// `err` must be NULL or a live error.
 #[no_mangle]
@@ -138,6 +156,8 @@ pub unsafe extern "C" fn voyager_error_json(err: *const voyager_error) -> *const
 }
 
 /// Free an error. NULL does nothing. Strings read from it are invalid afterwards.
+///
+/// Threads: does not block; thread-safe; re-entrant; fork-safe.
 ///
 /// # Safety
 /// `err` must be NULL or a live error, not used afterwards.

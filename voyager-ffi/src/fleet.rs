@@ -21,6 +21,9 @@ use crate::status::voyager_status;
 /// when other workers hold the rest. A database that fails does not fail the
 /// call: see `failed` and `failures` in `*outcome_json_out` (free with `voyager_string_free`).
 ///
+/// Threads: blocks the caller until done or cancelled; thread-safe; re-entrant except from a
+/// libvoyager callback; needs a process not forked after the library's first long call.
+///
 /// # Safety
 /// `request_json` must be NULL or a NUL-terminated string; `outcome_json_out` NULL or valid;
 /// `progress`, when not NULL, must be safe to call from any thread with `user_data`.
@@ -56,6 +59,9 @@ pub unsafe extern "C" fn voyager_assess_fleet(
 
 /// A fleet's databases with their latest assessment, as a JSON array.
 ///
+/// Threads: blocks the caller until done or cancelled; thread-safe; re-entrant except from a
+/// libvoyager callback; needs a process not forked after the library's first long call.
+///
 /// # Safety
 /// `control_plane` and `fleet` must be NULL or NUL-terminated; `json_out` NULL or valid.
 #[no_mangle]
@@ -79,6 +85,9 @@ pub unsafe extern "C" fn voyager_fleet_list(
 /// status, complexity, level1, level2, level3, total_size_bytes, effort_hours, labels, group,
 /// group_size, why, error}, first to migrate first. `fleet` may be NULL for the only fleet of
 /// the control plane. `weights_file` (may be NULL for the defaults) is a TOML file of weights.
+///
+/// Threads: blocks the caller until done or cancelled; thread-safe; re-entrant except from a
+/// libvoyager callback; needs a process not forked after the library's first long call.
 ///
 /// # Safety
 /// `control_plane`, `fleet` and `weights_file` must be NULL or NUL-terminated; `json_out` NULL

@@ -17,6 +17,9 @@ use crate::status::voyager_status;
 /// JSON object (migration_uuid, migration_dir, config_file, export_dir, source, control_plane,
 /// assessment_control_plane, messages, next_step) to free with `voyager_string_free`.
 ///
+/// Threads: blocks the caller until done or cancelled; thread-safe; re-entrant except from a
+/// libvoyager callback; needs a process not forked after the library's first long call.
+///
 /// # Safety
 /// `answers_json` must be NULL or a NUL-terminated string; `outcome_json_out` NULL or valid.
 #[no_mangle]
@@ -48,6 +51,9 @@ pub unsafe extern "C" fn voyager_init(
 /// `progress` (may be NULL) is called with each step as JSON.
 /// On success `*result_json_out` is {"outcome": {...}, "report": {...}} (the report in
 /// yb-voyager's field names), to free with `voyager_string_free`.
+///
+/// Threads: blocks the caller until done or cancelled; thread-safe; re-entrant except from a
+/// libvoyager callback; needs a process not forked after the library's first long call.
 ///
 /// # Safety
 /// `request_json` must be NULL or a NUL-terminated string; `result_json_out` NULL or valid;
@@ -87,6 +93,9 @@ pub unsafe extern "C" fn voyager_assess(
 /// success `*outcome_json_out` is a JSON object (migration_uuid, migration_dir, config_file,
 /// report_json, report_html, way_in, source, target, flow, summary, messages, next_steps) to free
 /// with `voyager_string_free`.
+///
+/// Threads: blocks the caller until done or cancelled; thread-safe; re-entrant except from a
+/// libvoyager callback; needs a process not forked after the library's first long call.
 ///
 /// # Safety
 /// `answers_json` must be NULL or a NUL-terminated string; `outcome_json_out` NULL or valid.

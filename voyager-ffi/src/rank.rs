@@ -15,6 +15,9 @@ use crate::status::voyager_status;
 /// runs}). `request_json` (may be NULL for everything, default weights) is an object with any of
 /// fleet, labels (array of "key=value"), host, complexity, status, weights_file.
 ///
+/// Threads: blocks the caller until done or cancelled; thread-safe; re-entrant except from a
+/// libvoyager callback; needs a process not forked after the library's first long call.
+///
 /// # Safety
 /// `control_plane` and `request_json` must be NULL or NUL-terminated; `json_out` NULL or valid.
 #[no_mangle]

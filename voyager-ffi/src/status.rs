@@ -80,12 +80,16 @@ pub(crate) fn clear_error() {
 /// this read (Go's goroutines, green threads), use the call's `err_out` instead. The text
 /// belongs to the library and stays valid until the next libvoyager call on this thread; copy it
 /// to keep it. It never holds a password. Thread-safe (each thread has its own).
+///
+/// Threads: does not block; thread-safe; re-entrant; fork-safe.
 #[no_mangle]
 pub extern "C" fn voyager_last_error_message() -> *const c_char {
     LAST_ERROR.with(|slot| slot.borrow().as_ref().map_or(std::ptr::null(), |s| s.as_ptr()))
 }
 
 /// Free a string returned by libvoyager. NULL does nothing.
+///
+/// Threads: does not block; thread-safe; re-entrant; fork-safe.
 ///
 /// # Safety
 /// `s` must be NULL or a string this library returned, not yet freed.
@@ -97,6 +101,8 @@ pub unsafe extern "C" fn voyager_string_free(s: *mut c_char) {
 }
 
 /// libvoyager's version, e.g. "0.1.0". The string is static: do not free it.
+///
+/// Threads: does not block; thread-safe; re-entrant; fork-safe.
 #[no_mangle]
 pub extern "C" fn voyager_version() -> *const c_char {
     static VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "\0");
