@@ -85,9 +85,9 @@ def test_bad_answers_raise_and_leave_nothing(tmp_path: Path, source_url: str, fr
     new = tmp_path / "new"
     with pytest.raises(libvoyager.InvalidArgumentError, match="not both"):
         libvoyager.start_migration(config_file=str(tmp_path / "x/config.toml"), migration_uuid=result.migration_uuid)
-    with pytest.raises(libvoyager.InvalidArgumentError, match="--assessment-control-plane missing"):
+    with pytest.raises(libvoyager.InvalidArgumentError, match="assessment_control_plane= missing"):
         libvoyager.start_migration(migration_dir=str(new), migration_uuid=result.migration_uuid)
-    with pytest.raises(libvoyager.MissingAnswerError, match="--target"):
+    with pytest.raises(libvoyager.MissingAnswerError, match="pass target="):
         libvoyager.start_migration(migration_dir=str(new), assessment_control_plane=fresh_cp,
                                 migration_uuid=result.migration_uuid, source_password="password")
     with pytest.raises(libvoyager.NotFoundError):
