@@ -416,7 +416,8 @@ async fn bad_requests_are_refused_before_anything_is_written() {
         let err = fleet::run_with_env(request, None, CancellationToken::new(), LibpqEnv::empty())
             .await
             .unwrap_err();
-        assert!(err.message().contains(says), "expected '{says}' in {err}");
+        let cli = err.render(voyager_core::error::Front::Cli);
+        assert!(cli.contains(says), "expected '{says}' in {cli}");
     }
     assert!(!work.exists());
 }

@@ -300,6 +300,27 @@ fn pg_config(conn: &ConnectionString, target: &Target, options: &str, mode: PgSs
     config
 }
 
+/// Whether TLS failed because the certificate names another host (a rustls error, not text).
+fn wrong_name(err: &tokio_postgres::Error) -> bool {
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        let tls = cause.downcast_ref::<rustls::Error>().or_else(|| {
+            cause
+                .downcast_ref::<std::io::Error>()
+                .and_then(|io| io.get_ref())
+                .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+        });
+        if let Some(rustls::Error::InvalidCertificate(cert)) = tls {
+            return matches!(
+                cert,
+                rustls::CertificateError::NotValidForName | rustls::CertificateError::NotValidForNameContext { .. }
+            );
+        }
+        source = cause.source();
+    }
+    false
+}
+
 /// Turn a tokio-postgres failure into a message that says where and what, without a password.
 /// The reason comes from the failure's structure (SQLSTATE, I/O kind, TLS error), never its text.
 fn explain(conn: &ConnectionString, at: &Target, err: &tokio_postgres::Error, mode: PgSslMode) -> Error {
@@ -361,11 +382,11 @@ fn explain(conn: &ConnectionString, at: &Target, err: &tokio_postgres::Error, mo
             "the server does not support SSL, but sslmode={} requires it",
             conn.sslmode().as_str()
         ),
-        Reason::Tls => format!(
-            "TLS handshake failed (sslmode={}; verify-full also checks the certificate is valid for host '{}'): {text} {source}",
-            conn.sslmode().as_str(),
+        Reason::Tls if wrong_name(err) => format!(
+            "TLS: the server's certificate is not valid for host '{}' (sslmode=verify-full checks the name)",
             at.host
         ),
+        Reason::Tls => format!("TLS handshake failed: {text} {source}"),
         _ => format!("{text} {source}"),
     };
     fail(reason, what.trim().to_string())

@@ -261,11 +261,13 @@ pub async fn run_with_env(
     let control_plane = crate::control_plane::address(request.assessment_control_plane.as_deref(), None)?;
     ConnectionString::parse(&control_plane).map_err(|e| e.context("\u{E000}assessment_control_plane\u{E001}"))?;
 
-    // Before any work is claimed, cancelling just stops (listing a server's databases and
-    // reaching the control plane may wait on an unreachable host).
-    let inv = crate::cancel::cancellable(&cancel, inventory(&request, &env)).await?;
+    // Cancelled while listing a server's databases or reaching the control plane (either may
+    // wait on an unreachable host): stop at once, nothing is claimed yet. A token cancelled
+    // before the run still registers the inventory, then stops.
+    let waiting = (!cancel.is_cancelled()).then(|| cancel.clone()).unwrap_or_default();
+    let inv = crate::cancel::cancellable(&waiting, inventory(&request, &env)).await?;
     let fleet_run_id = fleet_run_id(&inv.name);
-    let cp = crate::cancel::cancellable(&cancel, ControlPlane::connect_with_env(&control_plane, &env)).await?;
+    let cp = crate::cancel::cancellable(&waiting, ControlPlane::connect_with_env(&control_plane, &env)).await?;
     std::fs::create_dir_all(&work_dir).map_err(|e| Error::io("create directory", &work_dir, &e))?;
 
     let members: HashMap<Uuid, Arc<Member>> = inv
