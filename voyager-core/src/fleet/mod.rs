@@ -264,7 +264,11 @@ pub async fn run_with_env(
     // Cancelled while listing a server's databases or reaching the control plane (either may
     // wait on an unreachable host): stop at once, nothing is claimed yet. A token cancelled
     // before the run still registers the inventory, then stops.
-    let waiting = (!cancel.is_cancelled()).then(|| cancel.clone()).unwrap_or_default();
+    let waiting = if cancel.is_cancelled() {
+        CancellationToken::new()
+    } else {
+        cancel.clone()
+    };
     let inv = crate::cancel::cancellable(&waiting, inventory(&request, &env)).await?;
     let fleet_run_id = fleet_run_id(&inv.name);
     let cp = crate::cancel::cancellable(&waiting, ControlPlane::connect_with_env(&control_plane, &env)).await?;
