@@ -10,6 +10,35 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+/*
+ * Conventions for every function of this header
+ *
+ * Errors: a fallible call returns a voyager_status (VOYAGER_OK = 0). Its last parameter,
+ *   `voyager_error **err_out`, may be NULL; when not, a failure stores there an error object the
+ *   caller owns (kind, reason, message, SQLSTATE, retryable, subject; free it with
+ *   voyager_error_free) and a success stores NULL. voyager_last_error_message() keeps the message
+ *   of the calling thread's last failed call for simple C; every call that returns a status
+ *   clears it first, so a success leaves no stale message. Prefer err_out wherever the caller
+ *   may change threads between the call and reading the message (Go, green threads).
+ * Ownership: outputs are written only on success. Strings the library returns through `char **`
+ *   are the caller's, freed with voyager_string_free; handles with their voyager_<thing>_free;
+ *   freeing NULL does nothing. `const char *` results of getters belong to the object they were
+ *   read from. Arguments are borrowed for the call only; nothing is kept after it returns.
+ * Thread safety: every function may be called from any thread, concurrently, except that one
+ *   voyager_config handle must not be used by two threads at once. Long calls block the calling
+ *   thread on the library's own runtime (its worker threads are named "voyager").
+ * Cancellation: long calls (connections, assessments, fleets, init, start-migration, ranking and
+ *   control-plane calls) take a `const voyager_cancel_token *cancel` (may be NULL);
+ *   voyager_cancel_token_cancel from another thread makes them return VOYAGER_CANCELLED (reason
+ *   "cancelled") promptly, their connections closed.
+ * Re-entrancy: callbacks (progress, log) run on library threads while a call is in progress; they
+ *   must return promptly and must not call libvoyager (no nested calls from a callback).
+ * Fork: the library's runtime does not survive fork(). A child forked after the first long call
+ *   gets VOYAGER_INTERNAL from long calls (it must exec, or be started before any call); calls
+ *   that do not block (parsing, redacting, config handles, errors, tokens) work in a child too.
+ * Passwords never appear in messages, logs, results or files the library writes.
+ */
+
 
 /*
  What a call did. The numbers are fixed and never reused.
@@ -62,9 +91,33 @@ typedef enum {
 } voyager_status;
 
 /*
+ How severe a log event is.
+ */
+typedef enum {
+  VOYAGER_LOG_ERROR = 1,
+  VOYAGER_LOG_WARN = 2,
+  VOYAGER_LOG_INFO = 3,
+  VOYAGER_LOG_DEBUG = 4,
+  VOYAGER_LOG_TRACE = 5,
+} voyager_log_level;
+
+/*
+ A cancel token (opaque). Pass it to long calls; `voyager_cancel_token_cancel` from any thread
+ makes every call using it return `VOYAGER_CANCELLED` (reason `cancelled`) promptly, its
+ connections closed. A cancelled token stays cancelled: make a new one for the next call.
+ */
+typedef struct voyager_cancel_token voyager_cancel_token;
+
+/*
  A config file in memory (opaque). Free with `voyager_config_free`.
  */
 typedef struct voyager_config voyager_config;
+
+/*
+ A failure (opaque): its kind, reason, message, SQLSTATE, whether a retry may succeed, and
+ its subject. Made by a failed call; free it with `voyager_error_free`.
+ */
+typedef struct voyager_error voyager_error;
 
 /*
  Called with a progress report as JSON (`{"step", "done", "total"}`), and the `user_data`
@@ -73,30 +126,89 @@ typedef struct voyager_config voyager_config;
  */
 typedef void (*voyager_progress_fn)(const char *progress_json, void *user_data);
 
+/*
+ Called with each log event: its level, its message (redacted: never a password; valid only
+ during the call) and the `user_data` given with it. It may be called from any thread,
+ concurrently, and must not call back into libvoyager.
+ */
+typedef void (*voyager_log_fn)(voyager_log_level level, const char *message, void *user_data);
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
 
 /*
+ A new, uncancelled token. Free it with `voyager_cancel_token_free` once no call uses it.
+ Never NULL.
+
+ Threads: does not block; thread-safe; re-entrant; fork-safe.
+ */
+voyager_cancel_token *voyager_cancel_token_new(void);
+
+/*
+ Cancel every call using `token`, now and later. Thread-safe, async-signal-unsafe (do not call
+ it from a signal handler: set a flag there and cancel from a thread). NULL does nothing.
+
+ Threads: does not block; thread-safe; re-entrant; fork-safe.
+
+ # Safety
+ `token` must be NULL or a live token.
+ */
+void voyager_cancel_token_cancel(const voyager_cancel_token *token);
+
+/*
+ Whether `token` was cancelled. False for NULL.
+
+ Threads: does not block; thread-safe; re-entrant; fork-safe.
+
+ # Safety
+ `token` must be NULL or a live token.
+ */
+bool voyager_cancel_token_is_cancelled(const voyager_cancel_token *token);
+
+/*
+ Free a token. NULL does nothing. No call may still be using it.
+
+ Threads: does not block; thread-safe; re-entrant; fork-safe.
+
+ # Safety
+ `token` must be NULL or a live token, not used afterwards.
+ */
+void voyager_cancel_token_free(voyager_cancel_token *token);
+
+/*
  A new, empty config for the file at `path` (.toml, .yaml or .yml); nothing is written until
  `voyager_config_save`.
+
+ Threads: does not block on the network; thread-safe for different handles, one handle not
+ used by two threads at once; fork-safe.
 
  # Safety
  `path` must be NULL or a NUL-terminated string; `config_out` NULL or valid.
  */
-voyager_status voyager_config_new(const char *path, voyager_config **config_out);
+voyager_status voyager_config_new(const char *path,
+                                  voyager_config **config_out,
+                                  voyager_error **err_out);
 
 /*
  Load and check the config file at `path`.
 
+ Threads: does not block on the network; thread-safe for different handles, one handle not
+ used by two threads at once; fork-safe.
+
  # Safety
  `path` must be NULL or a NUL-terminated string; `config_out` NULL or valid.
  */
-voyager_status voyager_config_load(const char *path, voyager_config **config_out);
+voyager_status voyager_config_load(const char *path,
+                                   voyager_config **config_out,
+                                   voyager_error **err_out);
 
 /*
  The value of a dotted key (`source.db-host`) as JSON text; `VOYAGER_NOT_FOUND` when absent.
  Free `*value_json_out` with `voyager_string_free`.
+
+ Threads: does not block on the network; thread-safe for different handles, one handle not
+ used by two threads at once; fork-safe.
 
  # Safety
  `config` must be NULL or a live handle; `key` NULL or a NUL-terminated string;
@@ -104,43 +216,66 @@ voyager_status voyager_config_load(const char *path, voyager_config **config_out
  */
 voyager_status voyager_config_get(const voyager_config *config,
                                   const char *key,
-                                  char **value_json_out);
+                                  char **value_json_out,
+                                  voyager_error **err_out);
 
 /*
  Set a dotted key to a JSON value (`"\"db.example.com\""`, `5433`), checked as on load; a
  password key is refused.
 
+ Threads: does not block on the network; thread-safe for different handles, one handle not
+ used by two threads at once; fork-safe.
+
  # Safety
  `config` must be NULL or a live handle; `key` and `value_json` NULL or NUL-terminated.
  */
-voyager_status voyager_config_set(voyager_config *config, const char *key, const char *value_json);
+voyager_status voyager_config_set(voyager_config *config,
+                                  const char *key,
+                                  const char *value_json,
+                                  voyager_error **err_out);
 
 /*
  Remove a dotted key; `VOYAGER_NOT_FOUND` when it was not there.
 
+ Threads: does not block on the network; thread-safe for different handles, one handle not
+ used by two threads at once; fork-safe.
+
  # Safety
  `config` must be NULL or a live handle; `key` NULL or NUL-terminated.
  */
-voyager_status voyager_config_remove(voyager_config *config, const char *key);
+voyager_status voyager_config_remove(voyager_config *config,
+                                     const char *key,
+                                     voyager_error **err_out);
 
 /*
  The config file's text. Free `*text_out` with `voyager_string_free`.
 
+ Threads: does not block on the network; thread-safe for different handles, one handle not
+ used by two threads at once; fork-safe.
+
  # Safety
  `config` must be NULL or a live handle; `text_out` NULL or valid.
  */
-voyager_status voyager_config_render(const voyager_config *config, char **text_out);
+voyager_status voyager_config_render(const voyager_config *config,
+                                     char **text_out,
+                                     voyager_error **err_out);
 
 /*
  Write the config to its file, atomically.
 
+ Threads: does not block on the network; thread-safe for different handles, one handle not
+ used by two threads at once; fork-safe.
+
  # Safety
  `config` must be NULL or a live handle.
  */
-voyager_status voyager_config_save(const voyager_config *config);
+voyager_status voyager_config_save(const voyager_config *config, voyager_error **err_out);
 
 /*
  Free a config handle. NULL does nothing.
+
+ Threads: does not block on the network; thread-safe for different handles, one handle not
+ used by two threads at once; fork-safe.
 
  # Safety
  `config` must be NULL or a live handle, not used afterwards.
@@ -154,29 +289,41 @@ void voyager_config_free(voyager_config *config);
  sslrootcert, has_password, redacted}, never the password, to free with
  `voyager_string_free`.
 
+ Threads: does not block; thread-safe; re-entrant; fork-safe.
+
  # Safety
  `conn` must be NULL or a NUL-terminated string; `json_out` NULL or valid.
  */
-voyager_status voyager_connection_parse(const char *conn, char **json_out);
+voyager_status voyager_connection_parse(const char *conn, char **json_out, voyager_error **err_out);
 
 /*
  Remove passwords from any text that may hold connection strings, even ones that do not
  parse. On success `*redacted_out` is to free with `voyager_string_free`.
 
+ Threads: does not block; thread-safe; re-entrant; fork-safe.
+
  # Safety
  `text` must be NULL or a NUL-terminated string; `redacted_out` NULL or valid.
  */
-voyager_status voyager_connection_redact(const char *text, char **redacted_out);
+voyager_status voyager_connection_redact(const char *text,
+                                         char **redacted_out,
+                                         voyager_error **err_out);
 
 /*
  The control plane's status as JSON {control_plane, server_version, schema_version,
  client_schema_version, writable, migrations, assessments}. Free `*json_out` with
  `voyager_string_free`.
 
+ Threads: blocks the caller until done or cancelled; thread-safe; re-entrant except from a
+ libvoyager callback; needs a process not forked after the library's first long call.
+
  # Safety
  `control_plane` must be NULL or a NUL-terminated connection string; `json_out` NULL or valid.
  */
-voyager_status voyager_control_plane_status(const char *control_plane, char **json_out);
+voyager_status voyager_control_plane_status(const char *control_plane,
+                                            char **json_out,
+                                            const voyager_cancel_token *cancel,
+                                            voyager_error **err_out);
 
 /*
  Every source database with its latest assessment, one row each (its `migrations` with their
@@ -185,32 +332,48 @@ voyager_status voyager_control_plane_status(const char *control_plane, char **js
  database, sort (name, complexity, size, effort, issues, assessed_at), descending, limit,
  offset, per_migration (one row per migration UUID instead).
 
+ Threads: blocks the caller until done or cancelled; thread-safe; re-entrant except from a
+ libvoyager callback; needs a process not forked after the library's first long call.
+
  # Safety
  `control_plane` and `filter_json` must be NULL or NUL-terminated; `json_out` NULL or valid.
  */
 voyager_status voyager_control_plane_list(const char *control_plane,
                                           const char *filter_json,
-                                          char **json_out);
+                                          char **json_out,
+                                          const voyager_cancel_token *cancel,
+                                          voyager_error **err_out);
 
 /*
  A migration's latest assessment and run history as JSON {latest: {migration_uuid, source,
  report, summary, origin}, history: [...]}; `VOYAGER_NOT_FOUND` for an unknown UUID.
+
+ Threads: blocks the caller until done or cancelled; thread-safe; re-entrant except from a
+ libvoyager callback; needs a process not forked after the library's first long call.
 
  # Safety
  `control_plane` and `migration_uuid` must be NULL or NUL-terminated; `json_out` NULL or valid.
  */
 voyager_status voyager_control_plane_show(const char *control_plane,
                                           const char *migration_uuid,
-                                          char **json_out);
+                                          char **json_out,
+                                          const voyager_cancel_token *cancel,
+                                          voyager_error **err_out);
 
 /*
  Store the report already in an export dir in the control plane. `request_json` is as for
  `voyager_assess` (config_file, or source with export_dir, and assessment_control_plane).
 
+ Threads: blocks the caller until done or cancelled; thread-safe; re-entrant except from a
+ libvoyager callback; needs a process not forked after the library's first long call.
+
  # Safety
  `request_json` must be NULL or NUL-terminated; `json_out` NULL or valid.
  */
-voyager_status voyager_control_plane_push(const char *request_json, char **json_out);
+voyager_status voyager_control_plane_push(const char *request_json,
+                                          char **json_out,
+                                          const voyager_cancel_token *cancel,
+                                          voyager_error **err_out);
 
 /*
  What changed between two completed assessment runs of a migration, as JSON {migration_uuid,
@@ -219,6 +382,9 @@ voyager_status voyager_control_plane_push(const char *request_json, char **json_
  {issue_type, object_type, object_name, impact, category})}. `from_run` and `to_run` of 0
  take the defaults: the latest completed run, and the completed run before it.
 
+ Threads: blocks the caller until done or cancelled; thread-safe; re-entrant except from a
+ libvoyager callback; needs a process not forked after the library's first long call.
+
  # Safety
  `control_plane` and `migration_uuid` must be NULL or NUL-terminated; `json_out` NULL or valid.
  */
@@ -226,7 +392,9 @@ voyager_status voyager_control_plane_diff(const char *control_plane,
                                           const char *migration_uuid,
                                           int32_t from_run,
                                           int32_t to_run,
-                                          char **json_out);
+                                          char **json_out,
+                                          const voyager_cancel_token *cancel,
+                                          voyager_error **err_out);
 
 /*
  Remove libvoyager's rows of a migration (its source, assessments and fleet queue items);
@@ -235,13 +403,125 @@ voyager_status voyager_control_plane_diff(const char *control_plane,
  queue_items_removed, yugabyted_rows_removed, yugabyted_rows_kept}; `VOYAGER_NOT_FOUND` when
  there is nothing to remove.
 
+ Threads: blocks the caller until done or cancelled; thread-safe; re-entrant except from a
+ libvoyager callback; needs a process not forked after the library's first long call.
+
  # Safety
  `control_plane` and `migration_uuid` must be NULL or NUL-terminated; `json_out` NULL or valid.
  */
 voyager_status voyager_control_plane_forget(const char *control_plane,
                                             const char *migration_uuid,
                                             bool include_yugabyted,
-                                            char **json_out);
+                                            char **json_out,
+                                            const voyager_cancel_token *cancel,
+                                            voyager_error **err_out);
+
+/*
+ The error's kind, as the failed call returned it. `VOYAGER_INVALID_ARGUMENT` for NULL.
+
+ Threads: does not block; thread-safe; re-entrant; fork-safe.
+
+ # Safety
+ `err` must be NULL or a live error. Thread-safe for concurrent reads.
+ */
+voyager_status voyager_error_kind(const voyager_error *err);
+
+/*
+ Why it failed, in snake_case: `password_missing`, `authentication_failed`,
+ `connection_refused`, `timeout`, `tls`, `database_missing`, `privilege`, `host_unknown`,
+ `too_many_connections`, `lock_timeout`, `serialization_failure`, `connection_lost`,
+ `cancelled` or `other`. Owned by `err` (valid until `voyager_error_free`); NULL for NULL.
+
+ Threads: does not block; thread-safe; re-entrant; fork-safe.
+
+ # Safety
+ `err` must be NULL or a live error.
+ */
+const char *voyager_error_reason(const voyager_error *err);
+
+/*
+ What went wrong and what to do, naming parameters by their JSON keys. Never holds a
+ password. Owned by `err`; NULL for NULL.
+
+ Threads: does not block; thread-safe; re-entrant; fork-safe.
+
+ # Safety
+ `err` must be NULL or a live error.
+ */
+const char *voyager_error_message(const voyager_error *err);
+
+/*
+ The server's SQLSTATE (`28P01`, `55P03`, ...), or NULL when no server said what failed.
+ Owned by `err`.
+
+ Threads: does not block; thread-safe; re-entrant; fork-safe.
+
+ # Safety
+ `err` must be NULL or a live error.
+ */
+const char *voyager_error_sqlstate(const voyager_error *err);
+
+/*
+ Whether the same call may succeed when tried again later, unchanged (refused, timed out,
+ lost connection, lock timeout, serialization failure). False for NULL.
+
+ Threads: does not block; thread-safe; re-entrant; fork-safe.
+
+ # Safety
+ `err` must be NULL or a live error.
+ */
+bool voyager_error_retryable(const voyager_error *err);
+
+/*
+ The host the failure concerns, or NULL when none is known. Owned by `err`.
+
+ Threads: does not block; thread-safe; re-entrant; fork-safe.
+
+ # Safety
+ `err` must be NULL or a live error.
+ */
+const char *voyager_error_subject_host(const voyager_error *err);
+
+/*
+ The port the failure concerns, or 0 when none is known.
+
+ Threads: does not block; thread-safe; re-entrant; fork-safe.
+
+ # Safety
+ `err` must be NULL or a live error.
+ */
+uint16_t voyager_error_subject_port(const voyager_error *err);
+
+/*
+ The database the failure concerns, or NULL when none is known. Owned by `err`.
+
+ Threads: does not block; thread-safe; re-entrant; fork-safe.
+
+ # Safety
+ `err` must be NULL or a live error.
+ */
+const char *voyager_error_subject_database(const voyager_error *err);
+
+/*
+ The whole error as JSON {kind, reason, message, sqlstate, retryable, subject: {host, port,
+ database}} (absent fields left out). Owned by `err`; NULL for NULL.
+
+ Threads: does not block; thread-safe; re-entrant; fork-safe.
+
+ # Safety
+ `err` must be NULL or a live error.
+ */
+const char *voyager_error_json(const voyager_error *err);
+
+/*
+ Free an error. NULL does nothing. Strings read from it are invalid afterwards.
+
+ Threads: does not block; thread-safe; re-entrant; fork-safe.
+
+ # Safety
+ `err` must be NULL or a live error, not used afterwards.
+ */
+void voyager_error_free(voyager_error *err);
 
 /*
  Assess every database of a fleet, concurrently, storing each assessment in the control
@@ -257,6 +537,9 @@ voyager_status voyager_control_plane_forget(const char *control_plane,
  when other workers hold the rest. A database that fails does not fail the
  call: see `failed` and `failures` in `*outcome_json_out` (free with `voyager_string_free`).
 
+ Threads: blocks the caller until done or cancelled; thread-safe; re-entrant except from a
+ libvoyager callback; needs a process not forked after the library's first long call.
+
  # Safety
  `request_json` must be NULL or a NUL-terminated string; `outcome_json_out` NULL or valid;
  `progress`, when not NULL, must be safe to call from any thread with `user_data`.
@@ -264,21 +547,33 @@ voyager_status voyager_control_plane_forget(const char *control_plane,
 voyager_status voyager_assess_fleet(const char *request_json,
                                     voyager_progress_fn progress,
                                     void *user_data,
-                                    char **outcome_json_out);
+                                    char **outcome_json_out,
+                                    const voyager_cancel_token *cancel,
+                                    voyager_error **err_out);
 
 /*
  A fleet's databases with their latest assessment, as a JSON array.
 
+ Threads: blocks the caller until done or cancelled; thread-safe; re-entrant except from a
+ libvoyager callback; needs a process not forked after the library's first long call.
+
  # Safety
  `control_plane` and `fleet` must be NULL or NUL-terminated; `json_out` NULL or valid.
  */
-voyager_status voyager_fleet_list(const char *control_plane, const char *fleet, char **json_out);
+voyager_status voyager_fleet_list(const char *control_plane,
+                                  const char *fleet,
+                                  char **json_out,
+                                  const voyager_cancel_token *cancel,
+                                  voyager_error **err_out);
 
 /*
  A fleet ranked: a JSON array of {rank, wave, score, migration_uuid, database, host, port,
  status, complexity, level1, level2, level3, total_size_bytes, effort_hours, labels, group,
  group_size, why, error}, first to migrate first. `fleet` may be NULL for the only fleet of
  the control plane. `weights_file` (may be NULL for the defaults) is a TOML file of weights.
+
+ Threads: blocks the caller until done or cancelled; thread-safe; re-entrant except from a
+ libvoyager callback; needs a process not forked after the library's first long call.
 
  # Safety
  `control_plane`, `fleet` and `weights_file` must be NULL or NUL-terminated; `json_out` NULL
@@ -287,7 +582,9 @@ voyager_status voyager_fleet_list(const char *control_plane, const char *fleet, 
 voyager_status voyager_fleet_rank(const char *control_plane,
                                   const char *fleet,
                                   const char *weights_file,
-                                  char **json_out);
+                                  char **json_out,
+                                  const voyager_cancel_token *cancel,
+                                  voyager_error **err_out);
 
 /*
  Run init: check the source, choose the control plane, create the migration dir.
@@ -299,10 +596,16 @@ voyager_status voyager_fleet_rank(const char *control_plane,
  JSON object (migration_uuid, migration_dir, config_file, export_dir, source, control_plane,
  assessment_control_plane, messages, next_step) to free with `voyager_string_free`.
 
+ Threads: blocks the caller until done or cancelled; thread-safe; re-entrant except from a
+ libvoyager callback; needs a process not forked after the library's first long call.
+
  # Safety
  `answers_json` must be NULL or a NUL-terminated string; `outcome_json_out` NULL or valid.
  */
-voyager_status voyager_init(const char *answers_json, char **outcome_json_out);
+voyager_status voyager_init(const char *answers_json,
+                            char **outcome_json_out,
+                            const voyager_cancel_token *cancel,
+                            voyager_error **err_out);
 
 /*
  Assess one PostgreSQL database and write its report into the export dir.
@@ -316,6 +619,9 @@ voyager_status voyager_init(const char *answers_json, char **outcome_json_out);
  On success `*result_json_out` is {"outcome": {...}, "report": {...}} (the report in
  yb-voyager's field names), to free with `voyager_string_free`.
 
+ Threads: blocks the caller until done or cancelled; thread-safe; re-entrant except from a
+ libvoyager callback; needs a process not forked after the library's first long call.
+
  # Safety
  `request_json` must be NULL or a NUL-terminated string; `result_json_out` NULL or valid;
  `progress`, when not NULL, must be safe to call from any thread with `user_data`.
@@ -323,7 +629,9 @@ voyager_status voyager_init(const char *answers_json, char **outcome_json_out);
 voyager_status voyager_assess(const char *request_json,
                               voyager_progress_fn progress,
                               void *user_data,
-                              char **result_json_out);
+                              char **result_json_out,
+                              const voyager_cancel_token *cancel,
+                              voyager_error **err_out);
 
 /*
  Start the migration of an assessed database: either from the migration dir that ran the
@@ -340,10 +648,31 @@ voyager_status voyager_assess(const char *request_json,
  report_json, report_html, way_in, source, target, flow, summary, messages, next_steps) to free
  with `voyager_string_free`.
 
+ Threads: blocks the caller until done or cancelled; thread-safe; re-entrant except from a
+ libvoyager callback; needs a process not forked after the library's first long call.
+
  # Safety
  `answers_json` must be NULL or a NUL-terminated string; `outcome_json_out` NULL or valid.
  */
-voyager_status voyager_start_migration(const char *answers_json, char **outcome_json_out);
+voyager_status voyager_start_migration(const char *answers_json,
+                                       char **outcome_json_out,
+                                       const voyager_cancel_token *cancel,
+                                       voyager_error **err_out);
+
+/*
+ Send the library's log events up to `max_level` (for example a `.pgpass` ignored for its
+ permissions, at `VOYAGER_LOG_WARN`) to `callback`; NULL stops them. Replaces any earlier
+ callback. Events go nowhere until this is called. When the process already has a `tracing`
+ subscriber of its own (a Rust program linking libvoyager), the events go there instead and
+ this returns false; true otherwise. Thread-safe.
+
+ # Safety
+ `callback`, when not NULL, must be safe to call from any thread with `user_data` until it is
+ replaced.
+ */
+bool voyager_set_log_callback(voyager_log_fn callback,
+                              voyager_log_level max_level,
+                              void *user_data);
 
 /*
  Every source database the control plane knows, once each (assessed by hand, by a fleet run,
@@ -354,21 +683,35 @@ voyager_status voyager_start_migration(const char *answers_json, char **outcome_
  runs}). `request_json` (may be NULL for everything, default weights) is an object with any of
  fleet, labels (array of "key=value"), host, complexity, status, weights_file.
 
+ Threads: blocks the caller until done or cancelled; thread-safe; re-entrant except from a
+ libvoyager callback; needs a process not forked after the library's first long call.
+
  # Safety
  `control_plane` and `request_json` must be NULL or NUL-terminated; `json_out` NULL or valid.
  */
-voyager_status voyager_rank(const char *control_plane, const char *request_json, char **json_out);
+voyager_status voyager_rank(const char *control_plane,
+                            const char *request_json,
+                            char **json_out,
+                            const voyager_cancel_token *cancel,
+                            voyager_error **err_out);
 
 /*
- The message of the last failed call on this thread, or NULL when the last call succeeded.
+ The message of the last failed call on this thread, or NULL when the last call succeeded
+ (every call that returns a status clears it first: no stale message).
 
- The text belongs to the library and stays valid until the next libvoyager call on this
- thread; copy it to keep it. It never holds a password.
+ For simple single-threaded C. Where a caller may move between threads between the call and
+ this read (Go's goroutines, green threads), use the call's `err_out` instead. The text
+ belongs to the library and stays valid until the next libvoyager call on this thread; copy it
+ to keep it. It never holds a password. Thread-safe (each thread has its own).
+
+ Threads: does not block; thread-safe; re-entrant; fork-safe.
  */
 const char *voyager_last_error_message(void);
 
 /*
  Free a string returned by libvoyager. NULL does nothing.
+
+ Threads: does not block; thread-safe; re-entrant; fork-safe.
 
  # Safety
  `s` must be NULL or a string this library returned, not yet freed.
@@ -377,6 +720,8 @@ void voyager_string_free(char *s);
 
 /*
  libvoyager's version, e.g. "0.1.0". The string is static: do not free it.
+
+ Threads: does not block; thread-safe; re-entrant; fork-safe.
  */
 const char *voyager_version(void);
 

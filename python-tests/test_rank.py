@@ -115,7 +115,7 @@ def test_every_database_once_from_python_and_the_cli(tmp_path: Path, cli: str, f
     r = subprocess.run([cli, "control-plane", "--assessment-control-plane", fresh_cp, "forget", legacy],
                        capture_output=True, text=True, stdin=subprocess.DEVNULL)
     assert r.returncode != 0 and "--yes" in r.stderr
-    with pytest.raises(libvoyager.NotFoundError, match="include-yugabyted"):
+    with pytest.raises(libvoyager.NotFoundError, match="include_yugabyted="):
         libvoyager.control_plane_forget(fresh_cp, legacy)
     gone = libvoyager.control_plane_forget(fresh_cp, legacy, include_yugabyted=True)
     assert gone["yugabyted_rows_removed"] == 1

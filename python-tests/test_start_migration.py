@@ -94,9 +94,9 @@ def test_bad_answers_raise_and_leave_nothing(tmp_path: Path, source_url: str, fr
     new = tmp_path / "new"
     with pytest.raises(libvoyager.InvalidArgumentError, match="not both"):
         libvoyager.start_migration(config_file=str(tmp_path / "x/config.toml"), migration_uuid=result.migration_uuid)
-    with pytest.raises(libvoyager.InvalidArgumentError, match="--assessment-control-plane missing"):
+    with pytest.raises(libvoyager.InvalidArgumentError, match="assessment_control_plane= missing"):
         libvoyager.start_migration(migration_dir=str(new), migration_uuid=result.migration_uuid)
-    with pytest.raises(libvoyager.MissingAnswerError, match="--target"):
+    with pytest.raises(libvoyager.MissingAnswerError, match="pass target="):
         libvoyager.start_migration(migration_dir=str(new), assessment_control_plane=fresh_cp,
                                 migration_uuid=result.migration_uuid, source_password="password")
     with pytest.raises(libvoyager.NotFoundError):
@@ -177,7 +177,7 @@ def test_unattended_by_flags_and_environment(
     # Both ways at once: refused before anything is touched, with both ways explained.
     r = run(cli, ["start-migration", "--config-file", str(tmp_path / "db1-migration/config.toml"),
                   "--migration-uuid", uuids["db1"]], tmp_path)
-    assert r.returncode != 0 and "not both" in r.stderr and "--migration-dir <dir>" in r.stderr
+    assert r.returncode != 0 and "not both" in r.stderr and "--migration-dir, --assessment-control-plane and --migration-uuid" in r.stderr
     # Without a terminal, a missing answer names its flag.
     r = run(cli, ["start-migration", "--migration-dir", str(tmp_path / "nope"), "--assessment-control-plane", fresh_cp,
                   "--migration-uuid", uuids["db2"]], tmp_path, SOURCE_DB_PASSWORD="password")

@@ -25,14 +25,14 @@ pub fn drive<J: Journey>(mut journey: J, yes: bool, out: &Output) -> Result<J::O
                     if !interactive {
                         return Err(e);
                     }
-                    out.say(&format!("error: {e}"));
+                    out.say(&format!("error: {}", e.render(voyager_core::error::Front::Cli)));
                 }
             }
             Ok(Step::Done { outcome }) => return Ok(outcome),
             // On a terminal a failed check is reported and its question asked again.
             Err(e) if interactive && retryable(e.kind()) && failures < 5 => {
                 failures += 1;
-                out.say(&format!("error: {e}"));
+                out.say(&format!("error: {}", e.render(voyager_core::error::Front::Cli)));
             }
             Err(e) => return Err(e),
         }

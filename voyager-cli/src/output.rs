@@ -111,10 +111,10 @@ impl Output {
     /// A failure: `{"error": {"kind", "message"}}` on stdout with `--json`, else on stderr.
     pub fn error(&self, err: &Error) {
         if self.json {
-            let doc = serde_json::json!({ "error": err.report() });
+            let doc = serde_json::json!({ "error": err.report(voyager_core::error::Front::Cli) });
             self.stdout(&format!("{doc:#}"));
         } else {
-            to_stderr(&format!("error: {err}"));
+            to_stderr(&format!("error: {}", err.render(voyager_core::error::Front::Cli)));
         }
     }
 

@@ -102,18 +102,18 @@ impl AssessRequest {
         let (mut source, export_dir, schemas, version, control_plane) = match (&self.config_file, &self.source) {
             (Some(_), Some(_)) => {
                 return Err(Error::invalid_argument(
-                    "give either --config-file or --source with --export-dir, not both",
+                    "give either \u{E000}config_file\u{E001} or \u{E000}source\u{E001} with \u{E000}export_dir\u{E001}, not both",
                 ))
             }
             (None, None) => {
                 return Err(Error::invalid_argument(
-                    "nothing to assess: give --config-file (a migration dir from `voyager init`) or --source with --export-dir",
+                    "nothing to assess: give \u{E000}config_file\u{E001} (a migration dir from `voyager init`) or \u{E000}source\u{E001} with \u{E000}export_dir\u{E001}",
                 ))
             }
             (Some(file), None) => from_config(Path::new(file), env)?,
             (None, Some(text)) => {
                 let dir = self.export_dir.as_deref().ok_or_else(|| {
-                    Error::invalid_argument("--source needs --export-dir: where the report is to be written")
+                    Error::invalid_argument("\u{E000}source\u{E001} needs \u{E000}export_dir\u{E001}: where the report is to be written")
                 })?;
                 let source = ConnectionString::parse(text)?.resolve(env);
                 let key = migration_dir::source_key(source.host(), source.port(), source.dbname());
@@ -130,7 +130,9 @@ impl AssessRequest {
         }
         let schemas = self.source_db_schema.as_deref().map(split_schemas).or(schemas);
         if schemas.as_ref().is_some_and(|s| s.is_empty()) {
-            return Err(Error::invalid_argument("--source-db-schema names no schema"));
+            return Err(Error::invalid_argument(
+                "\u{E000}source_db_schema\u{E001} names no schema",
+            ));
         }
         let target_db_version = self
             .target_db_version
@@ -142,7 +144,7 @@ impl AssessRequest {
             assessment::session::Limits::from_seconds(self.lock_timeout_seconds, self.statement_timeout_seconds)?;
         let control_plane = self.assessment_control_plane.clone().or(control_plane);
         if let Some(cp) = &control_plane {
-            ConnectionString::parse(cp).map_err(|e| e.context("--assessment-control-plane"))?;
+            ConnectionString::parse(cp).map_err(|e| e.context("\u{E000}assessment_control_plane\u{E001}"))?;
         }
         Ok(Plan {
             source,
@@ -325,7 +327,7 @@ pub async fn push(request: AssessRequest) -> Result<ControlPlaneWrite> {
     let plan = request.plan(&LibpqEnv::from_process())?;
     let control_plane = plan.control_plane.clone().ok_or_else(|| {
         Error::invalid_argument(
-            "no control plane to push to: give --assessment-control-plane or a --config-file that names one",
+            "no control plane to push to: give \u{E000}assessment_control_plane\u{E001} or a \u{E000}config_file\u{E001} that names one",
         )
     })?;
     let meta = migration_dir::read_metainfo(&plan.export_dir)?;

@@ -24,6 +24,11 @@ fn crossing(name: &'static str, function: &'static str, mut schema: Schema) -> C
 pub fn crossings() -> Vec<Crossing> {
     use crate::{assess_migration as am, assessment, control_plane as cp, fleet, init, ranking, start_migration as sm};
     vec![
+        crossing(
+            "error",
+            "voyager_error_json",
+            schema_for!(crate::error::ErrorReport<'static>),
+        ),
         crossing("init.request", "voyager_init", schema_for!(init::InitAnswers)),
         crossing("init.result", "voyager_init", schema_for!(init::InitOutcome)),
         crossing("assess.request", "voyager_assess", schema_for!(am::AssessRequest)),

@@ -16,7 +16,7 @@ use crate::connection::{ConnectionString, LibpqEnv};
 use crate::journey::{Question, QuestionKind, Step};
 use crate::migration_dir::{self, MetaInfo, MigrationDir};
 use crate::vocabulary::ControlPlaneChoice;
-use crate::{Error, ErrorKind, Result};
+use crate::{Error, Result};
 
 /// The default control plane: the one the local yugabyted UI reads.
 pub const LOCAL_CONTROL_PLANE: &str = "postgresql://yugabyte:yugabyte@localhost:5433";
@@ -487,9 +487,10 @@ pub(crate) fn create_migration_dir(
     })
 }
 
-/// Whether a failed connection would succeed with a password we do not have yet.
+/// Whether a failed connection would succeed with a password we do not have yet: the server
+/// asked for one (a structured reason, never the message's text).
 fn needs_password(err: &Error) -> bool {
-    err.kind() == ErrorKind::Connection && err.message().contains("password")
+    err.reason() == crate::error::Reason::PasswordMissing
 }
 
 /// A database name made safe as a directory name (no separators, no leading dot).
@@ -538,6 +539,19 @@ impl crate::journey::Journey for InitJourney {
 mod tests {
     use super::*;
     use crate::journey::Journey;
+    use crate::ErrorKind;
+
+    #[test]
+    fn only_the_reason_says_a_password_is_needed() {
+        // A user or database named "password" changes nothing: the text is never read.
+        let named =
+            Error::connection("could not connect to h:5432/password as password: database 'password' does not exist")
+                .with_reason(crate::error::Reason::DatabaseMissing);
+        assert!(!needs_password(&named));
+        let asked =
+            Error::connection("could not connect to h:5432/db as u").with_reason(crate::error::Reason::PasswordMissing);
+        assert!(needs_password(&asked));
+    }
 
     #[test]
     fn dir_names_from_database_names_are_safe() {

@@ -107,7 +107,7 @@ impl Question {
                     None => Err(Error::invalid_argument(format!(
                         "'{answer}' is not an answer to \"{}\" ({}): choose one of {}",
                         self.text,
-                        self.flag,
+                        crate::error::param(&self.id),
                         self.choices
                             .iter()
                             .map(|c| c.value.as_str())
@@ -121,14 +121,16 @@ impl Question {
                 "n" | "no" | "false" | "0" => Ok("no".into()),
                 _ => Err(Error::invalid_argument(format!(
                     "'{answer}' is not yes or no (question \"{}\", {})",
-                    self.text, self.flag
+                    self.text,
+                    crate::error::param(&self.id)
                 ))),
             },
             QuestionKind::Text | QuestionKind::Secret => {
                 if answer.is_empty() {
                     Err(Error::invalid_argument(format!(
                         "an empty answer to \"{}\" ({}) is not allowed",
-                        self.text, self.flag
+                        self.text,
+                        crate::error::param(&self.id)
                     )))
                 } else {
                     Ok(answer.to_string())
@@ -140,8 +142,8 @@ impl Question {
     /// The error for this question having no answer in a call that cannot ask.
     pub fn missing(&self) -> Error {
         let how = match &self.env {
-            Some(env) => format!("pass {} or set {env}", self.flag),
-            None => format!("pass {}", self.flag),
+            Some(env) => format!("pass {} or set {env}", crate::error::param(&self.id)),
+            None => format!("pass {}", crate::error::param(&self.id)),
         };
         Error::new(
             ErrorKind::MissingAnswer,
@@ -210,7 +212,16 @@ mod tests {
             .with_env("SOURCE_DB_PASSWORD");
         let err = q.missing();
         assert_eq!(err.kind(), ErrorKind::MissingAnswer);
-        assert!(err.message().contains("--source-db-password"));
+        assert!(err.message().contains("pass source_password or"), "{err}");
+        assert!(err
+            .render(crate::error::Front::Cli)
+            .contains("pass --source-db-password or"));
+        assert!(err
+            .render(crate::error::Front::Python)
+            .contains("pass source_password= or"));
+        assert!(err
+            .render(crate::error::Front::C)
+            .contains("pass \"source_password\" or"));
         assert!(err.message().contains("SOURCE_DB_PASSWORD"));
     }
 }

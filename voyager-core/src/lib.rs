@@ -6,6 +6,7 @@
 pub mod assess_migration;
 pub mod assessment;
 pub mod blocking;
+pub mod cancel;
 pub mod config;
 pub mod connection;
 pub mod contract;
@@ -16,6 +17,7 @@ pub mod fleet;
 pub mod fs_atomic;
 pub mod init;
 pub mod journey;
+pub mod log;
 pub mod meta_db;
 pub mod migration_dir;
 pub mod ranking;

@@ -267,12 +267,12 @@ pub fn follow_link(root: &Path) -> Result<PathBuf> {
                 Ok(resolved) if resolved.is_dir() => Ok(resolved),
                 Ok(_) => Err(Error::already_exists(format!(
                     "{} is a symbolic link to {target}, which is not a directory: point it at a directory, or \
-                     choose another --migration-dir",
+                     choose another \u{E000}migration_dir\u{E001}",
                     root.display()
                 ))),
                 Err(_) => Err(Error::invalid_argument(format!(
                     "{} is a symbolic link to {target}, which does not exist: create that directory, remove the \
-                     link, or choose another --migration-dir",
+                     link, or choose another \u{E000}migration_dir\u{E001}",
                     root.display()
                 ))),
             }
@@ -447,7 +447,7 @@ fn check_target(target: &MigrationDir, force: bool) -> Result<bool> {
     }
     if !root.is_dir() {
         return Err(Error::already_exists(format!(
-            "{} exists and is not a directory: choose another --migration-dir",
+            "{} exists and is not a directory: choose another \u{E000}migration_dir\u{E001}",
             root.display()
         )));
     }
@@ -457,7 +457,7 @@ fn check_target(target: &MigrationDir, force: bool) -> Result<bool> {
         }
         let uuid = target.read_metainfo().map(|m| m.migration_uuid.to_string());
         return Err(Error::already_exists(format!(
-            "{} already holds a migration{}: choose another --migration-dir, or pass --force to replace it (the \
+            "{} already holds a migration{}: choose another \u{E000}migration_dir\u{E001}, or pass \u{E000}force\u{E001} to replace it (the \
              earlier one is then moved aside, not deleted)",
             root.display(),
             uuid.map(|u| format!(" ({u})")).unwrap_or_default()
@@ -467,7 +467,7 @@ fn check_target(target: &MigrationDir, force: bool) -> Result<bool> {
     if entries.next().is_some() {
         return Err(Error::already_exists(format!(
             "{} is not empty and is not a migration dir; libvoyager will not write into it: \
-             choose a new or empty --migration-dir",
+             choose a new or empty \u{E000}migration_dir\u{E001}",
             root.display()
         )));
     }
@@ -532,7 +532,7 @@ mod tests {
         let err = create_atomically(&root, false, fill_with(Uuid::new_v4())).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::AlreadyExists);
         assert!(err.message().contains(&first.to_string()), "{err}");
-        assert!(err.message().contains("--force"), "{err}");
+        assert!(err.render(crate::error::Front::Cli).contains("--force"), "{err}");
 
         let second = Uuid::new_v4();
         let created = create_atomically(&root, true, fill_with(second)).unwrap();

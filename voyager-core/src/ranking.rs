@@ -57,7 +57,7 @@ impl RankRequest {
             .map(|l| match l.split_once('=') {
                 Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.trim().to_string())),
                 _ => Err(Error::invalid_argument(format!(
-                    "--label '{l}' is not key=value (for example --label criticality=high)"
+                    "\u{E000}labels\u{E001} '{l}' is not key=value (for example \u{E000}labels\u{E001} criticality=high)"
                 ))),
             })
             .collect()

@@ -41,6 +41,9 @@ pub fn runtime() -> Result<&'static tokio::runtime::Runtime> {
 
 /// Run `future` to completion on the library's runtime, blocking the calling thread.
 ///
+/// Inside [`crate::cancel::with_cancel`], cancelling its token drops the future and returns a
+/// `Cancelled` error at once.
+///
 /// Must not be called from inside the runtime itself (from async code); that is a bug and is
 /// reported as one rather than panicking.
 pub fn block_on<F: Future>(future: F) -> Result<F::Output> {
@@ -49,7 +52,17 @@ pub fn block_on<F: Future>(future: F) -> Result<F::Output> {
             "a blocking libvoyager call was made from inside an async runtime; use the async API there",
         ));
     }
-    Ok(runtime()?.block_on(future))
+    let runtime = runtime()?;
+    match crate::cancel::current() {
+        None => Ok(runtime.block_on(future)),
+        Some(cancel) => runtime.block_on(async move {
+            tokio::select! {
+                biased;
+                _ = cancel.cancelled() => Err(crate::cancel::cancelled_error()),
+                output = future => Ok(output),
+            }
+        }),
+    }
 }
 
 /// Run `future` to completion on the library's runtime, blocking the calling thread, and call

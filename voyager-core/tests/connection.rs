@@ -163,6 +163,7 @@ async fn every_sslmode_against_the_ssl_server() {
         .await
         .unwrap_err();
     assert!(err.message().contains("not valid for host"), "{err}");
+    assert_eq!(err.reason(), voyager_core::error::Reason::Tls, "{err}");
     let err = ssl_in_use(conn(&url("127.0.0.1", "verify-ca", false), &env))
         .await
         .unwrap_err();

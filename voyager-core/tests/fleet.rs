@@ -368,7 +368,10 @@ async fn discovery_takes_include_and_exclude_patterns() {
     )
     .await
     .unwrap_err();
-    assert!(err.message().contains("--include '['"), "{err}");
+    assert!(
+        err.render(voyager_core::error::Front::Cli).contains("--include '['"),
+        "{err}"
+    );
 }
 
 #[tokio::test]
@@ -413,7 +416,8 @@ async fn bad_requests_are_refused_before_anything_is_written() {
         let err = fleet::run_with_env(request, None, CancellationToken::new(), LibpqEnv::empty())
             .await
             .unwrap_err();
-        assert!(err.message().contains(says), "expected '{says}' in {err}");
+        let cli = err.render(voyager_core::error::Front::Cli);
+        assert!(cli.contains(says), "expected '{says}' in {cli}");
     }
     assert!(!work.exists());
 }

@@ -331,10 +331,8 @@ async fn out_of_range_numbers_are_refused_with_the_flag_named() {
             .await
             .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidArgument, "{err}");
-        assert!(
-            err.message().contains(flag) && err.message().contains("out of range"),
-            "{err}"
-        );
+        let cli = err.render(voyager_core::error::Front::Cli);
+        assert!(cli.contains(flag) && cli.contains("out of range"), "{cli}");
     }
     assert!(!work.exists());
 }

@@ -294,9 +294,17 @@ fn timeouts_too_large_for_postgresql_are_refused() {
         Duration::ZERO
     );
     let err = Limits::from_seconds(Some(u64::MAX), None).unwrap_err();
-    assert!(err.message().contains("--lock-timeout-seconds"), "{err}");
+    assert!(
+        err.render(voyager_core::error::Front::Cli)
+            .contains("--lock-timeout-seconds"),
+        "{err}"
+    );
     let err = Limits::from_seconds(None, Some(3_000_000)).unwrap_err();
-    assert!(err.message().contains("--statement-timeout-seconds"), "{err}");
+    assert!(
+        err.render(voyager_core::error::Front::Cli)
+            .contains("--statement-timeout-seconds"),
+        "{err}"
+    );
 }
 
 /// A catalog query that fails keeps the server's message, its SQLSTATE and which query it

@@ -189,7 +189,11 @@ async fn bad_inputs_are_refused_and_leave_nothing() {
     a.source = Some(format!("postgresql://amakala@{host}:{port}/db1"));
     let err = run_with_env(a, LibpqEnv::empty()).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::MissingAnswer);
-    assert!(err.message().contains("--source-db-password") && err.message().contains("SOURCE_DB_PASSWORD"));
+    assert!(
+        err.render(voyager_core::error::Front::Cli)
+            .contains("--source-db-password")
+            && err.message().contains("SOURCE_DB_PASSWORD")
+    );
     // ... which SOURCE_DB_PASSWORD answers.
     let mut a = answers(&tmp.path().join("np"));
     a.source = Some(format!("postgresql://amakala@{host}:{port}/db1"));
@@ -201,11 +205,18 @@ async fn bad_inputs_are_refused_and_leave_nothing() {
     let err = run_with_env(InitAnswers::default(), LibpqEnv::empty())
         .await
         .unwrap_err();
-    assert!(err.message().contains("--source-db-connection-string"), "{err}");
+    assert!(
+        err.render(voyager_core::error::Front::Cli)
+            .contains("--source-db-connection-string"),
+        "{err}"
+    );
     let mut a = answers(&tmp.path().join("d"));
     a.control_plane = None;
     let err = run_with_env(a.clone(), LibpqEnv::empty()).await.unwrap_err();
-    assert!(err.message().contains("--control-plane"), "{err}");
+    assert!(
+        err.render(voyager_core::error::Front::Cli).contains("--control-plane"),
+        "{err}"
+    );
     a.yes = true;
     assert_eq!(
         run_with_env(a, LibpqEnv::empty()).await.unwrap().control_plane.as_str(),

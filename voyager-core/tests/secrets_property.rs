@@ -43,7 +43,10 @@ fn shown(text: &str) -> String {
                 serde_json::to_string(&c.info()).unwrap()
             ));
         }
-        Err(e) => all.push_str(&format!("{e} {e:?} {}", serde_json::to_string(&e.report()).unwrap())),
+        Err(e) => all.push_str(&format!(
+            "{e} {e:?} {}",
+            serde_json::to_string(&e.report(voyager_core::error::Front::Cli)).unwrap()
+        )),
     }
     all
 }

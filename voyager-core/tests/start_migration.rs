@@ -298,7 +298,8 @@ async fn bad_inputs_are_refused_and_leave_no_migration_dir() {
 
     let check = |err: voyager_core::Error, kind: ErrorKind, says: &str| {
         assert_eq!(err.kind(), kind, "{err}");
-        assert!(err.message().contains(says), "expected '{says}' in: {err}");
+        let cli = err.render(voyager_core::error::Front::Cli);
+        assert!(cli.contains(says), "expected '{says}' in: {cli}");
         assert!(!err.to_string().contains(TARGET_SECRET) && !err.to_string().contains("amakala:password"));
         assert!(!new_dir.exists(), "a failed start-migration left {}", new_dir.display());
     };
@@ -427,7 +428,10 @@ async fn a_migration_only_yb_voyager_recorded_needs_the_source_connection_string
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::MissingAnswer, "{err}");
-    assert!(err.message().contains("--source"), "{err}");
+    assert!(
+        err.render(voyager_core::error::Front::Cli).contains("--source"),
+        "{err}"
+    );
     assert!(!dir.exists());
 
     let mut answers = rebuild(&dir, &cp, uuid, &target, "live-fall-forward");

@@ -6,15 +6,35 @@ use std::ffi::{c_char, CStr, CString};
 
 use voyager_core::{Error, Result};
 
+use crate::cancel::voyager_cancel_token;
+use crate::error::voyager_error;
 use crate::status::{clear_error, fail, voyager_status};
 
-/// Run `body` behind the panic boundary and turn its result into a status.
-pub(crate) fn guard(body: impl FnOnce() -> Result<()>) -> voyager_status {
+/// Run `body` behind the panic boundary and turn its result into a status; a failure also goes
+/// to `err_out` (when not NULL), which a success sets to NULL.
+pub(crate) fn guard(err_out: *mut *mut voyager_error, body: impl FnOnce() -> Result<()>) -> voyager_status {
     clear_error();
+    if !err_out.is_null() {
+        // SAFETY: the caller passes NULL or a writable `voyager_error **`.
+        unsafe { *err_out = std::ptr::null_mut() };
+    }
     match voyager_core::error::catch_panic(body) {
         Ok(()) => voyager_status::VOYAGER_OK,
-        Err(err) => fail(err),
+        Err(err) => fail(err, err_out),
     }
+}
+
+/// [`guard`] for a long call: cancelling `cancel` (may be NULL) ends it with `VOYAGER_CANCELLED`.
+///
+/// # Safety
+/// `cancel` must be NULL or a live token.
+pub(crate) unsafe fn guard_cancel(
+    err_out: *mut *mut voyager_error,
+    cancel: *const voyager_cancel_token,
+    body: impl FnOnce() -> Result<()>,
+) -> voyager_status {
+    let token = unsafe { cancel.as_ref() }.map(|t| &t.inner);
+    guard(err_out, || voyager_core::cancel::with_cancel(token, body))
 }
 
 /// A borrowed UTF-8 argument.
@@ -80,18 +100,21 @@ pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
 /// The common shape "JSON in, one core call, JSON out".
 ///
 /// # Safety
-/// `input` must be NULL or a NUL-terminated string; `out` NULL or a valid `char **`.
+/// `input` must be NULL or a NUL-terminated string; `out` NULL or a valid `char **`; `cancel`
+/// NULL or a live token; `err_out` NULL or a valid `voyager_error **`.
 pub(crate) unsafe fn json_call<I, O>(
     input: *const c_char,
     input_name: &str,
     out: *mut *mut c_char,
+    cancel: *const voyager_cancel_token,
+    err_out: *mut *mut voyager_error,
     call: impl FnOnce(I) -> Result<O>,
 ) -> voyager_status
 where
     I: serde::de::DeserializeOwned,
     O: serde::Serialize,
 {
-    guard(|| {
+    guard_cancel(err_out, cancel, || {
         out_param(out, "out")?;
         let text = unsafe { arg_str(input, input_name) }?;
         let value = from_json(text, input_name)?;

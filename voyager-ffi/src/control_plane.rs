@@ -2,12 +2,17 @@
 
 use std::ffi::c_char;
 
-use crate::boundary::{arg_str, from_json, guard, json_call, out_param, to_json, write_string};
+use crate::boundary::{arg_str, from_json, guard_cancel, json_call, out_param, to_json, write_string};
+use crate::cancel::voyager_cancel_token;
+use crate::error::voyager_error;
 use crate::status::voyager_status;
 
 /// The control plane's status as JSON {control_plane, server_version, schema_version,
 /// client_schema_version, writable, migrations, assessments}. Free `*json_out` with
 /// `voyager_string_free`.
+///
+/// Threads: blocks the caller until done or cancelled; thread-safe; re-entrant except from a
+/// libvoyager callback; needs a process not forked after the library's first long call.
 ///
 /// # Safety
 /// `control_plane` must be NULL or a NUL-terminated connection string; `json_out` NULL or valid.
@@ -15,8 +20,10 @@ use crate::status::voyager_status;
 pub unsafe extern "C" fn voyager_control_plane_status(
     control_plane: *const c_char,
     json_out: *mut *mut c_char,
+    cancel: *const voyager_cancel_token,
+    err_out: *mut *mut voyager_error,
 ) -> voyager_status {
-    guard(|| {
+    guard_cancel(err_out, cancel, || {
         out_param(json_out, "json_out")?;
         let cp = unsafe { arg_str(control_plane, "control_plane") }?;
         let status = voyager_core::blocking::control_plane_status(cp)?;
@@ -30,6 +37,9 @@ pub unsafe extern "C" fn voyager_control_plane_status(
 /// database, sort (name, complexity, size, effort, issues, assessed_at), descending, limit,
 /// offset, per_migration (one row per migration UUID instead).
 ///
+/// Threads: blocks the caller until done or cancelled; thread-safe; re-entrant except from a
+/// libvoyager callback; needs a process not forked after the library's first long call.
+///
 /// # Safety
 /// `control_plane` and `filter_json` must be NULL or NUL-terminated; `json_out` NULL or valid.
 #[no_mangle]
@@ -37,8 +47,10 @@ pub unsafe extern "C" fn voyager_control_plane_list(
     control_plane: *const c_char,
     filter_json: *const c_char,
     json_out: *mut *mut c_char,
+    cancel: *const voyager_cancel_token,
+    err_out: *mut *mut voyager_error,
 ) -> voyager_status {
-    guard(|| {
+    guard_cancel(err_out, cancel, || {
         out_param(json_out, "json_out")?;
         let cp = unsafe { arg_str(control_plane, "control_plane") }?;
         let filter = if filter_json.is_null() {
@@ -54,6 +66,9 @@ pub unsafe extern "C" fn voyager_control_plane_list(
 /// A migration's latest assessment and run history as JSON {latest: {migration_uuid, source,
 /// report, summary, origin}, history: [...]}; `VOYAGER_NOT_FOUND` for an unknown UUID.
 ///
+/// Threads: blocks the caller until done or cancelled; thread-safe; re-entrant except from a
+/// libvoyager callback; needs a process not forked after the library's first long call.
+///
 /// # Safety
 /// `control_plane` and `migration_uuid` must be NULL or NUL-terminated; `json_out` NULL or valid.
 #[no_mangle]
@@ -61,8 +76,10 @@ pub unsafe extern "C" fn voyager_control_plane_show(
     control_plane: *const c_char,
     migration_uuid: *const c_char,
     json_out: *mut *mut c_char,
+    cancel: *const voyager_cancel_token,
+    err_out: *mut *mut voyager_error,
 ) -> voyager_status {
-    guard(|| {
+    guard_cancel(err_out, cancel, || {
         out_param(json_out, "json_out")?;
         let cp = unsafe { arg_str(control_plane, "control_plane") }?;
         let uuid = unsafe { arg_str(migration_uuid, "migration_uuid") }?;
@@ -74,18 +91,25 @@ pub unsafe extern "C" fn voyager_control_plane_show(
 /// Store the report already in an export dir in the control plane. `request_json` is as for
 /// `voyager_assess` (config_file, or source with export_dir, and assessment_control_plane).
 ///
+/// Threads: blocks the caller until done or cancelled; thread-safe; re-entrant except from a
+/// libvoyager callback; needs a process not forked after the library's first long call.
+///
 /// # Safety
 /// `request_json` must be NULL or NUL-terminated; `json_out` NULL or valid.
 #[no_mangle]
 pub unsafe extern "C" fn voyager_control_plane_push(
     request_json: *const c_char,
     json_out: *mut *mut c_char,
+    cancel: *const voyager_cancel_token,
+    err_out: *mut *mut voyager_error,
 ) -> voyager_status {
     unsafe {
         json_call(
             request_json,
             "request_json",
             json_out,
+            cancel,
+            err_out,
             voyager_core::blocking::control_plane_push,
         )
     }
@@ -97,6 +121,9 @@ pub unsafe extern "C" fn voyager_control_plane_push(
 /// {issue_type, object_type, object_name, impact, category})}. `from_run` and `to_run` of 0
 /// take the defaults: the latest completed run, and the completed run before it.
 ///
+/// Threads: blocks the caller until done or cancelled; thread-safe; re-entrant except from a
+/// libvoyager callback; needs a process not forked after the library's first long call.
+///
 /// # Safety
 /// `control_plane` and `migration_uuid` must be NULL or NUL-terminated; `json_out` NULL or valid.
 #[no_mangle]
@@ -106,8 +133,10 @@ pub unsafe extern "C" fn voyager_control_plane_diff(
     from_run: i32,
     to_run: i32,
     json_out: *mut *mut c_char,
+    cancel: *const voyager_cancel_token,
+    err_out: *mut *mut voyager_error,
 ) -> voyager_status {
-    guard(|| {
+    guard_cancel(err_out, cancel, || {
         out_param(json_out, "json_out")?;
         let cp = unsafe { arg_str(control_plane, "control_plane") }?;
         let uuid = unsafe { arg_str(migration_uuid, "migration_uuid") }?;
@@ -123,6 +152,9 @@ pub unsafe extern "C" fn voyager_control_plane_diff(
 /// queue_items_removed, yugabyted_rows_removed, yugabyted_rows_kept}; `VOYAGER_NOT_FOUND` when
 /// there is nothing to remove.
 ///
+/// Threads: blocks the caller until done or cancelled; thread-safe; re-entrant except from a
+/// libvoyager callback; needs a process not forked after the library's first long call.
+///
 /// # Safety
 /// `control_plane` and `migration_uuid` must be NULL or NUL-terminated; `json_out` NULL or valid.
 #[no_mangle]
@@ -131,8 +163,10 @@ pub unsafe extern "C" fn voyager_control_plane_forget(
     migration_uuid: *const c_char,
     include_yugabyted: bool,
     json_out: *mut *mut c_char,
+    cancel: *const voyager_cancel_token,
+    err_out: *mut *mut voyager_error,
 ) -> voyager_status {
-    guard(|| {
+    guard_cancel(err_out, cancel, || {
         out_param(json_out, "json_out")?;
         let cp = unsafe { arg_str(control_plane, "control_plane") }?;
         let uuid = unsafe { arg_str(migration_uuid, "migration_uuid") }?;

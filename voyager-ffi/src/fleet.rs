@@ -2,7 +2,9 @@
 
 use std::ffi::{c_char, c_void};
 
-use crate::boundary::{arg_str, guard, json_call, out_param, to_json, write_string};
+use crate::boundary::{arg_str, guard_cancel, json_call, out_param, to_json, write_string};
+use crate::cancel::voyager_cancel_token;
+use crate::error::voyager_error;
 use crate::progress::{forward, voyager_progress_fn};
 use crate::status::voyager_status;
 
@@ -19,6 +21,9 @@ use crate::status::voyager_status;
 /// when other workers hold the rest. A database that fails does not fail the
 /// call: see `failed` and `failures` in `*outcome_json_out` (free with `voyager_string_free`).
 ///
+/// Threads: blocks the caller until done or cancelled; thread-safe; re-entrant except from a
+/// libvoyager callback; needs a process not forked after the library's first long call.
+///
 /// # Safety
 /// `request_json` must be NULL or a NUL-terminated string; `outcome_json_out` NULL or valid;
 /// `progress`, when not NULL, must be safe to call from any thread with `user_data`.
@@ -28,16 +33,34 @@ pub unsafe extern "C" fn voyager_assess_fleet(
     progress: voyager_progress_fn,
     user_data: *mut c_void,
     outcome_json_out: *mut *mut c_char,
+    cancel: *const voyager_cancel_token,
+    err_out: *mut *mut voyager_error,
 ) -> voyager_status {
     let progress = forward(progress, user_data);
+    // The fleet stops itself on the token (giving its claims back) rather than being dropped.
+    let token = unsafe { cancel.as_ref() }.map(|t| t.inner.clone()).unwrap_or_default();
     unsafe {
-        json_call(request_json, "request_json", outcome_json_out, |request| {
-            voyager_core::blocking::assess_fleet(request, progress, Default::default())
-        })
+        json_call(
+            request_json,
+            "request_json",
+            outcome_json_out,
+            std::ptr::null(),
+            err_out,
+            |request| {
+                let outcome = voyager_core::blocking::assess_fleet(request, progress, token)?;
+                if outcome.interrupted {
+                    return Err(voyager_core::cancel::cancelled_error());
+                }
+                Ok(outcome)
+            },
+        )
     }
 }
 
 /// A fleet's databases with their latest assessment, as a JSON array.
+///
+/// Threads: blocks the caller until done or cancelled; thread-safe; re-entrant except from a
+/// libvoyager callback; needs a process not forked after the library's first long call.
 ///
 /// # Safety
 /// `control_plane` and `fleet` must be NULL or NUL-terminated; `json_out` NULL or valid.
@@ -46,8 +69,10 @@ pub unsafe extern "C" fn voyager_fleet_list(
     control_plane: *const c_char,
     fleet: *const c_char,
     json_out: *mut *mut c_char,
+    cancel: *const voyager_cancel_token,
+    err_out: *mut *mut voyager_error,
 ) -> voyager_status {
-    guard(|| {
+    guard_cancel(err_out, cancel, || {
         out_param(json_out, "json_out")?;
         let cp = unsafe { arg_str(control_plane, "control_plane") }?;
         let fleet = unsafe { arg_str(fleet, "fleet") }?;
@@ -61,6 +86,9 @@ pub unsafe extern "C" fn voyager_fleet_list(
 /// group_size, why, error}, first to migrate first. `fleet` may be NULL for the only fleet of
 /// the control plane. `weights_file` (may be NULL for the defaults) is a TOML file of weights.
 ///
+/// Threads: blocks the caller until done or cancelled; thread-safe; re-entrant except from a
+/// libvoyager callback; needs a process not forked after the library's first long call.
+///
 /// # Safety
 /// `control_plane`, `fleet` and `weights_file` must be NULL or NUL-terminated; `json_out` NULL
 /// or valid.
@@ -70,8 +98,10 @@ pub unsafe extern "C" fn voyager_fleet_rank(
     fleet: *const c_char,
     weights_file: *const c_char,
     json_out: *mut *mut c_char,
+    cancel: *const voyager_cancel_token,
+    err_out: *mut *mut voyager_error,
 ) -> voyager_status {
-    guard(|| {
+    guard_cancel(err_out, cancel, || {
         out_param(json_out, "json_out")?;
         let cp = unsafe { arg_str(control_plane, "control_plane") }?;
         let given = if fleet.is_null() {

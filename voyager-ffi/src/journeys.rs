@@ -3,6 +3,8 @@
 use std::ffi::{c_char, c_void};
 
 use crate::boundary::json_call;
+use crate::cancel::voyager_cancel_token;
+use crate::error::voyager_error;
 use crate::progress::{forward, voyager_progress_fn};
 use crate::status::voyager_status;
 
@@ -15,18 +17,25 @@ use crate::status::voyager_status;
 /// JSON object (migration_uuid, migration_dir, config_file, export_dir, source, control_plane,
 /// assessment_control_plane, messages, next_step) to free with `voyager_string_free`.
 ///
+/// Threads: blocks the caller until done or cancelled; thread-safe; re-entrant except from a
+/// libvoyager callback; needs a process not forked after the library's first long call.
+///
 /// # Safety
 /// `answers_json` must be NULL or a NUL-terminated string; `outcome_json_out` NULL or valid.
 #[no_mangle]
 pub unsafe extern "C" fn voyager_init(
     answers_json: *const c_char,
     outcome_json_out: *mut *mut c_char,
+    cancel: *const voyager_cancel_token,
+    err_out: *mut *mut voyager_error,
 ) -> voyager_status {
     unsafe {
         json_call(
             answers_json,
             "answers_json",
             outcome_json_out,
+            cancel,
+            err_out,
             voyager_core::blocking::init,
         )
     }
@@ -43,6 +52,9 @@ pub unsafe extern "C" fn voyager_init(
 /// On success `*result_json_out` is {"outcome": {...}, "report": {...}} (the report in
 /// yb-voyager's field names), to free with `voyager_string_free`.
 ///
+/// Threads: blocks the caller until done or cancelled; thread-safe; re-entrant except from a
+/// libvoyager callback; needs a process not forked after the library's first long call.
+///
 /// # Safety
 /// `request_json` must be NULL or a NUL-terminated string; `result_json_out` NULL or valid;
 /// `progress`, when not NULL, must be safe to call from any thread with `user_data`.
@@ -52,12 +64,19 @@ pub unsafe extern "C" fn voyager_assess(
     progress: voyager_progress_fn,
     user_data: *mut c_void,
     result_json_out: *mut *mut c_char,
+    cancel: *const voyager_cancel_token,
+    err_out: *mut *mut voyager_error,
 ) -> voyager_status {
     let progress = forward(progress, user_data);
     unsafe {
-        json_call(request_json, "request_json", result_json_out, |request| {
-            voyager_core::blocking::assess(request, progress)
-        })
+        json_call(
+            request_json,
+            "request_json",
+            result_json_out,
+            cancel,
+            err_out,
+            |request| voyager_core::blocking::assess(request, progress),
+        )
     }
 }
 
@@ -75,18 +94,25 @@ pub unsafe extern "C" fn voyager_assess(
 /// report_json, report_html, way_in, source, target, flow, summary, messages, next_steps) to free
 /// with `voyager_string_free`.
 ///
+/// Threads: blocks the caller until done or cancelled; thread-safe; re-entrant except from a
+/// libvoyager callback; needs a process not forked after the library's first long call.
+///
 /// # Safety
 /// `answers_json` must be NULL or a NUL-terminated string; `outcome_json_out` NULL or valid.
 #[no_mangle]
 pub unsafe extern "C" fn voyager_start_migration(
     answers_json: *const c_char,
     outcome_json_out: *mut *mut c_char,
+    cancel: *const voyager_cancel_token,
+    err_out: *mut *mut voyager_error,
 ) -> voyager_status {
     unsafe {
         json_call(
             answers_json,
             "answers_json",
             outcome_json_out,
+            cancel,
+            err_out,
             voyager_core::blocking::start_migration,
         )
     }

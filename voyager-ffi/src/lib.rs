@@ -11,18 +11,24 @@
 #![allow(non_camel_case_types)]
 
 mod boundary;
+mod cancel;
 mod config;
 mod connection;
 mod control_plane;
+mod error;
 mod fleet;
 mod journeys;
+mod log;
 mod progress;
 mod rank;
 mod status;
 
+pub use cancel::*;
 pub use config::*;
 pub use connection::*;
 pub use control_plane::*;
+pub use error::*;
 pub use journeys::*;
+pub use log::*;
 pub use progress::voyager_progress_fn;
 pub use status::*;

@@ -3,7 +3,10 @@
 use std::cell::RefCell;
 use std::ffi::{c_char, CString};
 
+use voyager_core::error::Front;
 use voyager_core::{Error, ErrorKind};
+
+use crate::error::voyager_error;
 
 /// What a call did. The numbers are fixed and never reused.
 #[repr(C)]
@@ -54,10 +57,15 @@ thread_local! {
     static LAST_ERROR: RefCell<Option<CString>> = const { RefCell::new(None) };
 }
 
-/// Record `err` as this thread's last error and return its status.
-pub(crate) fn fail(err: Error) -> voyager_status {
-    let text = CString::new(err.message().replace('\0', " ")).unwrap_or_default();
+/// Record `err` as this thread's last error, hand it to the caller through `err_out` (when not
+/// NULL), and return its status.
+pub(crate) fn fail(err: Error, err_out: *mut *mut voyager_error) -> voyager_status {
+    let text = CString::new(err.render(Front::C).replace('\0', " ")).unwrap_or_default();
     LAST_ERROR.with(|slot| *slot.borrow_mut() = Some(text));
+    if !err_out.is_null() {
+        // SAFETY: the caller passes NULL or a writable `voyager_error **`.
+        unsafe { *err_out = Box::into_raw(Box::new(voyager_error::new(&err))) };
+    }
     err.kind().into()
 }
 
@@ -65,16 +73,23 @@ pub(crate) fn clear_error() {
     LAST_ERROR.with(|slot| *slot.borrow_mut() = None);
 }
 
-/// The message of the last failed call on this thread, or NULL when the last call succeeded.
+/// The message of the last failed call on this thread, or NULL when the last call succeeded
+/// (every call that returns a status clears it first: no stale message).
 ///
-/// The text belongs to the library and stays valid until the next libvoyager call on this
-/// thread; copy it to keep it. It never holds a password.
+/// For simple single-threaded C. Where a caller may move between threads between the call and
+/// this read (Go's goroutines, green threads), use the call's `err_out` instead. The text
+/// belongs to the library and stays valid until the next libvoyager call on this thread; copy it
+/// to keep it. It never holds a password. Thread-safe (each thread has its own).
+///
+/// Threads: does not block; thread-safe; re-entrant; fork-safe.
 #[no_mangle]
 pub extern "C" fn voyager_last_error_message() -> *const c_char {
     LAST_ERROR.with(|slot| slot.borrow().as_ref().map_or(std::ptr::null(), |s| s.as_ptr()))
 }
 
 /// Free a string returned by libvoyager. NULL does nothing.
+///
+/// Threads: does not block; thread-safe; re-entrant; fork-safe.
 ///
 /// # Safety
 /// `s` must be NULL or a string this library returned, not yet freed.
@@ -86,6 +101,8 @@ pub unsafe extern "C" fn voyager_string_free(s: *mut c_char) {
 }
 
 /// libvoyager's version, e.g. "0.1.0". The string is static: do not free it.
+///
+/// Threads: does not block; thread-safe; re-entrant; fork-safe.
 #[no_mangle]
 pub extern "C" fn voyager_version() -> *const c_char {
     static VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "\0");

@@ -61,10 +61,12 @@ create_exception!(
 create_exception!(_voyager, CancelledError, VoyagerError, "The work was interrupted.");
 create_exception!(_voyager, InternalError, VoyagerError, "A bug in libvoyager.");
 
-/// The one mapping of core error kinds onto the exception classes.
+/// The one mapping of core error kinds onto the exception classes. The exception carries the
+/// error's structure as attributes (kind, reason, sqlstate, retryable, subject) and pickles
+/// (BaseException pickles its args and `__dict__`).
 fn to_py(err: Error) -> PyErr {
-    let message = err.message().to_string();
-    match err.kind() {
+    let message = err.render(voyager_core::error::Front::Python);
+    let py_err = match err.kind() {
         ErrorKind::InvalidArgument => InvalidArgumentError::new_err(message),
         ErrorKind::Config => ConfigError::new_err(message),
         ErrorKind::Connection => ConnectionFailedError::new_err(message),
@@ -75,7 +77,25 @@ fn to_py(err: Error) -> PyErr {
         ErrorKind::MissingAnswer => MissingAnswerError::new_err(message),
         ErrorKind::Cancelled => CancelledError::new_err(message),
         ErrorKind::Internal => InternalError::new_err(message),
-    }
+    };
+    Python::attach(|py| {
+        let value = py_err.value(py);
+        let subject = err.subject();
+        let set = || -> PyResult<()> {
+            value.setattr("kind", err.kind().as_str())?;
+            value.setattr("reason", err.reason().as_str())?;
+            value.setattr("sqlstate", err.sqlstate())?;
+            value.setattr("retryable", err.retryable())?;
+            let dict = pyo3::types::PyDict::new(py);
+            dict.set_item("host", subject.host.as_deref())?;
+            dict.set_item("port", subject.port)?;
+            dict.set_item("database", subject.database.as_deref())?;
+            value.setattr("subject", dict)
+        };
+        // Setting plain attributes on a new exception cannot fail short of memory exhaustion.
+        let _ = set();
+    });
+    py_err
 }
 
 fn from_json<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> PyResult<T> {
@@ -162,17 +182,55 @@ fn ensure_async_runtime() -> PyResult<()> {
     Ok(())
 }
 
+/// What a progress callback raised, kept to be raised from the call it interrupted.
+#[derive(Clone, Default)]
+struct CallbackFailure {
+    raised: std::sync::Arc<std::sync::Mutex<Option<PyErr>>>,
+    stop: voyager_core::cancel::CancelToken,
+}
+
+impl CallbackFailure {
+    fn take(&self) -> Option<PyErr> {
+        self.raised.lock().ok().and_then(|mut slot| slot.take())
+    }
+}
+
 /// A core progress function that calls a Python callable (with the GIL) with the event as JSON.
-fn python_progress<T: serde::Serialize>(callback: Option<Py<PyAny>>) -> Option<voyager_core::OnProgress<T>> {
+/// An exception it raises stops the call (through `failure.stop`) and is raised from the call.
+fn python_progress<T: serde::Serialize>(
+    callback: Option<Py<PyAny>>,
+    failure: &CallbackFailure,
+) -> Option<voyager_core::OnProgress<T>> {
     let callback = callback?;
+    let failure = failure.clone();
     Some(std::sync::Arc::new(move |progress: &T| {
+        if failure.stop.is_cancelled() {
+            return;
+        }
         Python::attach(|py| {
             let text = serde_json::to_string(progress).unwrap_or_default();
             if let Err(e) = callback.call1(py, (text,)) {
-                e.print(py);
+                if let Ok(mut slot) = failure.raised.lock() {
+                    slot.get_or_insert(e);
+                }
+                failure.stop.cancel();
             }
         });
     }))
+}
+
+/// [`interruptible`] for a call with a progress callback: an exception raised by the callback
+/// ends the call and is raised from it.
+fn interruptible_with_progress<T: Send>(
+    py: Python<'_>,
+    failure: &CallbackFailure,
+    call: impl std::future::Future<Output = voyager_core::Result<T>> + Send,
+) -> PyResult<T> {
+    let result = interruptible(py, voyager_core::cancel::cancellable(&failure.stop, call));
+    match failure.take() {
+        Some(raised) => Err(raised),
+        None => result,
+    }
 }
 
 /// Assess one database (JSON of AssessRequest); returns {"outcome", "report"} as JSON.
@@ -181,8 +239,9 @@ fn python_progress<T: serde::Serialize>(callback: Option<Py<PyAny>>) -> Option<v
 #[pyo3(signature = (request_json, progress=None))]
 fn assess(py: Python<'_>, request_json: &str, progress: Option<Py<PyAny>>) -> PyResult<String> {
     let request = from_json(request_json, "assess request")?;
-    let progress = python_progress(progress);
-    let result = interruptible(py, voyager_core::assess_migration::run(request, progress))?;
+    let failure = CallbackFailure::default();
+    let progress = python_progress(progress, &failure);
+    let result = interruptible_with_progress(py, &failure, voyager_core::assess_migration::run(request, progress))?;
     to_json(&result)
 }
 
@@ -191,9 +250,17 @@ fn assess(py: Python<'_>, request_json: &str, progress: Option<Py<PyAny>>) -> Py
 #[pyo3(signature = (request_json, progress=None))]
 fn assess_async<'py>(py: Python<'py>, request_json: &str, progress: Option<Py<PyAny>>) -> PyResult<Bound<'py, PyAny>> {
     let request = from_json(request_json, "assess request")?;
-    let progress = python_progress(progress);
-    awaitable(py, async move {
-        voyager_core::assess_migration::run(request, progress).await
+    let failure = CallbackFailure::default();
+    let progress = python_progress(progress, &failure);
+    ensure_async_runtime()?;
+    pyo3_async_runtimes::tokio::future_into_py(py, async move {
+        let run = voyager_core::assess_migration::run(request, progress);
+        let result =
+            voyager_core::error::catch_panic_async(voyager_core::cancel::cancellable(&failure.stop, run)).await;
+        if let Some(raised) = failure.take() {
+            return Err(raised);
+        }
+        to_json(&result.map_err(to_py)?)
     })
 }
 
@@ -211,11 +278,13 @@ fn control_plane_status(py: Python<'_>, control_plane: &str) -> PyResult<String>
 #[pyo3(signature = (request_json, progress=None))]
 fn assess_fleet(py: Python<'_>, request_json: &str, progress: Option<Py<PyAny>>) -> PyResult<String> {
     let request: voyager_core::fleet::FleetRequest = from_json(request_json, "fleet request")?;
-    let cancel = voyager_core::fleet::CancellationToken::new();
+    // Ctrl-C and an exception in the progress callback both stop the fleet through one token.
+    let failure = CallbackFailure::default();
+    let cancel = failure.stop.clone();
     let runtime = voyager_core::runtime::runtime().map_err(to_py)?;
     let handle = runtime.spawn(voyager_core::fleet::run(
         request,
-        python_progress(progress),
+        python_progress(progress, &failure),
         cancel.clone(),
     ));
     let mut interrupted = None;
@@ -228,12 +297,13 @@ fn assess_fleet(py: Python<'_>, request_json: &str, progress: Option<Py<PyAny>>)
         }
     }
     let joined = py.detach(|| voyager_core::runtime::block_on(handle)).map_err(to_py)?;
+    // What stopped the run is what the caller hears, whatever the run said while stopping.
+    if let Some(e) = interrupted.or_else(|| failure.take()) {
+        return Err(e);
+    }
     let outcome = joined
         .map_err(|e| to_py(voyager_core::Error::internal(format!("the fleet run failed: {e}"))))?
         .map_err(to_py)?;
-    if let Some(e) = interrupted {
-        return Err(e);
-    }
     to_json(&outcome)
 }
 
@@ -446,16 +516,24 @@ fn assess_fleet_async<'py>(
     progress: Option<Py<PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let request: voyager_core::fleet::FleetRequest = from_json(request_json, "fleet request")?;
-    let progress = python_progress(progress);
+    // Cancelling the awaitable and an exception in the progress callback both stop the run
+    // through one token; the callback's exception is what the awaitable raises.
+    let failure = CallbackFailure::default();
+    let progress = python_progress(progress, &failure);
     let runtime = voyager_core::runtime::runtime().map_err(to_py)?;
-    awaitable(py, async move {
-        let cancel = voyager_core::fleet::CancellationToken::new();
+    ensure_async_runtime()?;
+    pyo3_async_runtimes::tokio::future_into_py(py, async move {
+        let cancel = failure.stop.clone();
         // Dropped (the awaitable cancelled) before the run ends: the run is told to stop.
         let _stop_on_drop = cancel.clone().drop_guard();
-        runtime
+        let run = runtime
             .spawn(voyager_core::fleet::run(request, progress, cancel))
             .await
-            .map_err(|e| voyager_core::Error::internal(format!("the fleet run failed: {e}")))?
+            .map_err(|e| voyager_core::Error::internal(format!("the fleet run failed: {e}")));
+        if let Some(raised) = failure.take() {
+            return Err(raised);
+        }
+        to_json(&run.and_then(|r| r).map_err(to_py)?)
     })
 }
 
@@ -540,10 +618,58 @@ impl Config {
     }
 }
 
+/// The library's log events go to Python's `logging`, logger "libvoyager" (a `.pgpass` ignored
+/// for its permissions is a warning there). Messages are redacted by the core.
+fn forward_logs_to_python() {
+    use voyager_core::log::LogLevel;
+    let sink: voyager_core::log::LogSink = std::sync::Arc::new(|level: LogLevel, message: &str| {
+        let level = match level {
+            LogLevel::Error => 40,
+            LogLevel::Warn => 30,
+            LogLevel::Info => 20,
+            LogLevel::Debug | LogLevel::Trace => 10,
+        };
+        Python::attach(|py| {
+            let logged = py
+                .import("logging")
+                .and_then(|logging| logging.call_method1("getLogger", ("libvoyager",)))
+                .and_then(|logger| logger.call_method1("log", (level, message)));
+            if let Err(e) = logged {
+                e.write_unraisable(py, None);
+            }
+        });
+    });
+    voyager_core::log::set_sink(Some(sink), LogLevel::Info);
+}
+
 #[pymodule]
 fn _voyager(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     m.add("__version__", voyager_core::VOYAGER_VERSION)?;
+    // Exceptions pickle by name: they live in (and are re-exported by) the package `libvoyager`.
+    for class in [
+        py.get_type::<VoyagerError>(),
+        py.get_type::<InvalidArgumentError>(),
+        py.get_type::<ConfigError>(),
+        py.get_type::<ConnectionFailedError>(),
+        py.get_type::<NotFoundError>(),
+        py.get_type::<ControlPlaneError>(),
+        py.get_type::<StorageError>(),
+        py.get_type::<AlreadyExistsError>(),
+        py.get_type::<MissingAnswerError>(),
+        py.get_type::<CancelledError>(),
+        py.get_type::<InternalError>(),
+    ] {
+        class.setattr("__module__", "libvoyager")?;
+    }
+    // What an exception raised by Python code itself (not by the library) says.
+    let base = py.get_type::<VoyagerError>();
+    base.setattr("kind", "internal")?;
+    base.setattr("reason", "other")?;
+    base.setattr("sqlstate", py.None())?;
+    base.setattr("retryable", false)?;
+    base.setattr("subject", py.None())?;
+    forward_logs_to_python();
     m.add("VoyagerError", py.get_type::<VoyagerError>())?;
     m.add("InvalidArgumentError", py.get_type::<InvalidArgumentError>())?;
     m.add("ConfigError", py.get_type::<ConfigError>())?;

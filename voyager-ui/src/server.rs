@@ -14,6 +14,7 @@ use minijinja::Environment;
 use serde::Deserialize;
 use tokio::sync::Mutex;
 use voyager_core::control_plane::{parse_uuid, ControlPlane};
+use voyager_core::error::Front;
 use voyager_core::fleet::rank::Weights;
 use voyager_core::{Error, ErrorKind, Result};
 
@@ -145,10 +146,12 @@ impl IntoResponse for Failure {
             ErrorKind::Connection | ErrorKind::ControlPlane => StatusCode::BAD_GATEWAY,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         };
-        let message = voyager_core::connection::redact(self.err.message());
+        let message = voyager_core::connection::redact(&self.err.message());
         if self.json {
-            let body = serde_json::json!({"error": {"kind": self.err.kind().as_str(), "message": message}});
-            return (status, Json(body)).into_response();
+            // The structure every front gets (kind, reason, SQLSTATE, retryable, subject).
+            let mut error = serde_json::to_value(self.err.report(Front::Neutral)).unwrap_or_default();
+            error["message"] = message.into();
+            return (status, Json(serde_json::json!({ "error": error }))).into_response();
         }
         (
             status,

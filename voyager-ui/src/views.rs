@@ -385,7 +385,7 @@ pub async fn database(
                 if e.kind() == voyager_core::ErrorKind::InvalidArgument
                     || e.kind() == voyager_core::ErrorKind::NotFound =>
             {
-                (None, Some(e.message().to_string()))
+                (None, Some(e.message()))
             }
             Err(e) => return Err(e),
         }

@@ -52,11 +52,15 @@ impl Limits {
             None => Ok(Duration::from_secs(default)),
         };
         Ok(Limits {
-            lock_timeout: check(lock_timeout, DEFAULT_LOCK_TIMEOUT_SECONDS, "--lock-timeout-seconds")?,
+            lock_timeout: check(
+                lock_timeout,
+                DEFAULT_LOCK_TIMEOUT_SECONDS,
+                "\u{E000}lock_timeout_seconds\u{E001}",
+            )?,
             statement_timeout: check(
                 statement_timeout,
                 DEFAULT_STATEMENT_TIMEOUT_SECONDS,
-                "--statement-timeout-seconds",
+                "\u{E000}statement_timeout_seconds\u{E001}",
             )?,
         })
     }
@@ -122,7 +126,7 @@ pub async fn explain_lock_timeout(client: &Client, err: Error, limits: Limits) -
     };
     err.with_note(format!(
         "{seen}; run the assessment again when that work is done, or let it wait longer than {} s with \
-         --lock-timeout-seconds",
+         \u{E000}lock_timeout_seconds\u{E001}",
         limits.lock_timeout.as_secs()
     ))
 }

@@ -104,4 +104,5 @@ pub(super) fn is_password(key: &str) -> bool {
 }
 
 pub(super) const PASSWORD_HINT: &str = "libvoyager never keeps a database password in a config file: remove it and \
-give the password with SOURCE_DB_PASSWORD / TARGET_DB_PASSWORD, PGPASSWORD, ~/.pgpass or at the prompt";
+give the password with \u{E000}source_password\u{E001} / \u{E000}target_password\u{E001}, SOURCE_DB_PASSWORD / \
+TARGET_DB_PASSWORD, PGPASSWORD or ~/.pgpass";

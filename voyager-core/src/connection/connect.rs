@@ -10,6 +10,7 @@ use tokio_postgres::{Client, Config, NoTls};
 use tokio_postgres_rustls::MakeRustlsConnect;
 
 use super::{redact, tls, ConnectionString, SslMode};
+use crate::error::{reason_of, Reason, Subject};
 use crate::{Error, Result};
 
 /// What every session we open starts with, after the user's own `options`: a database's owner
@@ -65,12 +66,20 @@ pub(super) async fn connect(conn: &ConnectionString, timeout: Duration) -> Resul
         };
         let targets = match targets {
             Ok(targets) => targets,
-            Err(why) => {
-                failures.push(Error::connection(format!(
-                    "could not connect to {host}:{port}/{} as {}: {why}",
-                    conn.dbname(),
-                    conn.user()
-                )));
+            Err((reason, why)) => {
+                failures.push(
+                    Error::connection(format!(
+                        "could not connect to {host}:{port}/{} as {}: {why}",
+                        conn.dbname(),
+                        conn.user()
+                    ))
+                    .with_reason(reason)
+                    .with_subject(Subject {
+                        host: Some(host.clone()),
+                        port: Some(port),
+                        database: Some(conn.dbname().to_string()),
+                    }),
+                );
                 continue;
             }
         };
@@ -86,22 +95,45 @@ pub(super) async fn connect(conn: &ConnectionString, timeout: Duration) -> Resul
                 // A mistake in the connection string (TLS files, ...) is the same for every host.
                 Ok(Err(e)) if e.kind() != crate::ErrorKind::Connection => return Err(e),
                 Ok(Err(e)) => failures.push(e),
-                Err(_) => failures.push(Error::connection(format!(
-                    "could not connect to {}: no answer within {} s (is the host reachable and the port right? \
-                     connect_timeout sets how long to wait for each host)",
-                    target.describe(conn),
-                    per_host.as_secs_f32()
-                ))),
+                Err(_) => failures.push(
+                    Error::connection(format!(
+                        "could not connect to {}: no answer within {} s (is the host reachable and the port right? \
+                         connect_timeout sets how long to wait for each host)",
+                        target.describe(conn),
+                        per_host.as_secs_f32()
+                    ))
+                    .with_reason(Reason::Timeout)
+                    .with_subject(Subject {
+                        host: Some(target.host.clone()),
+                        port: Some(target.port),
+                        database: Some(conn.dbname().to_string()),
+                    }),
+                ),
             }
         }
     }
     Err(match failures.len() {
         0 => Error::connection(format!("could not connect to {}: no host to try", conn.describe())),
         1 => failures.remove(0),
-        n => Error::connection(format!(
-            "could not connect to any of {n} addresses: {}",
-            failures.iter().map(Error::message).collect::<Vec<_>>().join("; ")
-        )),
+        n => {
+            // One reason when every address failed the same way.
+            let first = failures[0].reason();
+            let reason = if failures.iter().all(|f| f.reason() == first) {
+                first
+            } else {
+                Reason::Other
+            };
+            Error::connection(format!(
+                "could not connect to any of {n} addresses: {}",
+                failures.iter().map(Error::message).collect::<Vec<_>>().join("; ")
+            ))
+            .with_reason(reason)
+            .with_subject(Subject {
+                host: None,
+                port: None,
+                database: Some(conn.dbname().to_string()),
+            })
+        }
     })
 }
 
@@ -158,21 +190,33 @@ fn hostaddrs(conn: &ConnectionString, hosts: usize) -> Result<Vec<IpAddr>> {
 }
 
 /// A host name's addresses (each tried in turn, as libpq does), within the per-host timeout.
-async fn resolve(host: &str, port: u16, within: Duration) -> std::result::Result<Vec<(Option<IpAddr>, bool)>, String> {
+async fn resolve(
+    host: &str,
+    port: u16,
+    within: Duration,
+) -> std::result::Result<Vec<(Option<IpAddr>, bool)>, (Reason, String)> {
     let found = tokio::time::timeout(within, tokio::net::lookup_host((host, port))).await;
     let mut addrs: Vec<IpAddr> = match found {
         Ok(Ok(addrs)) => addrs.map(|a| a.ip()).collect(),
-        Ok(Err(_)) => return Err(format!("host '{host}' was not found (check the host name)")),
+        Ok(Err(_)) => {
+            return Err((
+                Reason::HostUnknown,
+                format!("host '{host}' was not found (check the host name)"),
+            ))
+        }
         Err(_) => {
-            return Err(format!(
-                "looking up host '{host}' took longer than {} s",
-                within.as_secs_f32()
+            return Err((
+                Reason::Timeout,
+                format!("looking up host '{host}' took longer than {} s", within.as_secs_f32()),
             ))
         }
     };
     addrs.dedup();
     if addrs.is_empty() {
-        return Err(format!("host '{host}' has no address (check the host name)"));
+        return Err((
+            Reason::HostUnknown,
+            format!("host '{host}' has no address (check the host name)"),
+        ));
     }
     let several = addrs.len() > 1;
     Ok(addrs.into_iter().map(|a| (Some(a), several)).collect())
@@ -212,7 +256,7 @@ async fn connect_with(
             client
         })
     };
-    result.map_err(|e| explain(conn, target, &e))
+    result.map_err(|e| explain(conn, target, &e, mode))
 }
 
 async fn drive<F: std::future::Future<Output = std::result::Result<(), tokio_postgres::Error>>>(connection: F) {
@@ -256,13 +300,46 @@ fn pg_config(conn: &ConnectionString, target: &Target, options: &str, mode: PgSs
     config
 }
 
+/// Whether TLS failed because the certificate names another host (a rustls error, not text).
+fn wrong_name(err: &tokio_postgres::Error) -> bool {
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        let tls = cause.downcast_ref::<rustls::Error>().or_else(|| {
+            cause
+                .downcast_ref::<std::io::Error>()
+                .and_then(|io| io.get_ref())
+                .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+        });
+        if let Some(rustls::Error::InvalidCertificate(cert)) = tls {
+            return matches!(
+                cert,
+                rustls::CertificateError::NotValidForName | rustls::CertificateError::NotValidForNameContext { .. }
+            );
+        }
+        source = cause.source();
+    }
+    false
+}
+
 /// Turn a tokio-postgres failure into a message that says where and what, without a password.
-fn explain(conn: &ConnectionString, at: &Target, err: &tokio_postgres::Error) -> Error {
+/// The reason comes from the failure's structure (SQLSTATE, I/O kind, TLS error), never its text.
+fn explain(conn: &ConnectionString, at: &Target, err: &tokio_postgres::Error, mode: PgSslMode) -> Error {
     let target = at.describe(conn);
+    let subject = Subject {
+        host: Some(at.host.clone()),
+        port: Some(at.port),
+        database: Some(conn.dbname().to_string()),
+    };
+    let fail = |reason: Reason, what: String| {
+        Error::connection(format!("could not connect to {target}: {}", redact(&what)))
+            .with_reason(reason)
+            .with_subject(subject.clone())
+    };
     if let Some(db) = err.as_db_error() {
-        let what = match db.code() {
+        let code = db.code();
+        let what = match code {
             c if *c == SqlState::INVALID_PASSWORD => format!(
-                "password authentication failed for user '{}': check the password (prompt, SOURCE_DB_PASSWORD / TARGET_DB_PASSWORD, PGPASSWORD or ~/.pgpass)",
+                "password authentication failed for user '{}': check the password (SOURCE_DB_PASSWORD / TARGET_DB_PASSWORD, PGPASSWORD or ~/.pgpass also give one)",
                 conn.user()
             ),
             c if *c == SqlState::INVALID_AUTHORIZATION_SPECIFICATION => {
@@ -273,40 +350,44 @@ fn explain(conn: &ConnectionString, at: &Target, err: &tokio_postgres::Error) ->
             }
             c if *c == SqlState::TOO_MANY_CONNECTIONS => "the server has too many connections".to_string(),
             c if *c == SqlState::INSUFFICIENT_PRIVILEGE => format!("permission denied: {}", db.message()),
-            _ => format!("{} ({})", db.message(), db.code().code()),
+            _ => format!("{} ({})", db.message(), code.code()),
         };
-        return Error::connection(format!("could not connect to {target}: {}", redact(&what)));
+        let mut error = fail(Reason::of_sqlstate(code.code()), what);
+        error.set_sqlstate(code.code());
+        return error;
     }
     let text = redact(&err.to_string());
     let source = std::error::Error::source(err)
         .map(|s| redact(&s.to_string()))
         .unwrap_or_default();
-    let all = format!("{text} {source}").to_lowercase();
-    let what = if all.contains("password missing") {
-        "the server asks for a password and none was given: give it at the prompt, with SOURCE_DB_PASSWORD / TARGET_DB_PASSWORD, PGPASSWORD or ~/.pgpass".to_string()
-    } else if all.contains("connection refused") {
-        "connection refused (is the server running and listening on that host and port?)".to_string()
-    } else if all.contains("timed out") || all.contains("timeout") {
-        "timed out (is the host reachable?)".to_string()
-    } else if all.contains("failed to lookup")
-        || all.contains("name or service not known")
-        || all.contains("no address")
-    {
-        format!("host '{}' was not found (check the host name)", at.host)
-    } else if all.contains("server does not support tls") {
-        format!(
+    // tokio-postgres reports a missing password (and, where TLS is demanded, a server without
+    // it) as an error of its own with no I/O or TLS cause: tell them apart by what we gave.
+    let (reason, inferred) = match reason_of(err) {
+        Reason::Other if !err.is_closed() && std::error::Error::source(err).is_some() => {
+            if conn.password.is_none() {
+                (Reason::PasswordMissing, true)
+            } else if mode == PgSslMode::Require {
+                (Reason::Tls, true)
+            } else {
+                (Reason::Other, false)
+            }
+        }
+        reason => (reason, false),
+    };
+    let what = match reason {
+        Reason::PasswordMissing => "the server asks for a password and none was given: give one (SOURCE_DB_PASSWORD / TARGET_DB_PASSWORD, PGPASSWORD or ~/.pgpass also give one)".to_string(),
+        Reason::ConnectionRefused => "connection refused (is the server running and listening on that host and port?)".to_string(),
+        Reason::Timeout => "timed out (is the host reachable?)".to_string(),
+        Reason::Tls if inferred => format!(
             "the server does not support SSL, but sslmode={} requires it",
             conn.sslmode().as_str()
-        )
-    } else if all.contains("notvalidforname") || all.contains("not valid for name") {
-        format!(
+        ),
+        Reason::Tls if wrong_name(err) => format!(
             "TLS: the server's certificate is not valid for host '{}' (sslmode=verify-full checks the name)",
             at.host
-        )
-    } else if all.contains("unknownissuer") || all.contains("certificate") || all.contains("tls") {
-        format!("TLS handshake failed: {} {}", text, source)
-    } else {
-        format!("{text} {source}")
+        ),
+        Reason::Tls => format!("TLS handshake failed: {text} {source}"),
+        _ => format!("{text} {source}"),
     };
-    Error::connection(format!("could not connect to {target}: {}", what.trim()))
+    fail(reason, what.trim().to_string())
 }

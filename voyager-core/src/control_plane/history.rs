@@ -156,7 +156,7 @@ impl ControlPlane {
             }
         };
         let to = match to {
-            Some(run) => check(run, "--to")?,
+            Some(run) => check(run, "\u{E000}to_run\u{E001}")?,
             None => *runs.last().ok_or_else(|| {
                 Error::not_found(format!(
                     "migration {uuid} has no completed assessment yet: assess it first"
@@ -164,11 +164,11 @@ impl ControlPlane {
             })?,
         };
         let from = match from {
-            Some(run) => check(run, "--from")?,
+            Some(run) => check(run, "\u{E000}from_run\u{E001}")?,
             None => *runs.iter().rev().find(|r| **r < to).ok_or_else(|| {
                 Error::not_found(format!(
                     "migration {uuid} has no completed assessment before run {to} to compare with (completed runs: {}): \
-                     assess it again, or give --from and --to",
+                     assess it again, or give \u{E000}from_run\u{E001} and \u{E000}to_run\u{E001}",
                     shown(&runs)
                 ))
             })?,
@@ -296,7 +296,7 @@ impl ControlPlane {
             == 0
         {
             let hint = if outcome.yugabyted_rows_kept > 0 {
-                " (only yugabyted's rows hold it: add --include-yugabyted to remove them)"
+                " (only yugabyted's rows hold it: add \u{E000}include_yugabyted\u{E001} to remove them)"
             } else {
                 ": check the UUID (voyager control-plane list)"
             };

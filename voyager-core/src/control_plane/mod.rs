@@ -182,7 +182,7 @@ async fn connect_client(text: &str, env: &LibpqEnv) -> Result<(ConnectionString,
     let client = conn
         .connect(CONNECT_TIMEOUT)
         .await
-        .map_err(|e| Error::control_plane(e.message().to_string()))?;
+        .map_err(|e| e.with_kind(crate::ErrorKind::ControlPlane))?;
     Ok((conn, client))
 }
 
@@ -347,7 +347,7 @@ impl ControlPlane {
             match self.conn.connect(CONNECT_TIMEOUT).await {
                 Ok(fresh) => *client = fresh,
                 Err(err) if tries < MAX_TRIES => tracing::debug!("control plane still away: {}", err.message()),
-                Err(err) => return Err(Error::control_plane(err.message().to_string())),
+                Err(err) => return Err(err.with_kind(crate::ErrorKind::ControlPlane)),
             }
         }
         Ok(())

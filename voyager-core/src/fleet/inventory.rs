@@ -442,9 +442,9 @@ pub async fn discover(server: &str, include: &[String], exclude: &[String], env:
             })
             .collect()
     };
-    let include = patterns(include, "--include")?;
-    let exclude = patterns(exclude, "--exclude")?;
-    let mut base = ConnectionString::parse(server).map_err(|e| e.context("--all-databases"))?;
+    let include = patterns(include, "\u{E000}include\u{E001}")?;
+    let exclude = patterns(exclude, "\u{E000}exclude\u{E001}")?;
+    let mut base = ConnectionString::parse(server).map_err(|e| e.context("\u{E000}all_databases\u{E001}"))?;
     with_source_db_password(&mut base, env);
     let conn = base.clone().resolve(env);
     let client = conn.connect(crate::init::CONNECT_TIMEOUT).await?;

@@ -186,16 +186,16 @@ pub async fn inventory(request: &FleetRequest, env: &LibpqEnv) -> Result<Invento
     let mut inv = match (&request.fleet_file, &request.all_databases) {
         (Some(_), Some(_)) => {
             return Err(Error::invalid_argument(
-                "give either --fleet-file or --all-databases, not both",
+                "give either \u{E000}fleet_file\u{E001} or \u{E000}all_databases\u{E001}, not both",
             ))
         }
         (None, None) => return Err(Error::invalid_argument(
-            "nothing to assess: give --fleet-file <file> (TOML or CSV) or --all-databases <server connection string>",
+            "nothing to assess: give \u{E000}fleet_file\u{E001} <file> (TOML or CSV) or \u{E000}all_databases\u{E001} <server connection string>",
         )),
         (Some(file), None) => {
             if !request.include.is_empty() || !request.exclude.is_empty() {
                 return Err(Error::invalid_argument(
-                    "--include and --exclude go with --all-databases",
+                    "\u{E000}include\u{E001} and \u{E000}exclude\u{E001} go with \u{E000}all_databases\u{E001}",
                 ));
             }
             inventory::load(Path::new(file), env)?
@@ -225,26 +225,27 @@ pub async fn run_with_env(
     env: LibpqEnv,
 ) -> Result<FleetOutcome> {
     let started = Instant::now();
-    let work_dir = request
-        .work_dir
-        .as_deref()
-        .filter(|d| !d.is_empty())
-        .ok_or_else(|| Error::invalid_argument("--work-dir is missing: where the fleet's migration dirs go"))?;
+    let work_dir = request.work_dir.as_deref().filter(|d| !d.is_empty()).ok_or_else(|| {
+        Error::invalid_argument("\u{E000}work_dir\u{E001} is missing: where the fleet's migration dirs go")
+    })?;
     let work_dir = crate::migration_dir::absolute(Path::new(work_dir))?;
     let parallel = request.parallel.unwrap_or(DEFAULT_PARALLEL);
     let per_host = request.per_host.unwrap_or(DEFAULT_PER_HOST);
-    for (flag, n) in [("--parallel", parallel), ("--per-host", per_host)] {
+    for (flag, n) in [
+        ("\u{E000}parallel\u{E001}", parallel),
+        ("\u{E000}per_host\u{E001}", per_host),
+    ] {
         if !(1..=MAX_PARALLEL).contains(&n) {
             return Err(Error::invalid_argument(format!(
-                "{flag} {n} is out of range: give 1 to {MAX_PARALLEL} (--parallel and --per-host must be at least 1)"
+                "{flag} {n} is out of range: give 1 to {MAX_PARALLEL} (\u{E000}parallel\u{E001} and \u{E000}per_host\u{E001} must be at least 1)"
             )));
         }
     }
     let lease_seconds = request.lease_seconds.unwrap_or(DEFAULT_LEASE_SECONDS);
     let timeout_seconds = request.timeout_seconds.unwrap_or(DEFAULT_TIMEOUT_SECONDS);
     for (flag, n) in [
-        ("--lease-seconds", lease_seconds),
-        ("--timeout-seconds", timeout_seconds),
+        ("\u{E000}lease_seconds\u{E001}", lease_seconds),
+        ("\u{E000}timeout_seconds\u{E001}", timeout_seconds),
     ] {
         if !(1..=MAX_SECONDS).contains(&n) {
             return Err(Error::invalid_argument(format!(
@@ -260,11 +261,19 @@ pub async fn run_with_env(
     crate::assessment::version::YbVersion::parse(&target_db_version)?;
     let schemas = request.source_db_schema.as_deref().map(crate::config::split_schemas);
     let control_plane = crate::control_plane::address(request.assessment_control_plane.as_deref(), None)?;
-    ConnectionString::parse(&control_plane).map_err(|e| e.context("--assessment-control-plane"))?;
+    ConnectionString::parse(&control_plane).map_err(|e| e.context("\u{E000}assessment_control_plane\u{E001}"))?;
 
-    let inv = inventory(&request, &env).await?;
+    // Cancelled while listing a server's databases or reaching the control plane (either may
+    // wait on an unreachable host): stop at once, nothing is claimed yet. A token cancelled
+    // before the run still registers the inventory, then stops.
+    let waiting = if cancel.is_cancelled() {
+        CancellationToken::new()
+    } else {
+        cancel.clone()
+    };
+    let inv = crate::cancel::cancellable(&waiting, inventory(&request, &env)).await?;
     let fleet_run_id = fleet_run_id(&inv.name);
-    let cp = ControlPlane::connect_with_env(&control_plane, &env).await?;
+    let cp = crate::cancel::cancellable(&waiting, ControlPlane::connect_with_env(&control_plane, &env)).await?;
     std::fs::create_dir_all(&work_dir).map_err(|e| Error::io("create directory", &work_dir, &e))?;
 
     let members: HashMap<Uuid, Arc<Member>> = inv
@@ -537,7 +546,7 @@ async fn assess_member(ctx: &Ctx, member: &Member) -> Result<Finished> {
             let meta = dir.read_metainfo()?;
             if meta.migration_uuid != member.uuid {
                 return Err(Error::already_exists(format!(
-                    "{} holds another migration ({}): move it away or use another --work-dir",
+                    "{} holds another migration ({}): move it away or use another \u{E000}work_dir\u{E001}",
                     member.dir.display(),
                     meta.migration_uuid
                 )));
@@ -557,7 +566,7 @@ async fn assess_member(ctx: &Ctx, member: &Member) -> Result<Finished> {
             .await
             .map_err(|_| {
                 Error::connection(format!(
-                    "{}: the assessment took longer than {} s (--timeout-seconds)",
+                    "{}: the assessment took longer than {} s (\u{E000}timeout_seconds\u{E001})",
                     member.entry.conn.redacted(),
                     ctx.timeout.as_secs()
                 ))
@@ -589,7 +598,7 @@ async fn assess_member(ctx: &Ctx, member: &Member) -> Result<Finished> {
         }
         Err(e) if e.kind() == ErrorKind::ControlPlane => Err(e),
         Err(e) => {
-            let text = crate::connection::redact(&fleet_password_hint(&e.to_string()));
+            let text = crate::connection::redact(&fleet_password_hint(e).to_string());
             let recorded = ctx
                 .cp
                 .record_failure_claimed(member.uuid, &member.source, &text, Some(&ctx.claim))
@@ -632,7 +641,7 @@ pub async fn fleet_name(control_plane: &str, given: Option<&str>) -> Result<Stri
             cp.redacted()
         ))),
         many => Err(Error::invalid_argument(format!(
-            "the control plane {} holds {} fleets: give --fleet with one of {}",
+            "the control plane {} holds {} fleets: give \u{E000}fleet\u{E001} with one of {}",
             cp.redacted(),
             many.len(),
             many.iter().map(|n| shell_word(n)).collect::<Vec<_>>().join(", ")
@@ -717,15 +726,20 @@ pub fn report_links(work_dir: &Path, ranked: &[RankedMigration]) -> HashMap<Uuid
 }
 
 /// A connection error says how a fleet takes passwords (it has no prompt, and only sources).
-fn fleet_password_hint(text: &str) -> String {
-    match text.find("the server asks for a password and none was given") {
-        Some(at) => format!(
-            "{}the server asks for a password and none was given: give it with SOURCE_DB_PASSWORD (every source \
-             without one of its own), the fleet file's `password-env` (one source), PGPASSWORD or ~/.pgpass",
-            &text[..at]
-        ),
-        None => text.to_string(),
+fn fleet_password_hint(err: Error) -> Error {
+    if err.reason() != crate::error::Reason::PasswordMissing {
+        return err;
     }
+    let subject = err.subject().clone();
+    let message = format!(
+        "could not connect to {}:{}/{}: the server asks for a password and none was given: give it with \
+         SOURCE_DB_PASSWORD (every source without one of its own), the fleet file's `password-env` (one source), \
+         PGPASSWORD or ~/.pgpass",
+        subject.host.as_deref().unwrap_or("?"),
+        subject.port.map(|p| p.to_string()).unwrap_or_default(),
+        subject.database.as_deref().unwrap_or("?"),
+    );
+    err.with_message(message)
 }
 
 /// A member's migration dir name: `<database>@<host>_<port>-<8 hex digits of its UUID>`. The
@@ -775,10 +789,15 @@ mod tests {
 
     #[test]
     fn a_missing_password_says_how_a_fleet_takes_one() {
-        let text = "could not connect to pg1:5432/db as u: the server asks for a password and none was given: \
-                    give it at the prompt, with SOURCE_DB_PASSWORD / TARGET_DB_PASSWORD, PGPASSWORD or ~/.pgpass";
-        let hint = fleet_password_hint(text);
-        assert!(hint.starts_with("could not connect to pg1:5432/db as u: "), "{hint}");
+        let err = Error::connection("could not connect: the server asks for a password, give it at the prompt")
+            .with_reason(crate::error::Reason::PasswordMissing)
+            .with_subject(crate::error::Subject {
+                host: Some("pg1".into()),
+                port: Some(5432),
+                database: Some("db".into()),
+            });
+        let hint = fleet_password_hint(err).message();
+        assert!(hint.starts_with("could not connect to pg1:5432/db: "), "{hint}");
         assert!(
             !hint.contains("prompt") && !hint.contains("TARGET_DB_PASSWORD"),
             "{hint}"
@@ -787,7 +806,12 @@ mod tests {
             hint.contains("SOURCE_DB_PASSWORD") && hint.contains("password-env"),
             "{hint}"
         );
-        assert_eq!(fleet_password_hint("connection refused"), "connection refused");
+        // Only the reason decides: a message that mentions a password changes nothing.
+        let other = Error::connection("database 'password' does not exist");
+        assert_eq!(
+            fleet_password_hint(other).message(),
+            "database 'password' does not exist"
+        );
     }
 
     #[test]

@@ -542,7 +542,7 @@ fn update_in_place(
     let meta = dir.read_metainfo()?;
     if meta.migration_uuid != uuid {
         return Err(Error::already_exists(format!(
-            "{} now holds another migration ({}): choose another --migration-dir",
+            "{} now holds another migration ({}): choose another \u{E000}migration_dir\u{E001}",
             dir.root().display(),
             meta.migration_uuid
         )));

@@ -33,13 +33,16 @@ impl Route {
 
 /// Decide the way in from the answers, before anything is touched.
 pub(super) fn way_in(answers: &StartMigrationAnswers) -> Result<Route> {
-    const TWO_WAYS: &str = "start-migration takes either --config-file <file> (the migration dir that ran the \
-        assessment), or --migration-dir <dir> --assessment-control-plane <conn> --migration-uuid <uuid> (rebuild \
-        it from the control plane)";
+    const TWO_WAYS: &str = "start-migration takes either \u{E000}config_file\u{E001} (the migration dir that ran \
+        the assessment), or \u{E000}migration_dir\u{E001}, \u{E000}assessment_control_plane\u{E001} and \
+        \u{E000}migration_uuid\u{E001} (rebuild it from the control plane)";
     let given: Vec<&str> = [
-        ("--migration-dir", &answers.migration_dir),
-        ("--assessment-control-plane", &answers.assessment_control_plane),
-        ("--migration-uuid", &answers.migration_uuid),
+        ("\u{E000}migration_dir\u{E001}", &answers.migration_dir),
+        (
+            "\u{E000}assessment_control_plane\u{E001}",
+            &answers.assessment_control_plane,
+        ),
+        ("\u{E000}migration_uuid\u{E001}", &answers.migration_uuid),
     ]
     .iter()
     .filter(|(_, v)| v.is_some())
@@ -47,7 +50,7 @@ pub(super) fn way_in(answers: &StartMigrationAnswers) -> Result<Route> {
     .collect();
     match (&answers.config_file, given.len()) {
         (Some(_), n) if n > 0 => Err(Error::invalid_argument(format!(
-            "--config-file cannot be combined with {}: {TWO_WAYS}, not both",
+            "\u{E000}config_file\u{E001} cannot be combined with {}: {TWO_WAYS}, not both",
             given.join(", ")
         ))),
         (Some(file), _) => Ok(Route::ConfigFile(PathBuf::from(file))),
@@ -56,7 +59,7 @@ pub(super) fn way_in(answers: &StartMigrationAnswers) -> Result<Route> {
             let text = answers.migration_uuid.as_deref().unwrap_or_default();
             let uuid = Uuid::parse_str(text.trim()).map_err(|_| {
                 Error::invalid_argument(format!(
-                    "--migration-uuid '{}' is not a UUID (it looks like acd1f159-2e9e-40c8-8f93-44d61bd24f54)",
+                    "\u{E000}migration_uuid\u{E001} '{}' is not a UUID (it looks like acd1f159-2e9e-40c8-8f93-44d61bd24f54)",
                     text.chars().take(80).collect::<String>()
                 ))
             })?;
@@ -67,10 +70,14 @@ pub(super) fn way_in(answers: &StartMigrationAnswers) -> Result<Route> {
             })
         }
         (None, _) => {
-            let missing: Vec<&str> = ["--migration-dir", "--assessment-control-plane", "--migration-uuid"]
-                .into_iter()
-                .filter(|f| !given.contains(f))
-                .collect();
+            let missing: Vec<&str> = [
+                "\u{E000}migration_dir\u{E001}",
+                "\u{E000}assessment_control_plane\u{E001}",
+                "\u{E000}migration_uuid\u{E001}",
+            ]
+            .into_iter()
+            .filter(|f| !given.contains(f))
+            .collect();
             Err(Error::invalid_argument(format!(
                 "{} missing: {TWO_WAYS}",
                 missing.join(" and ")
@@ -87,7 +94,7 @@ pub(super) fn check_rebuild_target(dir: &Path, uuid: Uuid) -> Result<()> {
         let meta = existing.read_metainfo()?;
         if meta.migration_uuid != uuid {
             return Err(Error::already_exists(format!(
-                "{} holds another migration ({}): choose another --migration-dir",
+                "{} holds another migration ({}): choose another \u{E000}migration_dir\u{E001}",
                 dir.display(),
                 meta.migration_uuid
             )));
@@ -98,7 +105,7 @@ pub(super) fn check_rebuild_target(dir: &Path, uuid: Uuid) -> Result<()> {
         let non_empty = std::fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(true);
         if non_empty || !dir.is_dir() {
             return Err(Error::already_exists(format!(
-                "{} exists and is not an empty directory nor this migration's dir: choose a new --migration-dir",
+                "{} exists and is not an empty directory nor this migration's dir: choose a new \u{E000}migration_dir\u{E001}",
                 dir.display()
             )));
         }
@@ -139,10 +146,14 @@ mod tests {
     #[test]
     fn a_missing_one_of_the_three_is_named() {
         let err = way_in(&answers(false, true, true, false)).err().unwrap();
-        assert!(err.message().starts_with("--migration-uuid missing"), "{err}");
+        assert!(
+            err.render(crate::error::Front::Cli)
+                .starts_with("--migration-uuid missing"),
+            "{err}"
+        );
         let err = way_in(&answers(false, true, false, false)).err().unwrap();
         assert!(
-            err.message()
+            err.render(crate::error::Front::Cli)
                 .starts_with("--assessment-control-plane and --migration-uuid missing"),
             "{err}"
         );

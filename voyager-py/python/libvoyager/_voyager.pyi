@@ -1,4 +1,4 @@
-from typing import Awaitable, Callable, List, Optional, final
+from typing import Any, Awaitable, Callable, Dict, List, Optional, final
 
 __all__ = [
     "__version__",
@@ -47,7 +47,13 @@ __all__ = [
 
 __version__: str
 
-class VoyagerError(Exception): ...
+class VoyagerError(Exception):
+    kind: str
+    reason: str
+    sqlstate: Optional[str]
+    retryable: bool
+    subject: Optional[Dict[str, Any]]
+
 class InvalidArgumentError(VoyagerError): ...
 class ConfigError(VoyagerError): ...
 class ConnectionFailedError(VoyagerError): ...

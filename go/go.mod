@@ -1,0 +1,3 @@
+module github.com/placeholder/libvoyager/go
+
+go 1.19
