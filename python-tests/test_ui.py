@@ -259,6 +259,15 @@ def test_the_api_and_its_guards(cli: str, hostile_fleet: Tuple[str, Path]) -> No
         assert get(base + "api/nothing")[0] == 404
         # Another site's page reaching the loopback dashboard by DNS rebinding is refused.
         assert get(base, headers={"Host": "evil.example:80"})[0] == 421
+        # The ranking is kept between pages, but the dashboard stays live: a change to the
+        # control plane shows on the next request.
+        clean = json.loads(get(base + "api/databases?q=ui_clean")[2])["rows"][0]["migration_uuid"]
+        r = subprocess.run([cli, "control-plane", "forget", clean, "--yes", "--include-yugabyted",
+                            "--assessment-control-plane", cp],
+                           capture_output=True, text=True, timeout=60)
+        assert r.returncode == 0, r.stderr
+        assert json.loads(get(base + "api/overview")[2])["databases"] == 5
+        assert json.loads(get(base + "api/databases?q=ui_clean")[2])["matched"] == 0
     finally:
         stop(proc)
     # Off loopback, a token is required: generated when not given.

@@ -39,6 +39,8 @@ pub struct Scatter {
     pub left: f64,
     pub bottom: f64,
     pub points: Vec<Point>,
+    /// Assessed databases in all; at most [`MAX_POINTS`] of them (the best ranked) are drawn.
+    pub assessed: usize,
     pub x_ticks: Vec<Tick>,
     pub y_ticks: Vec<Tick>,
 }
@@ -89,9 +91,13 @@ pub fn bars(title: &str, counts: &[(String, usize)], class_of: impl Fn(&str) -> 
     }
 }
 
+/// The most points a scatter draws, so the page stays light at 10,000 databases.
+pub const MAX_POINTS: usize = 1_000;
+
 /// Size (x, GiB, square-root scale so small databases spread out) against effort (y, hours).
 pub fn size_against_effort(ranked: &[RankedDatabase]) -> Scatter {
-    let assessed: Vec<&RankedDatabase> = ranked.iter().filter(|d| d.ranked.complexity.is_some()).collect();
+    let all: Vec<&RankedDatabase> = ranked.iter().filter(|d| d.ranked.complexity.is_some()).collect();
+    let assessed = &all[..all.len().min(MAX_POINTS)];
     let gib = |b: i64| b.max(0) as f64 / (1u64 << 30) as f64;
     let max_x = assessed
         .iter()
@@ -145,6 +151,7 @@ pub fn size_against_effort(ranked: &[RankedDatabase]) -> Scatter {
         x_ticks: ticks(max_x, &x_of, " GiB"),
         y_ticks: ticks(max_y, &y_of, " h"),
         points,
+        assessed: all.len(),
     }
 }
 

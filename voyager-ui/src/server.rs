@@ -18,6 +18,8 @@ use voyager_core::error::Front;
 use voyager_core::fleet::rank::Weights;
 use voyager_core::{Error, ErrorKind, Result};
 
+use voyager_core::ranking::RankedDatabase;
+
 use crate::views::{self, TableQuery};
 use crate::{access, pages, Ready, UiOptions};
 
@@ -27,6 +29,9 @@ pub struct App {
     /// The control plane's connection string, redacted (never the password).
     redacted: String,
     session: Mutex<Option<Arc<ControlPlane>>>,
+    /// The last ranking and the control plane's change marker it was computed at: pages reuse
+    /// it until anything it reads changes (then the next request ranks again).
+    ranking: Mutex<Option<(String, Arc<Vec<RankedDatabase>>)>>,
     weights: Weights,
     templates: Environment<'static>,
     pub(crate) token: Option<String>,
@@ -79,6 +84,7 @@ pub async fn serve(
         redacted: cp.redacted(),
         control_plane: options.control_plane.clone(),
         session: Mutex::new(Some(Arc::new(cp))),
+        ranking: Mutex::new(None),
         weights,
         templates: pages::templates(),
         token,
@@ -177,14 +183,24 @@ async fn failing<T>(app: &Arc<App>, json: bool, result: Result<T>) -> Answer<T> 
     }
 }
 
-async fn ranked(app: &Arc<App>) -> Result<Vec<voyager_core::ranking::RankedDatabase>> {
+/// Every database ranked, as of now: computed again only when the control plane changed.
+async fn ranked(app: &Arc<App>) -> Result<Arc<Vec<RankedDatabase>>> {
     let cp = app.control_plane().await?;
-    views::ranking(&cp, &app.weights).await
+    let marker = cp.change_marker().await?;
+    let mut kept = app.ranking.lock().await;
+    if let Some((at, ranked)) = kept.as_ref() {
+        if *at == marker {
+            return Ok(ranked.clone());
+        }
+    }
+    let ranked = Arc::new(views::ranking(&cp, &app.weights).await?);
+    *kept = Some((marker, ranked.clone()));
+    Ok(ranked)
 }
 
-async fn overview_data(app: &Arc<App>) -> Result<(views::Overview, Vec<voyager_core::ranking::RankedDatabase>)> {
+async fn overview_data(app: &Arc<App>) -> Result<(views::Overview, Arc<Vec<RankedDatabase>>)> {
     let cp = app.control_plane().await?;
-    let ranked = views::ranking(&cp, &app.weights).await?;
+    let ranked = ranked(app).await?;
     let fleets = cp.fleet_names().await?;
     Ok((views::overview(app.redacted.clone(), &ranked, fleets), ranked))
 }
@@ -202,9 +218,9 @@ async fn overview_json(State(app): State<Arc<App>>) -> Answer<Json<views::Overvi
 
 async fn table_data(app: &Arc<App>, query: &TableQuery) -> Result<(views::TablePage, Vec<String>)> {
     let cp = app.control_plane().await?;
-    let ranked = views::ranking(&cp, &app.weights).await?;
+    let ranked = ranked(app).await?;
     let fleets = cp.fleet_names().await?;
-    Ok((views::table(ranked, query)?, fleets))
+    Ok((views::table(&ranked, query)?, fleets))
 }
 
 /// The query string, or a clear error for a malformed one (a number that is not one).
@@ -262,7 +278,7 @@ async fn database_data(app: &Arc<App>, uuid: &str, runs: &Runs) -> Result<views:
     let (from, to) = runs.parse()?;
     let ranked = ranked(app).await?;
     let cp = app.control_plane().await?;
-    views::database(&cp, ranked, uuid, from, to).await
+    views::database(&cp, &ranked, uuid, from, to).await
 }
 
 async fn database_page(

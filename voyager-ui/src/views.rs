@@ -295,12 +295,12 @@ impl Filters {
 }
 
 /// The page of the ranked table that `query` asks for.
-pub fn table(ranked: Vec<RankedDatabase>, query: &TableQuery) -> Result<TablePage> {
+pub fn table(ranked: &[RankedDatabase], query: &TableQuery) -> Result<TablePage> {
     let sort = query.sort_key()?;
     let descending = query.descending()?;
     let filters = query.checked()?;
     let total = ranked.len();
-    let mut rows: Vec<RankedDatabase> = ranked.into_iter().filter(|d| filters.accepts(d)).collect();
+    let mut rows: Vec<&RankedDatabase> = ranked.iter().filter(|d| filters.accepts(d)).collect();
     sort_rows(&mut rows, sort);
     if descending {
         rows.reverse();
@@ -312,6 +312,7 @@ pub fn table(ranked: Vec<RankedDatabase>, query: &TableQuery) -> Result<TablePag
         .into_iter()
         .skip((page - 1) * filters.per_page)
         .take(filters.per_page)
+        .cloned()
         .collect();
     Ok(TablePage {
         total,
@@ -326,7 +327,7 @@ pub fn table(ranked: Vec<RankedDatabase>, query: &TableQuery) -> Result<TablePag
 }
 
 /// Sort by a column, ties by rank; rows without a value (no assessment) last.
-fn sort_rows(rows: &mut [RankedDatabase], key: &str) {
+fn sort_rows(rows: &mut [&RankedDatabase], key: &str) {
     let complexity = |c: &Option<String>| match c.as_deref() {
         Some("LOW") => 0,
         Some("MEDIUM") => 1,
@@ -359,15 +360,16 @@ fn sort_rows(rows: &mut [RankedDatabase], key: &str) {
 /// One database's page, for the migration `uuid`; `from`/`to` choose the runs to diff.
 pub async fn database(
     cp: &ControlPlane,
-    ranked: Vec<RankedDatabase>,
+    ranked: &[RankedDatabase],
     uuid: Uuid,
     from: Option<i32>,
     to: Option<i32>,
 ) -> Result<DatabaseView> {
     let details = voyager_core::control_plane::details(cp, uuid).await?;
     let ranked = ranked
-        .into_iter()
-        .find(|d| d.ranked.migration_uuid == uuid || d.migrations.iter().any(|m| m.migration_uuid == uuid));
+        .iter()
+        .find(|d| d.ranked.migration_uuid == uuid || d.migrations.iter().any(|m| m.migration_uuid == uuid))
+        .cloned();
     let completed_runs = details
         .history
         .iter()

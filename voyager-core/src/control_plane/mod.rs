@@ -46,6 +46,7 @@ macro_rules! transact {
 mod databases;
 mod history;
 mod listing;
+mod marker;
 mod queue;
 mod rows;
 mod schema;
