@@ -18,7 +18,7 @@ mod views;
 use std::net::{IpAddr, Ipv4Addr};
 
 pub use server::serve;
-pub use views::{DatabaseView, FleetView, Overview, TablePage, TableQuery};
+pub use views::{DatabaseView, FleetView, Overview, TablePage, TableQuery, DEFAULT_PER_PAGE, MAX_PER_PAGE, SORT_KEYS};
 
 /// How to serve the dashboard.
 #[derive(Debug, Clone)]
