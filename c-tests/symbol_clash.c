@@ -23,7 +23,7 @@ int main(void) {
   void *p = palloc(8);
   pfree(p);
   if (errmsg("mine") != 1) return 1;
-  if (voyager_connection_redact("postgresql://u:Zq9-secret@h/db", &redacted) != VOYAGER_OK || redacted == NULL) {
+  if (voyager_connection_redact("postgresql://u:Zq9-secret@h/db", &redacted, NULL) != VOYAGER_OK || redacted == NULL) {
     fprintf(stderr, "voyager_connection_redact failed: %s\n", voyager_last_error_message());
     return 1;
   }

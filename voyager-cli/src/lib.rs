@@ -163,11 +163,13 @@ fn init_logging(level: &str) -> voyager_core::Result<()> {
                 LEVELS.join(", ")
             ))
         })?;
-    tracing_subscriber::fmt()
+    // Inside a process that already has libvoyager's own subscriber (the wheel's `voyager`
+    // runs in Python, whose `logging` gets the library's events), that one stays.
+    let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .with_target(false)
-        .init();
+        .try_init();
     Ok(())
 }
 

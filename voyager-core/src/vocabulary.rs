@@ -232,7 +232,7 @@ impl ControlPlaneChoice {
     pub fn from_answers(choice: Option<Self>, assessment_control_plane: Option<&str>) -> crate::Result<Option<Self>> {
         match (choice, assessment_control_plane) {
             (Some(ControlPlaneChoice::Local), Some(_)) => Err(crate::Error::invalid_argument(
-                "--assessment-control-plane goes with --control-plane shared, not local",
+                "\u{E000}assessment_control_plane\u{E001} goes with \u{E000}control_plane\u{E001} shared, not local",
             )),
             (None, Some(_)) => Ok(Some(ControlPlaneChoice::Shared)),
             (choice, _) => Ok(choice),

@@ -262,7 +262,7 @@ async fn a_locked_relation_ends_the_assessment_and_names_the_lock_holder() {
     let err = voyager_core::assess_migration::run(request, None).await.unwrap_err();
     let took = started.elapsed();
     assert!(took < Duration::from_secs(8), "took {took:?}");
-    let message = err.message();
+    let message = err.render(voyager_core::error::Front::Cli);
     assert_eq!(err.kind(), ErrorKind::Connection, "{err}");
     assert_eq!(err.sqlstate(), Some("55P03"), "{err}");
     for expected in [

@@ -82,7 +82,11 @@ async fn shared_control_plane_is_checked_and_kept_as_given() {
     implied.migration_dir = Some(tmp.path().join("m-contradiction").display().to_string());
     let err = run_with_env(implied, LibpqEnv::empty()).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidArgument);
-    assert!(err.message().contains("--control-plane shared, not local"), "{err}");
+    assert!(
+        err.render(voyager_core::error::Front::Cli)
+            .contains("--assessment-control-plane goes with --control-plane shared, not local"),
+        "{err}"
+    );
     assert!(!tmp.path().join("m-contradiction").exists(), "nothing written");
 
     let mut bad = answers(&tmp.path().join("m2"));
