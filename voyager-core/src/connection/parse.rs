@@ -58,7 +58,7 @@ fn parse_uri(rest: &str) -> Result<ConnectionString> {
         None => (before_query, None),
     };
     let mut query = query;
-    if let Some((userinfo, after)) = userinfo_with_raw_delimiters(rest, authority) {
+    if let Some((userinfo, after)) = userinfo_with_raw_delimiters(rest, authority)? {
         // A password holding a raw '/', '?' or '#': the authority runs to the last '@'.
         let (a, q) = match after.split_once('?') {
             Some((a, q)) => (a, Some(q)),
@@ -141,22 +141,37 @@ fn secret_split_error(what: &str, hint: &str) -> Error {
 
 /// When the URI's password holds a raw `/`, `?`, `#` or `@`, the user information up to the
 /// last `@` and the text after it (libpq would cut the authority at the first `/` or `?`, and
-/// then show part of the password as a host, port or database name).
-fn userinfo_with_raw_delimiters<'a>(rest: &'a str, authority: &str) -> Option<(&'a str, &'a str)> {
-    let (userinfo, after) = rest.rsplit_once('@')?;
-    // An '@' inside query parameters (`?application_name=a@b`) is no user information.
-    if userinfo.split_once('?').is_some_and(|(_, q)| q.contains('=')) {
-        return None;
-    }
+/// then show part of the password as a host, port or database name). When both readings are
+/// possible (`u:1/x@h/db`: host `u`, port 1 and database `x@h/db` for libpq, or password
+/// `1/x`), the URI is refused: guessing wrong would either show a password or connect elsewhere.
+fn userinfo_with_raw_delimiters<'a>(rest: &'a str, authority: &str) -> Result<Option<(&'a str, &'a str)>> {
+    // An '@' inside a query parameter's value (`?application_name=a@b`) is no user
+    // information: the candidates end at the first '=' after the first '?'.
+    let end = rest
+        .find('?')
+        .map_or(rest.len(), |q| rest[q..].find('=').map_or(rest.len(), |e| q + e));
+    let Some(at) = rest[..end].rfind('@') else {
+        return Ok(None);
+    };
+    let (userinfo, after) = (&rest[..at], &rest[at + 1..]);
     match authority.rfind('@') {
         // The usual case, or no password given: libpq's reading.
-        Some(at) if at == userinfo.len() || !authority[..at].contains(':') => None,
-        Some(_) => Some((userinfo, after)),
+        Some(at) if at == userinfo.len() || !authority[..at].contains(':') => Ok(None),
+        Some(_) => Ok(Some((userinfo, after))),
+        None if !authority.contains(':') => Ok(None),
         None => {
             let hosts_valid = authority.split(',').filter(|s| !s.is_empty()).all(|spec| {
                 split_host_port(spec).is_ok_and(|(_, port)| !matches!(port, Some(p) if parse_port(p).is_err()))
             });
-            (authority.contains(':') && !hosts_valid).then_some((userinfo, after))
+            if hosts_valid {
+                Err(Error::invalid_argument(
+                    "the URI has an '@' after its first '/' or '?', so it reads either as a \
+                     password holding '/' or '?' or as a database name or parameter holding '@': \
+                     percent-encode the password's '/' as %2F and '?' as %3F, or the '@' as %40",
+                ))
+            } else {
+                Ok(Some((userinfo, after)))
+            }
         }
     }
 }
@@ -720,6 +735,7 @@ mod tests {
             ("postgresql://u:Se?cr3t@h/db?sslmode=require", "Se?cr3t"),
             ("postgresql://u:Se#cr3t@h/db", "Se#cr3t"),
             ("postgresql://u:Se@cr/3t@h/db", "Se@cr/3t"),
+            ("postgresql://u:Se/cr3t@h:5432/db?sslmode=require", "Se/cr3t"),
         ] {
             let c = parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
             assert_eq!(c.password.as_deref(), Some(password), "{text}");
@@ -732,6 +748,9 @@ mod tests {
             "host=h\tPASSWORD\t=\tSecr3t",
             "host=h PASSWORD=Secr3t",
             "postgresql://u:Se/cr3t@h:99999/db",
+            // Ambiguous: a port and a database name holding '@', or a password holding '/'.
+            "postgresql://u:1/Secr3t@h:5432/db?sslmode=require",
+            "postgresql://u:1?Secr3t@h/db",
             "postgresql://h/db?password=Se&cr3t",
             "postgresql://h/db?sslpassword=Se&cr3t=1",
         ] {
