@@ -205,7 +205,7 @@ fn from_config(file: &Path, env: &LibpqEnv) -> Result<FromConfig> {
         None => base.join(migration_dir::EXPORT_DIR_NAME),
     };
     let control_plane = config
-        .get_str("assess-migration.assessment-control-plane")
+        .control_plane()
         .unwrap_or_else(|| crate::init::LOCAL_CONTROL_PLANE.to_string());
     Ok((
         source,

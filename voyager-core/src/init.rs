@@ -467,7 +467,7 @@ pub(crate) fn create_migration_dir(
         config.set("log-level", "info".into())?;
         config.set_db_section("source", &source_section(conn))?;
         if let Some(cp) = control_plane {
-            config.set("assess-migration.assessment-control-plane", cp.into())?;
+            config.set_control_plane(cp)?;
         }
         config.save()?;
         for sub in ["assessment/reports", "logs"] {

@@ -37,7 +37,7 @@ async fn local_control_plane() {
         dir.join("export-dir").display().to_string()
     );
     assert!(
-        config.get("assess-migration.assessment-control-plane").is_none(),
+        config.get("assess-migration.assessment-control-plane").is_none() && config.get("control-plane-type").is_none(),
         "local needs nothing set"
     );
     let meta = MigrationDir::new(&dir).read_metainfo().unwrap();
@@ -67,6 +67,8 @@ async fn shared_control_plane_is_checked_and_kept_as_given() {
         config.get_str("assess-migration.assessment-control-plane").unwrap(),
         cp_url()
     );
+    assert_eq!(config.get_str("control-plane-type").as_deref(), Some("yugabyted"));
+    assert_eq!(config.control_plane(), Some(cp_url()));
 
     // The shared control plane's address alone means shared, as on the CLI; with local it is
     // refused before anything is written.

@@ -163,6 +163,13 @@ async fn the_whole_flow_rebuilds_db2_from_the_control_plane() {
         config.get_str("assess-migration.assessment-control-plane").as_deref(),
         Some(cp.as_str())
     );
+    // ... and again where every yb-voyager command reads it, so yugabyted's UI shows the
+    // phases after this one under the same migration.
+    assert_eq!(config.get_str("control-plane-type").as_deref(), Some("yugabyted"));
+    assert_eq!(
+        config.get_str("yugabyted-control-plane.db-conn-string").as_deref(),
+        Some(cp.as_str())
+    );
     assert_eq!(
         config.get_str("start-migration.data-migration-flow").as_deref(),
         Some("live")

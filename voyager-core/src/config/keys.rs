@@ -48,10 +48,12 @@ pub(super) const SECTIONS: &[&str] = &[
     "source-replica",
     "assess-migration",
     "start-migration",
+    "yugabyted-control-plane",
 ];
 
 const SSL_MODES: &[&str] = &["disable", "allow", "prefer", "require", "verify-ca", "verify-full"];
 const DB_TYPES: &[&str] = &["postgresql", "yugabytedb", "oracle", "mysql"];
+const CONTROL_PLANE_TYPES: &[&str] = &["yugabyted", "ybaeon"];
 const LOG_LEVELS: &[&str] = &["trace", "debug", "info", "warn", "error"];
 pub const FLOWS: &[&str] = crate::vocabulary::Flow::NAMES;
 
@@ -64,6 +66,8 @@ pub(super) fn allowed(key: &str) -> Option<Allowed> {
     Some(match (section, name) {
         (None, "export-dir") => Allowed::Text,
         (None, "log-level") => Allowed::OneOf(LOG_LEVELS),
+        (None, "control-plane-type") => Allowed::OneOf(CONTROL_PLANE_TYPES),
+        (Some("yugabyted-control-plane"), "db-conn-string") => Allowed::Text,
         (Some("source" | "target" | "source-replica"), name) => match name {
             "db-type" => Allowed::OneOf(DB_TYPES),
             "db-port" => Allowed::Port,

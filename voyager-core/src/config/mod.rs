@@ -3,6 +3,12 @@
 //! `source`, `target`, `assess-migration` (with `assessment-control-plane`) and
 //! `start-migration` (with `data-migration-flow`).
 //!
+//! The control plane is written twice, as yb-voyager's own `init` writes it: as
+//! `assess-migration.assessment-control-plane` (what the fleet journey reads) and as
+//! `control-plane-type = "yugabyted"` with `yugabyted-control-plane.db-conn-string` (what every
+//! yb-voyager command reads to report its phases to yugabyted's UI), so the phases after
+//! start-migration show under the same migration in the same UI.
+//!
 //! TOML is the native format and keeps the user's comments, key order and formatting on every
 //! update (toml_edit). YAML (`.yaml`, `.yml`) is read and written with the same keys and keeps
 //! key order; YAML comments are not kept. Unknown keys are kept as they are. A database
@@ -22,6 +28,11 @@ use crate::{fs_atomic, Error, Result};
 use document::Document;
 
 pub const DEFAULT_CONFIG_FILE_NAME: &str = "config.toml";
+
+/// Where the fleet journey keeps the control plane.
+pub const CONTROL_PLANE_KEY: &str = "assess-migration.assessment-control-plane";
+/// Where yb-voyager's commands read yugabyted's control plane.
+const YUGABYTED_CONTROL_PLANE_KEY: &str = "yugabyted-control-plane.db-conn-string";
 
 /// The file format, chosen by the file's extension.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -153,6 +164,28 @@ impl Config {
         self.doc
             .set(&parts, &value)
             .map_err(|e| Error::config(format!("{}: {e}", self.path.display())))
+    }
+
+    /// Record the control plane, in both of the key sets yb-voyager reads (see the module
+    /// docs): the assessment's and the one every yb-voyager command reports its phases to.
+    pub fn set_control_plane(&mut self, control_plane: &str) -> Result<()> {
+        self.set(CONTROL_PLANE_KEY, control_plane.into())?;
+        self.set("control-plane-type", "yugabyted".into())?;
+        self.set(YUGABYTED_CONTROL_PLANE_KEY, control_plane.into())
+    }
+
+    /// The control plane this config names: `assess-migration.assessment-control-plane`, else
+    /// yugabyted's control plane when `control-plane-type` is `yugabyted` (a file yb-voyager
+    /// wrote).
+    pub fn control_plane(&self) -> Option<String> {
+        self.get_str(CONTROL_PLANE_KEY)
+            .filter(|s| !s.trim().is_empty())
+            .or_else(|| {
+                (self.get_str("control-plane-type").as_deref() == Some("yugabyted"))
+                    .then(|| self.get_str(YUGABYTED_CONTROL_PLANE_KEY))
+                    .flatten()
+                    .filter(|s| !s.trim().is_empty())
+            })
     }
 
     /// Remove a dotted key; whether it was there.

@@ -261,3 +261,39 @@ fn db_host_must_be_a_host_name_an_address_or_a_socket_directory() {
     let err = Config::parse(&text, ConfigFormat::Toml, "m/config.toml").unwrap_err();
     assert!(err.message().contains("db-host"), "{err}");
 }
+
+#[test]
+fn the_control_plane_is_written_as_yb_voyager_reads_it_and_read_back_from_either() {
+    let dir = tempfile::tempdir().unwrap();
+    let cp = "postgresql://yugabyte:yb@cp.example:5433";
+    for name in ["config.toml", "config.yaml"] {
+        let path = dir.path().join(name);
+        let mut c = Config::new(&path).unwrap();
+        c.set_control_plane(cp).unwrap();
+        c.save().unwrap();
+        let back = Config::load(&path).unwrap();
+        let mut keys = back.keys();
+        keys.sort();
+        assert_eq!(
+            keys,
+            vec![
+                "assess-migration.assessment-control-plane",
+                "control-plane-type",
+                "yugabyted-control-plane.db-conn-string"
+            ],
+            "{name}"
+        );
+        assert_eq!(back.get_str("control-plane-type").as_deref(), Some("yugabyted"));
+        assert_eq!(back.control_plane().as_deref(), Some(cp));
+    }
+    // A file yb-voyager wrote names only yugabyted's control plane: it is the control plane.
+    let text = format!("control-plane-type: yugabyted\nyugabyted-control-plane:\n  db-conn-string: {cp}\n");
+    let c = Config::parse(&text, ConfigFormat::Yaml, dir.path().join("yb.yaml")).unwrap();
+    assert_eq!(c.control_plane().as_deref(), Some(cp));
+    // ... unless the type is another one.
+    let text = text.replace("type: yugabyted", "type: ybaeon");
+    let c = Config::parse(&text, ConfigFormat::Yaml, dir.path().join("yb.yaml")).unwrap();
+    assert_eq!(c.control_plane(), None);
+    let err = Config::parse("control-plane-type = \"cloud\"\n", ConfigFormat::Toml, "c.toml").unwrap_err();
+    assert!(err.message().contains("yugabyted"), "{err}");
+}

@@ -833,7 +833,7 @@ pub fn address(given: Option<&str>, config_file: Option<&str>) -> Result<String>
     }
     if let Some(file) = config_file {
         let config = crate::config::Config::load(file)?;
-        if let Some(cp) = config.get_str("assess-migration.assessment-control-plane") {
+        if let Some(cp) = config.control_plane() {
             return Ok(cp);
         }
     }

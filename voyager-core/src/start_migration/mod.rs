@@ -434,10 +434,7 @@ impl StartMigrationJourney {
                     src.db_schema = Some(found.recorded_source.schemas.join(",")).filter(|s| !s.is_empty());
                     config.set_db_section("source", &src)?;
                     config.set_db_section("target", &target_section)?;
-                    config.set(
-                        "assess-migration.assessment-control-plane",
-                        control_plane.clone().into(),
-                    )?;
+                    config.set_control_plane(control_plane)?;
                     config.set("start-migration.data-migration-flow", flow.as_str().into())
                 };
                 if final_dir.holds_migration() {
