@@ -593,3 +593,54 @@ async fn a_schema_version_3_control_plane_ranks_unchanged_and_a_writer_upgrades_
         expected
     );
 }
+
+#[tokio::test]
+async fn a_schema_version_1_control_plane_lists_and_ranks_without_the_later_columns() {
+    let cp = fresh_control_plane("cp_rank_v1").await;
+    let writer = ControlPlane::connect(&cp).await.unwrap();
+    for (i, db) in ["old_a", "old_b"].into_iter().enumerate() {
+        let source = voyager_core::control_plane::SourceDetails {
+            db_type: "postgresql".into(),
+            host: format!("10.0.2.{i}"),
+            port: 5432,
+            database: db.into(),
+            schemas: vec!["public".into()],
+            user: Some("u".into()),
+            ssl_mode: None,
+        };
+        writer
+            .store_assessment(Uuid::new_v4(), &source, &report_with_tables(db, &["t1", "t2"]), "/m")
+            .await
+            .unwrap();
+    }
+    drop(writer);
+    let before = ranking::rank(&cp, &RankRequest::default()).await.unwrap();
+    // The layout of schema version 1: none of the columns versions 2, 3 and 4 added.
+    let admin = plain_client(&cp).await;
+    admin
+        .batch_execute(
+            "ALTER TABLE voyager_fleet.assessments DROP COLUMN object_names, DROP COLUMN partial, DROP COLUMN skipped_checks;
+             ALTER TABLE voyager_fleet.sources DROP COLUMN source_identity;
+             UPDATE voyager_fleet.schema_version SET version = 1;",
+        )
+        .await
+        .unwrap();
+    let reader = ControlPlane::open(&cp).await.unwrap();
+    let mut listed: Vec<String> = reader
+        .list(&ListFilter::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.database)
+        .collect();
+    listed.sort();
+    assert_eq!(listed, ["old_a", "old_b"]);
+    let after = ranking::rank(&cp, &RankRequest::default()).await.unwrap();
+    let key = |r: &[ranking::RankedDatabase]| -> Vec<(String, usize, Option<usize>)> {
+        r.iter()
+            .map(|r| (r.ranked.database.clone(), r.ranked.rank, r.ranked.group))
+            .collect()
+    };
+    assert_eq!(key(&after), key(&before));
+    assert!(after.iter().all(|r| r.identity.starts_with("addr:")), "{after:?}");
+}

@@ -17,6 +17,7 @@ use uuid::Uuid;
 
 use super::listing::{self, MigrationRuns, MigrationSummary, RunBrief};
 use super::rows::{column, ColumnError};
+use super::schema::SchemaState;
 use super::{AssessmentSummary, Origin};
 use crate::vocabulary::AssessmentStatus;
 
@@ -81,16 +82,21 @@ struct Migration {
     runs: Vec<AssessmentSummary>,
 }
 
-/// Read every database the control plane knows. `ours`: libvoyager's tables are there;
+/// Read every database the control plane knows. `ours`: the state of libvoyager's tables;
 /// `yugabyted`: yugabyted's table is there.
-pub(super) async fn load(client: &Client, ours: bool, yugabyted: bool) -> Result<Known, ColumnError> {
+pub(super) async fn load(client: &Client, ours: SchemaState, yugabyted: bool) -> Result<Known, ColumnError> {
     let mut migrations: Vec<Migration> = Vec::new();
+    let identity = super::schema::source_identity_sql(ours);
+    let partial = super::schema::partial_sql(ours);
+    let ours = ours != SchemaState::Missing;
     if ours {
         let mut runs: HashMap<Uuid, Vec<AssessmentSummary>> = HashMap::new();
         for r in client
             .query(
-                "SELECT migration_uuid, run, status, error, complexity, level1, level2, level3, total_size_bytes, \
-                        effort_hours, assessed_at, partial, skipped_checks FROM voyager_fleet.assessments",
+                &format!(
+                    "SELECT a.migration_uuid, a.run, a.status, a.error, a.complexity, a.level1, a.level2, a.level3, \
+                            a.total_size_bytes, a.effort_hours, a.assessed_at, {partial} FROM voyager_fleet.assessments a"
+                ),
                 &[],
             )
             .await?
@@ -100,9 +106,11 @@ pub(super) async fn load(client: &Client, ours: bool, yugabyted: bool) -> Result
         }
         for r in client
             .query(
-                "SELECT s.migration_uuid, s.db_type, s.host, s.port, s.database_name, s.schemas, s.db_user, s.labels, \
-                        pg_catalog.to_jsonb(s)->>'source_identity' AS source_identity \
-                 FROM voyager_fleet.sources s",
+                &format!(
+                    "SELECT s.migration_uuid, s.db_type, s.host, s.port, s.database_name, s.schemas, s.db_user, s.labels, \
+                            {identity} AS source_identity \
+                     FROM voyager_fleet.sources s"
+                ),
                 &[],
             )
             .await?

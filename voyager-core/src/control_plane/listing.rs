@@ -157,16 +157,21 @@ impl ListFilter {
     }
 }
 
-pub(super) async fn list(client: &Client, f: &ListFilter) -> Result<Vec<MigrationSummary>, ColumnError> {
+pub(super) async fn list(
+    client: &Client,
+    f: &ListFilter,
+    schema: super::schema::SchemaState,
+) -> Result<Vec<MigrationSummary>, ColumnError> {
     let order = f
         .sort
         .order_by()
         .replace("{dir}", if f.descending { "DESC" } else { "ASC" });
+    let identity = super::schema::source_identity_sql(schema);
+    let partial = super::schema::partial_sql(schema);
     let sql = format!(
         "SELECT s.migration_uuid, s.db_type, s.host, s.port, s.database_name, s.schemas, s.db_user, s.labels, \
                 a.run, a.status, a.error, a.complexity, a.level1, a.level2, a.level3, a.total_size_bytes, a.effort_hours, a.assessed_at, \
-                a.partial, a.skipped_checks, \
-                pg_catalog.to_jsonb(s)->>'source_identity' AS source_identity \
+                {partial}, {identity} AS source_identity \
          FROM voyager_fleet.sources s \
          LEFT JOIN voyager_fleet.assessments a ON a.migration_uuid = s.migration_uuid AND a.run = s.latest_run \
          WHERE ($1::text IS NULL OR a.complexity = $1) \

@@ -631,7 +631,7 @@ impl ControlPlane {
                 return Ok(Vec::new());
             }
             let client = self.client.lock().await;
-            return listing::list(&client, filter)
+            return listing::list(&client, filter, self.schema)
                 .await
                 .map_err(|e| self.unreadable("could not list the migrations", e));
         }
@@ -664,7 +664,7 @@ impl ControlPlane {
             )));
         }
         let client = self.client.lock().await;
-        databases::load(&client, self.has_tables(), self.yugabyted_table)
+        databases::load(&client, self.schema, self.yugabyted_table)
             .await
             .map_err(|e| self.unreadable("could not list the databases", e))
     }
@@ -742,9 +742,11 @@ impl ControlPlane {
         let read = async {
             let rows = client
                 .query(
-                    "SELECT s.migration_uuid, s.host, s.port, pg_catalog.to_jsonb(s)->>'source_identity' AS source_identity, \
-                            s.labels ? 'fleet' AS in_fleet \
-                     FROM voyager_fleet.sources s WHERE s.database_name = $1 ORDER BY s.updated_at DESC",
+                    &format!(
+                        "SELECT s.migration_uuid, s.host, s.port, {} AS source_identity, s.labels ? 'fleet' AS in_fleet \
+                         FROM voyager_fleet.sources s WHERE s.database_name = $1 ORDER BY s.updated_at DESC",
+                        schema::source_identity_sql(self.schema)
+                    ),
                     &[&database],
                 )
                 .await?;

@@ -83,9 +83,36 @@ const MIGRATIONS: &[&str] = &[
      WHERE a.object_names IS NULL AND a.report IS NOT NULL;",
 ];
 
+/// Whether a schema in this state has what `version` added.
+pub fn has_version(state: SchemaState, version: i32) -> bool {
+    matches!(state, SchemaState::Current | SchemaState::Newer(_))
+        || matches!(state, SchemaState::Older(v) if v >= version)
+}
+
 /// Whether a schema in this state has the assessments' `object_names` column (version 4 on).
 pub fn has_object_names(state: SchemaState) -> bool {
-    matches!(state, SchemaState::Current | SchemaState::Newer(_)) || matches!(state, SchemaState::Older(v) if v >= 4)
+    has_version(state, 4)
+}
+
+/// The SQL of an assessment `a`'s `partial` and `skipped_checks` (version 2 on), else false
+/// and NULL.
+pub fn partial_sql(state: SchemaState) -> &'static str {
+    if has_version(state, 2) {
+        "a.partial, a.skipped_checks"
+    } else {
+        "false AS partial, NULL::text AS skipped_checks"
+    }
+}
+
+/// The SQL of a source `s`'s identity: its column (version 3 on), else NULL (a schema not
+/// upgraded yet: readers upgrade nothing). Read as a column, not out of a row made JSON, which
+/// costs a quarter of a second over 10,000 sources.
+pub fn source_identity_sql(state: SchemaState) -> &'static str {
+    if has_version(state, 3) {
+        "s.source_identity"
+    } else {
+        "NULL::text"
+    }
 }
 
 /// What the database holds.
