@@ -48,7 +48,7 @@ mod history;
 mod listing;
 mod marker;
 mod queue;
-mod rows;
+pub(crate) mod rows;
 mod schema;
 mod yugabyted;
 
