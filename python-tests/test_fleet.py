@@ -170,7 +170,10 @@ def test_three_workers_share_a_fleet_even_when_one_is_killed(
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
-    assert lines[0].startswith("rank,wave,score,migration_uuid,database") and len(lines) == 17
+    assert lines[0] == (
+        "rank,wave,score,migration_uuid,database,host,port,status,complexity,level3,level2,level1,"
+        "total_size_bytes,effort_hours,group,labels,why"
+    ) and len(lines) == 17
 
 
 def test_a_failing_database_fails_alone_and_sets_the_exit_code(

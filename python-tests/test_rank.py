@@ -82,6 +82,10 @@ def test_every_database_once_from_python_and_the_cli(tmp_path: Path, cli: str, f
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     table = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert r.stdout.splitlines()[0] == (
+        "rank,wave,score,migration_uuid,database,host,port,identity,origin,status,complexity,level3,level2,level1,"
+        "total_size_bytes,effort_hours,group,fleets,labels,migration_uuids,why"
+    )
     assert Counter(row["database"] for row in table) == EXPECTED
     assert {row["origin"] for row in table if row["database"] == "py_legacy_db"} == {"yb_voyager"}
     assert "py_legacy_db" in page.read_text()

@@ -20,6 +20,9 @@ use std::net::{IpAddr, Ipv4Addr};
 pub use server::serve;
 pub use views::{DatabaseView, FleetView, Overview, TablePage, TableQuery, DEFAULT_PER_PAGE, MAX_PER_PAGE, SORT_KEYS};
 
+/// The port the dashboard listens on unless told otherwise.
+pub const DEFAULT_PORT: u16 = 8470;
+
 /// How to serve the dashboard.
 #[derive(Debug, Clone)]
 pub struct UiOptions {
@@ -40,7 +43,7 @@ impl Default for UiOptions {
         UiOptions {
             control_plane: String::new(),
             bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
-            port: 8470,
+            port: DEFAULT_PORT,
             token: None,
             weights_file: None,
         }

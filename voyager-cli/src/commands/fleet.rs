@@ -252,7 +252,7 @@ pub fn fleet(args: FleetArgs, out: &Output, json: bool) -> Result<()> {
                 }
             }
             if args.csv {
-                out.data(&rank_csv(&ranked)?);
+                out.data(&ranking_csv(&ranked, |r| r, &[])?);
             } else {
                 out.result(&ranked, || rank_table(&ranked));
             }
@@ -347,47 +347,85 @@ pub(crate) fn labels_text(labels: &std::collections::BTreeMap<String, String>) -
         .join(";")
 }
 
-fn rank_csv(ranked: &[RankedMigration]) -> Result<String> {
+/// The ranking's CSV columns, as `voyager fleet rank --csv` prints them; `voyager rank --csv`
+/// adds its own among them.
+const RANKING_COLUMNS: [&str; 17] = [
+    "rank",
+    "wave",
+    "score",
+    "migration_uuid",
+    "database",
+    "host",
+    "port",
+    "status",
+    "complexity",
+    "level3",
+    "level2",
+    "level1",
+    "total_size_bytes",
+    "effort_hours",
+    "group",
+    "labels",
+    "why",
+];
+
+/// A ranked database's cells, in the order of [`RANKING_COLUMNS`].
+fn ranking_cells(r: &RankedMigration) -> [String; 17] {
+    [
+        r.rank.to_string(),
+        r.wave.map(|v| v.to_string()).unwrap_or_default(),
+        r.score.map(|v| v.to_string()).unwrap_or_default(),
+        r.migration_uuid.to_string(),
+        r.database.clone(),
+        r.host.clone(),
+        r.port.to_string(),
+        r.status.to_string(),
+        r.complexity.clone().unwrap_or_default(),
+        r.level3.to_string(),
+        r.level2.to_string(),
+        r.level1.to_string(),
+        r.total_size_bytes.to_string(),
+        r.effort_hours.to_string(),
+        r.group.map(|g| g.to_string()).unwrap_or_default(),
+        labels_text(&r.labels),
+        r.why.clone(),
+    ]
+}
+
+/// A column that `voyager rank --csv` adds to the ranking's: `(after, name, cell)`, placed
+/// right after the column named `after`.
+pub(crate) type ExtraColumn<'a, T> = (&'a str, &'a str, &'a dyn Fn(&T) -> String);
+
+/// A ranking as CSV: [`RANKING_COLUMNS`] of each row's ranked database, with `extra` columns.
+pub(crate) fn ranking_csv<T>(
+    rows: &[T],
+    ranked: impl Fn(&T) -> &RankedMigration,
+    extra: &[ExtraColumn<'_, T>],
+) -> Result<String> {
+    let mut header = Vec::new();
+    for column in RANKING_COLUMNS {
+        header.push(column);
+        header.extend(
+            extra
+                .iter()
+                .filter(|(after, ..)| *after == column)
+                .map(|(_, name, _)| *name),
+        );
+    }
     voyager_core::csv_output::to_csv(
-        &[
-            "rank",
-            "wave",
-            "score",
-            "migration_uuid",
-            "database",
-            "host",
-            "port",
-            "status",
-            "complexity",
-            "level3",
-            "level2",
-            "level1",
-            "total_size_bytes",
-            "effort_hours",
-            "group",
-            "labels",
-            "why",
-        ],
-        ranked.iter().map(|r| {
-            [
-                r.rank.to_string(),
-                r.wave.map(|v| v.to_string()).unwrap_or_default(),
-                r.score.map(|v| v.to_string()).unwrap_or_default(),
-                r.migration_uuid.to_string(),
-                r.database.clone(),
-                r.host.clone(),
-                r.port.to_string(),
-                r.status.to_string(),
-                r.complexity.clone().unwrap_or_default(),
-                r.level3.to_string(),
-                r.level2.to_string(),
-                r.level1.to_string(),
-                r.total_size_bytes.to_string(),
-                r.effort_hours.to_string(),
-                r.group.map(|g| g.to_string()).unwrap_or_default(),
-                labels_text(&r.labels),
-                r.why.clone(),
-            ]
+        &header,
+        rows.iter().map(|row| {
+            let mut cells = Vec::with_capacity(header.len());
+            for (column, cell) in RANKING_COLUMNS.into_iter().zip(ranking_cells(ranked(row))) {
+                cells.push(cell);
+                cells.extend(
+                    extra
+                        .iter()
+                        .filter(|(after, ..)| *after == column)
+                        .map(|(_, _, cell)| cell(row)),
+                );
+            }
+            cells
         }),
     )
 }

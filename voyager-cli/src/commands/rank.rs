@@ -7,7 +7,7 @@ use voyager_core::ranking::{RankRequest, RankedDatabase};
 use voyager_core::vocabulary::{AssessmentStatus, Complexity};
 use voyager_core::Result;
 
-use super::fleet::{labels_text, rank_table, relative_links};
+use super::fleet::{rank_table, ranking_csv, relative_links};
 use crate::output::Output;
 
 #[derive(Args)]
@@ -101,62 +101,25 @@ fn table(ranked: &[RankedDatabase], inner: &[RankedMigration]) -> String {
 }
 
 fn csv(ranked: &[RankedDatabase]) -> Result<String> {
-    voyager_core::csv_output::to_csv(
+    let origin = |d: &RankedDatabase| match d.origin {
+        Origin::Libvoyager => "libvoyager".to_string(),
+        Origin::YbVoyager => "yb_voyager".to_string(),
+    };
+    let migration_uuids = |d: &RankedDatabase| {
+        d.migrations
+            .iter()
+            .map(|m| m.migration_uuid.to_string())
+            .collect::<Vec<_>>()
+            .join(";")
+    };
+    ranking_csv(
+        ranked,
+        |d| &d.ranked,
         &[
-            "rank",
-            "wave",
-            "score",
-            "migration_uuid",
-            "database",
-            "host",
-            "port",
-            "identity",
-            "origin",
-            "status",
-            "complexity",
-            "level3",
-            "level2",
-            "level1",
-            "total_size_bytes",
-            "effort_hours",
-            "group",
-            "fleets",
-            "labels",
-            "migration_uuids",
-            "why",
+            ("port", "identity", &|d: &RankedDatabase| d.identity.clone()),
+            ("port", "origin", &origin),
+            ("group", "fleets", &|d: &RankedDatabase| d.fleets.join(";")),
+            ("labels", "migration_uuids", &migration_uuids),
         ],
-        ranked.iter().map(|d| {
-            let r = &d.ranked;
-            [
-                r.rank.to_string(),
-                r.wave.map(|v| v.to_string()).unwrap_or_default(),
-                r.score.map(|v| v.to_string()).unwrap_or_default(),
-                r.migration_uuid.to_string(),
-                r.database.clone(),
-                r.host.clone(),
-                r.port.to_string(),
-                d.identity.clone(),
-                match d.origin {
-                    Origin::Libvoyager => "libvoyager".into(),
-                    Origin::YbVoyager => "yb_voyager".into(),
-                },
-                r.status.to_string(),
-                r.complexity.clone().unwrap_or_default(),
-                r.level3.to_string(),
-                r.level2.to_string(),
-                r.level1.to_string(),
-                r.total_size_bytes.to_string(),
-                r.effort_hours.to_string(),
-                r.group.map(|g| g.to_string()).unwrap_or_default(),
-                d.fleets.join(";"),
-                labels_text(&r.labels),
-                d.migrations
-                    .iter()
-                    .map(|m| m.migration_uuid.to_string())
-                    .collect::<Vec<_>>()
-                    .join(";"),
-                r.why.clone(),
-            ]
-        }),
     )
 }

@@ -19,7 +19,7 @@ pub struct UiArgs {
     #[arg(long, value_name = "FILE")]
     config_file: Option<String>,
     /// The port to listen on (0 picks a free one).
-    #[arg(long, default_value_t = 8470)]
+    #[arg(long, default_value_t = voyager_ui::DEFAULT_PORT)]
     port: u16,
     /// The address to listen on. Anything but loopback needs a token (--token, or one is made).
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]

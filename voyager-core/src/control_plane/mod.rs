@@ -6,43 +6,9 @@
 //! 40001, as YugabyteDB requires), deadlocks, key races between concurrent writers, and a
 //! dropped connection (after reconnecting). Storing the same report twice stores it once.
 
-/// Run `$body` (which uses `$tx`, the transaction) in one transaction on `$cp`, retried with
-/// backoff on the failures worth another try (and key races between concurrent writers).
-/// `return` in the body ends the transaction's work early, still committing. A macro rather
-/// than a function over async closures, whose futures the compiler cannot yet prove `Send`.
-macro_rules! transact {
-    ($cp:expr, $what:expr, |$tx:ident| $body:block) => {{
-        let cp: &$crate::control_plane::ControlPlane = $cp;
-        let mut tries = 0;
-        loop {
-            let mut client = cp.client.lock().await;
-            let result = match client.transaction().await {
-                Ok(transaction) => {
-                    let worked: std::result::Result<_, tokio_postgres::Error> = async {
-                        let $tx = &transaction;
-                        $body
-                    }
-                    .await;
-                    match worked {
-                        Ok(value) => transaction.commit().await.map(|()| value),
-                        Err(e) => Err(e),
-                    }
-                }
-                Err(e) => Err(e),
-            };
-            drop(client);
-            match result {
-                Ok(value) => break Ok(value),
-                Err(e) if $crate::control_plane::worth_retrying(&e, tries) => {
-                    tries += 1;
-                    cp.recover(&e, tries).await?;
-                }
-                Err(e) => break Err(cp.failed($what, &e)),
-            }
-        }
-    }};
-}
-
+#[macro_use]
+mod retry;
+mod commands;
 mod databases;
 mod history;
 mod listing;
@@ -58,10 +24,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use tokio::sync::Mutex;
-use tokio_postgres::error::SqlState;
 use tokio_postgres::Client;
 use uuid::Uuid;
 
+pub use commands::{address, details, list, parse_uuid, show, status, MigrationDetails};
 pub use databases::{address_identity, identity_of, normal_host, same_host, server_identity};
 pub use history::{diff, forget, AssessmentDiff, Change, ForgetOutcome, IssueRef};
 pub use listing::{ListFilter, MigrationRuns, MigrationSummary, RunBrief, SortKey};
@@ -72,13 +38,13 @@ pub use yugabyted::report_of_payload;
 use crate::connection::{ConnectionString, LibpqEnv};
 use crate::vocabulary::QueueState;
 use crate::{Error, Result};
+use retry::{is_creation_race, retryable, MAX_TRIES};
 use rows::{column, ColumnError};
 
 /// The default control plane: the one the local yugabyted UI reads.
 pub const LOCAL_CONTROL_PLANE: &str = crate::init::LOCAL_CONTROL_PLANE;
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-const MAX_TRIES: u32 = 8;
 
 /// Where a source database is, never with a password.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -337,21 +303,6 @@ impl ControlPlane {
             ))),
             None => Ok(()),
         }
-    }
-
-    /// Wait before the next try, reconnecting if the connection is gone.
-    async fn recover(&self, e: &tokio_postgres::Error, tries: u32) -> Result<()> {
-        let backoff = Duration::from_millis((25u64 << tries.min(6)).min(2_000));
-        tokio::time::sleep(backoff).await;
-        let mut client = self.client.lock().await;
-        if e.is_closed() || client.is_closed() || e.code().is_none() {
-            match self.conn.connect(CONNECT_TIMEOUT).await {
-                Ok(fresh) => *client = fresh,
-                Err(err) if tries < MAX_TRIES => tracing::debug!("control plane still away: {}", err.message()),
-                Err(err) => return Err(err.with_kind(crate::ErrorKind::ControlPlane)),
-            }
-        }
-        Ok(())
     }
 
     /// Reachable, which schema version, how much it holds. A control plane without libvoyager's
@@ -800,83 +751,6 @@ async fn next_run(tx: &tokio_postgres::Transaction<'_>, uuid: Uuid) -> Result<i3
     .try_get("run")
 }
 
-/// Whether a transaction's failure is worth try number `tries + 1`.
-fn worth_retrying(e: &tokio_postgres::Error, tries: u32) -> bool {
-    tries < MAX_TRIES && (retryable(e) || e.code() == Some(&SqlState::UNIQUE_VIOLATION))
-}
-
-/// Failures worth another try: serialization (40001), deadlock, and a lost connection.
-fn retryable(e: &tokio_postgres::Error) -> bool {
-    match e.code() {
-        Some(c) => {
-            *c == SqlState::T_R_SERIALIZATION_FAILURE
-                || *c == SqlState::T_R_DEADLOCK_DETECTED
-                || *c == SqlState::ADMIN_SHUTDOWN
-                || *c == SqlState::CANNOT_CONNECT_NOW
-        }
-        None => true,
-    }
-}
-
-/// Two processes creating the same schema at once collide on the catalogs' unique keys.
-fn is_creation_race(e: &tokio_postgres::Error) -> bool {
-    matches!(e.code(), Some(c) if *c == SqlState::UNIQUE_VIOLATION || *c == SqlState::DUPLICATE_TABLE || *c == SqlState::DUPLICATE_SCHEMA || *c == SqlState::DUPLICATE_OBJECT)
-}
-
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Which control plane a command talks to: the one given, else the config file's
-/// `assess-migration.assessment-control-plane`, else the local default.
-pub fn address(given: Option<&str>, config_file: Option<&str>) -> Result<String> {
-    if let Some(given) = given {
-        return Ok(given.to_string());
-    }
-    if let Some(file) = config_file {
-        let config = crate::config::Config::load(file)?;
-        if let Some(cp) = config.control_plane() {
-            return Ok(cp);
-        }
-    }
-    Ok(LOCAL_CONTROL_PLANE.to_string())
-}
-
-/// A migration's latest assessment with its run history, as `control-plane show` prints it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct MigrationDetails {
-    pub latest: StoredAssessment,
-    pub history: Vec<AssessmentSummary>,
-}
-
-/// The whole `show`: the latest assessment and the history of runs.
-pub async fn show(control_plane: &str, uuid: &str) -> Result<MigrationDetails> {
-    let uuid = parse_uuid(uuid)?;
-    let cp = ControlPlane::open(control_plane).await?;
-    details(&cp, uuid).await
-}
-
-/// The latest assessment and the history of runs of a migration, on an open control plane.
-pub async fn details(cp: &ControlPlane, uuid: Uuid) -> Result<MigrationDetails> {
-    let latest = cp.latest(uuid).await?;
-    let history = cp.history(uuid).await?;
-    Ok(MigrationDetails { latest, history })
-}
-
-pub async fn status(control_plane: &str) -> Result<ControlPlaneStatus> {
-    ControlPlane::open(control_plane).await?.status().await
-}
-
-pub async fn list(control_plane: &str, filter: &ListFilter) -> Result<Vec<MigrationSummary>> {
-    ControlPlane::open(control_plane).await?.list(filter).await
-}
-
-/// A migration UUID from text, with an error that says what one looks like.
-pub fn parse_uuid(text: &str) -> Result<Uuid> {
-    Uuid::parse_str(text.trim()).map_err(|_| {
-        Error::invalid_argument(format!(
-            "'{}' is not a migration UUID (it looks like acd1f159-2e9e-40c8-8f93-44d61bd24f54)",
-            text.chars().take(80).collect::<String>()
-        ))
-    })
 }
