@@ -232,8 +232,8 @@ pub fn known_release_series() -> Vec<&'static str> {
 }
 
 /// The registry: every issue type an assessment can report, from the catalog rules and the SQL
-/// constructs, each once. A new type joins its module's `KINDS` list. (The PK_UK_ON_<T> /
-/// INDEX_ON_<T> data type issues are built per type name and are not listed.)
+/// constructs, each once. A new type joins its module's `KINDS` list. (The `PK_UK_ON_<T>` /
+/// `INDEX_ON_<T>` data type issues are built per type name and are not listed.)
 pub fn registry() -> Vec<IssueKind> {
     crate::assessment::rules::kinds()
         .chain(crate::assessment::sql_constructs::KINDS)
