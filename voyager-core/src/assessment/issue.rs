@@ -231,6 +231,16 @@ pub fn known_release_series() -> Vec<&'static str> {
     series
 }
 
+/// The registry: every issue type an assessment can report, from the catalog rules and the SQL
+/// constructs, each once. A new type joins its module's `KINDS` list. (The `PK_UK_ON_<T>` /
+/// `INDEX_ON_<T>` data type issues are built per type name and are not listed.)
+pub fn registry() -> Vec<IssueKind> {
+    crate::assessment::rules::kinds()
+        .chain(crate::assessment::sql_constructs::KINDS)
+        .copied()
+        .collect()
+}
+
 /// Declare an [`IssueKind`] constant:
 /// `issue_kind!(NAME, "TYPE", "Title", "Description.", Level2, "docs-anchor", fixed_in);`, with
 /// `, effort = 16.0` at the end when its hours differ from the effort table's rule.
@@ -258,3 +268,42 @@ macro_rules! issue_kind {
     };
 }
 pub(crate) use issue_kind;
+
+#[cfg(test)]
+mod registry_tests {
+    use super::*;
+    use crate::assessment::version::YbVersion;
+
+    /// Every registered type is unique and complete: a name, a description, an https docs
+    /// link, and fixed-in versions that parse and belong to their series.
+    #[test]
+    fn every_registered_issue_type_is_unique_and_complete() {
+        let kinds = registry();
+        assert!(kinds.len() > 90, "{} kinds", kinds.len());
+        let known = known_release_series();
+        let mut seen = std::collections::HashSet::new();
+        for kind in &kinds {
+            let ty = kind.issue_type;
+            assert!(seen.insert(ty), "{ty} registered twice");
+            assert!(
+                !ty.is_empty()
+                    && ty
+                        .chars()
+                        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'),
+                "type {ty:?}"
+            );
+            assert!(!kind.name.trim().is_empty(), "{ty}: empty name");
+            assert!(!kind.description.trim().is_empty(), "{ty}: empty description");
+            assert!(
+                kind.docs_link.is_empty() || kind.docs_link.starts_with("https://"),
+                "{ty}: docs link {}",
+                kind.docs_link
+            );
+            for (series, version) in kind.fixed_in {
+                let v = YbVersion::parse(version).unwrap_or_else(|e| panic!("{ty}: {version}: {e}"));
+                assert_eq!(&v.series(), series, "{ty}: {version} is not of series {series}");
+                assert!(known.contains(series), "{ty}: series {series} not in FIXED_IN_TABLES");
+            }
+        }
+    }
+}

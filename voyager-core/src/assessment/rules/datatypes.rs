@@ -234,3 +234,35 @@ pub(super) fn find(c: &Catalog<'_>, out: &mut Vec<Issue>) {
         }
     }
 }
+
+/// Every issue type this module can find.
+pub(crate) const KINDS: &[IssueKind] = &[
+    XML,
+    XID,
+    PG_LSN,
+    TXID_SNAPSHOT,
+    LARGE_OBJECT,
+    GEOMETRY,
+    GEOGRAPHY,
+    BOX2D,
+    BOX3D,
+    TOPOGEOMETRY,
+    RASTER,
+    INT4MULTIRANGE,
+    INT8MULTIRANGE,
+    NUMMULTIRANGE,
+    DATEMULTIRANGE,
+    TSMULTIRANGE,
+    TSTZMULTIRANGE,
+    LIVE_POINT,
+    LIVE_LINE,
+    LIVE_LSEG,
+    LIVE_BOX,
+    LIVE_PATH,
+    LIVE_POLYGON,
+    LIVE_CIRCLE,
+    LIVE_VECTOR,
+    LIVE_TIMETZ,
+    LIVE_FF_FB_USER_DEFINED,
+    LIVE_FF_FB_TSQUERY,
+];

@@ -11,6 +11,11 @@ use super::collect::{Column, Constraint, Index, Relation, SourceSnapshot};
 use super::issue::Issue;
 use super::sql_names::qualified;
 
+/// Every issue type the catalog rules can find: data types, schema features, performance.
+pub(crate) fn kinds() -> impl Iterator<Item = &'static super::issue::IssueKind> {
+    datatypes::KINDS.iter().chain(features::KINDS).chain(performance::KINDS)
+}
+
 /// Lookups the rules share.
 pub(crate) struct Catalog<'a> {
     pub snap: &'a SourceSnapshot,

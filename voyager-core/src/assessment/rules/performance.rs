@@ -228,3 +228,18 @@ fn redundant(c: &Catalog<'_>, indexes: &[&Index], out: &mut Vec<Issue>) {
         }
     }
 }
+
+/// Every issue type this module can find.
+pub(crate) const KINDS: &[IssueKind] = &[
+    HOTSPOTS_ON_TIMESTAMP_INDEX,
+    HOTSPOTS_ON_DATE_INDEX,
+    HOTSPOTS_ON_TIMESTAMP_PK_UK,
+    HOTSPOTS_ON_DATE_PK_UK,
+    INDEX_ON_LOW_CARDINALITY_COLUMN,
+    INDEX_ON_NULLS,
+    INDEX_ON_ONE_VALUE,
+    FOREIGN_KEY_DATATYPE_MISMATCH,
+    MISSING_FOREIGN_KEY_INDEX,
+    MISSING_PRIMARY_KEY_WHEN_UNIQUE_NOT_NULL,
+    REDUNDANT_INDEXES,
+];
