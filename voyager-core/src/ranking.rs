@@ -5,8 +5,6 @@
 //! wrote), ranked with the fleet ranking's rules, weights, waves, groups and reasons
 //! ([`crate::fleet::rank()`]). Its migration UUIDs and runs are listed underneath.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 use crate::control_plane::{same_host, ControlPlane, MigrationRuns, MigrationSummary, Origin};
@@ -101,21 +99,18 @@ pub async fn rank_with(cp: &ControlPlane, request: &RankRequest, weights: &Weigh
     let labels = request.label_pairs()?;
     let (rows, names) = cp.databases_with_names().await?;
     let rows: Vec<MigrationSummary> = rows.into_iter().filter(|m| request.accepts(m, &labels)).collect();
-    let mut extra: BTreeMap<uuid::Uuid, (String, Origin, Vec<String>, Vec<MigrationRuns>)> = rows
-        .iter()
+    let ranked = crate::fleet::rank::rank(&rows, &names, weights);
+    // What the ranking leaves out, moved out of the rows it no longer needs.
+    let mut extra: rustc_hash::FxHashMap<uuid::Uuid, (String, Origin, Vec<String>, Vec<MigrationRuns>)> = rows
+        .into_iter()
         .map(|m| {
+            let fleets = fleets_of(&m);
             (
                 m.migration_uuid,
-                (
-                    m.identity.clone().unwrap_or_default(),
-                    m.origin,
-                    fleets_of(m),
-                    m.migrations.clone(),
-                ),
+                (m.identity.unwrap_or_default(), m.origin, fleets, m.migrations),
             )
         })
         .collect();
-    let ranked = crate::fleet::rank::rank(&rows, &names, weights);
     Ok(ranked
         .into_iter()
         .map(|mut r| {

@@ -552,7 +552,7 @@ async fn a_schema_version_3_control_plane_ranks_unchanged_and_a_writer_upgrades_
     let admin = plain_client(&cp).await;
     admin
         .batch_execute(
-            "ALTER TABLE voyager_fleet.assessments DROP COLUMN object_names;
+            "ALTER TABLE voyager_fleet.assessments DROP COLUMN object_names, DROP COLUMN object_name_hashes;
              UPDATE voyager_fleet.schema_version SET version = 3;",
         )
         .await
@@ -568,13 +568,14 @@ async fn a_schema_version_3_control_plane_ranks_unchanged_and_a_writer_upgrades_
         .unwrap()
         .get(0);
     assert_eq!(version, 3);
-    // A writer upgrades it to version 4, filling each stored assessment's names.
+    // A writer upgrades it to version 5, filling each stored assessment's names and their
+    // hashes (computed in SQL as the library computes them).
     let writer = ControlPlane::connect(&cp).await.unwrap();
     drop(writer);
     let row = admin
         .query_one(
             "SELECT (SELECT version FROM voyager_fleet.schema_version),
-                    count(*) FILTER (WHERE object_names IS NULL),
+                    count(*) FILTER (WHERE object_names IS NULL OR object_name_hashes IS NULL),
                     (SELECT object_names FROM voyager_fleet.assessments a JOIN voyager_fleet.sources s USING (migration_uuid)
                      WHERE s.database_name = 'lonely')
              FROM voyager_fleet.assessments",
@@ -586,8 +587,19 @@ async fn a_schema_version_3_control_plane_ranks_unchanged_and_a_writer_upgrades_
     lonely.sort();
     assert_eq!(
         (version, unfilled, lonely),
-        (4, 0, vec!["x".to_string(), "y".to_string()])
+        (5, 0, vec!["x".to_string(), "y".to_string()])
     );
+    let mut hashes: Vec<i64> = admin
+        .query_one(
+            "SELECT object_name_hashes FROM voyager_fleet.assessments a JOIN voyager_fleet.sources s USING (migration_uuid)
+             WHERE s.database_name = 'lonely'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    hashes.sort();
+    assert_eq!(hashes, voyager_core::control_plane::name_hashes(["x", "y"]));
     assert_eq!(
         groups(&ranking::rank(&cp, &RankRequest::default()).await.unwrap()),
         expected
@@ -619,7 +631,8 @@ async fn a_schema_version_1_control_plane_lists_and_ranks_without_the_later_colu
     let admin = plain_client(&cp).await;
     admin
         .batch_execute(
-            "ALTER TABLE voyager_fleet.assessments DROP COLUMN object_names, DROP COLUMN partial, DROP COLUMN skipped_checks;
+            "ALTER TABLE voyager_fleet.assessments DROP COLUMN object_names, DROP COLUMN object_name_hashes,
+                 DROP COLUMN partial, DROP COLUMN skipped_checks;
              ALTER TABLE voyager_fleet.sources DROP COLUMN source_identity;
              UPDATE voyager_fleet.schema_version SET version = 1;",
         )

@@ -11,6 +11,8 @@
 
 use std::collections::HashMap;
 
+use rustc_hash::FxHashMap;
+
 use serde_json::Value;
 use tokio_postgres::Client;
 use uuid::Uuid;
@@ -70,7 +72,7 @@ pub fn identity_of(report: &Value, host: &str, port: i32, database: &str) -> Str
 /// ones (ours are read from the reports on demand).
 pub(super) struct Known {
     pub rows: Vec<MigrationSummary>,
-    pub yb_names: HashMap<Uuid, Vec<String>>,
+    pub yb_names: HashMap<Uuid, Vec<i64>>,
     /// Per row, the (migration, run) whose report it shows, when libvoyager stored it.
     pub shown_runs: HashMap<Uuid, i32>,
 }
@@ -85,76 +87,78 @@ struct Migration {
 /// Read every database the control plane knows. `ours`: the state of libvoyager's tables;
 /// `yugabyted`: yugabyted's table is there.
 pub(super) async fn load(client: &Client, ours: SchemaState, yugabyted: bool) -> Result<Known, ColumnError> {
-    let mut migrations: Vec<Migration> = Vec::new();
     let identity = super::schema::source_identity_sql(ours);
     let partial = super::schema::partial_sql(ours);
     let ours = ours != SchemaState::Missing;
-    if ours {
-        let mut runs: HashMap<Uuid, Vec<AssessmentSummary>> = HashMap::new();
-        for r in client
-            .query(
-                &format!(
-                    "SELECT a.migration_uuid, a.run, a.status, a.error, a.complexity, a.level1, a.level2, a.level3, \
-                            a.total_size_bytes, a.effort_hours, a.assessed_at, {partial} FROM voyager_fleet.assessments a"
-                ),
-                &[],
-            )
-            .await?
-        {
-            let uuid: Uuid = column(&r, "migration_uuid")?;
-            runs.entry(uuid).or_default().push(listing::summary_from_row(&r)?);
+    let runs_sql = format!(
+        "SELECT a.migration_uuid, a.run, a.status, a.error, a.complexity, a.level1, a.level2, a.level3, \
+                a.total_size_bytes, a.effort_hours, a.assessed_at, {partial} FROM voyager_fleet.assessments a"
+    );
+    let sources_sql = format!(
+        "SELECT s.migration_uuid, s.db_type, s.host, s.port, s.database_name, s.schemas, s.db_user, s.labels, \
+                {identity} AS source_identity \
+         FROM voyager_fleet.sources s"
+    );
+    // The latest row of each migration yugabyted's table holds (and libvoyager's tables do not)
+    // is chosen on its key columns first; only those rows are read whole (as JSON, so an older
+    // yugabyted table without some columns reads too): a row read whole brings its payload,
+    // which the other rows need not.
+    let yugabyted_sql = format!(
+        "SELECT (SELECT pg_catalog.to_jsonb(m)::text FROM ybvoyager_visualizer.ybvoyager_visualizer_metadata m \
+                 WHERE m.migration_uuid = k.migration_uuid AND m.migration_phase = k.migration_phase \
+                   AND m.invocation_sequence = k.invocation_sequence LIMIT 1) AS row \
+         FROM (SELECT DISTINCT ON (m.migration_uuid) m.migration_uuid, m.migration_phase, m.invocation_sequence \
+               FROM ybvoyager_visualizer.ybvoyager_visualizer_metadata m \
+               WHERE m.migration_uuid IS NOT NULL {} \
+               ORDER BY m.migration_uuid, (m.migration_phase = 1 AND m.status = 'COMPLETED') DESC, \
+                        m.invocation_sequence DESC) k",
+        if ours {
+            "AND NOT EXISTS (SELECT 1 FROM voyager_fleet.sources s WHERE s.migration_uuid = m.migration_uuid)"
+        } else {
+            ""
         }
-        for r in client
-            .query(
-                &format!(
-                    "SELECT s.migration_uuid, s.db_type, s.host, s.port, s.database_name, s.schemas, s.db_user, s.labels, \
-                            {identity} AS source_identity \
-                     FROM voyager_fleet.sources s"
-                ),
-                &[],
-            )
-            .await?
-        {
-            let row = listing::source_from_row(&r)?;
-            let mut runs = runs.remove(&row.migration_uuid).unwrap_or_default();
-            runs.sort_by_key(|r| std::cmp::Reverse(r.run));
-            let fleet = row.labels.get("fleet").and_then(Value::as_str).map(str::to_string);
-            migrations.push(Migration { row, fleet, runs });
+    );
+    // The three are sent at once (tokio-postgres pipelines them on the one connection): each
+    // result is decoded while the server reads the next.
+    let read = |wanted: bool, sql: String| async move {
+        if wanted {
+            client.query(&sql, &[]).await
+        } else {
+            Ok(Vec::new())
         }
+    };
+    let (run_rows, source_rows, yugabyted_rows) = tokio::try_join!(
+        read(ours, runs_sql),
+        read(ours, sources_sql),
+        read(yugabyted, yugabyted_sql)
+    )?;
+    let mut migrations: Vec<Migration> = Vec::with_capacity(source_rows.len() + yugabyted_rows.len());
+    let mut runs: FxHashMap<Uuid, Vec<AssessmentSummary>> = FxHashMap::default();
+    runs.reserve(run_rows.len());
+    for r in &run_rows {
+        let uuid: Uuid = column(r, "migration_uuid")?;
+        runs.entry(uuid).or_default().push(listing::summary_from_row(r)?);
+    }
+    for r in &source_rows {
+        let row = listing::source_from_row(r)?;
+        let mut runs = runs.remove(&row.migration_uuid).unwrap_or_default();
+        runs.sort_by_key(|r| std::cmp::Reverse(r.run));
+        let fleet = row.labels.get("fleet").and_then(Value::as_str).map(str::to_string);
+        migrations.push(Migration { row, fleet, runs });
     }
     let mut yb_names = HashMap::new();
-    if yugabyted {
-        // The latest row of each migration is chosen on its key columns first; only those rows
-        // are read whole (as JSON, so an older yugabyted table without some columns reads too):
-        // a row read whole brings its payload, which the other rows need not.
-        let sql = format!(
-            "SELECT (SELECT pg_catalog.to_jsonb(m)::text FROM ybvoyager_visualizer.ybvoyager_visualizer_metadata m \
-                     WHERE m.migration_uuid = k.migration_uuid AND m.migration_phase = k.migration_phase \
-                       AND m.invocation_sequence = k.invocation_sequence LIMIT 1) AS row \
-             FROM (SELECT DISTINCT ON (m.migration_uuid) m.migration_uuid, m.migration_phase, m.invocation_sequence \
-                   FROM ybvoyager_visualizer.ybvoyager_visualizer_metadata m \
-                   WHERE m.migration_uuid IS NOT NULL {} \
-                   ORDER BY m.migration_uuid, (m.migration_phase = 1 AND m.status = 'COMPLETED') DESC, \
-                            m.invocation_sequence DESC) k",
-            if ours {
-                "AND NOT EXISTS (SELECT 1 FROM voyager_fleet.sources s WHERE s.migration_uuid = m.migration_uuid)"
-            } else {
-                ""
-            }
-        );
-        for r in client.query(&sql, &[]).await? {
-            let Some(text) = column::<Option<String>>(&r, "row")? else {
-                continue;
-            };
-            let Ok(v) = serde_json::from_str::<Value>(&text) else {
-                continue;
-            };
-            let (m, names) = yb_voyager_migration(&v);
-            if let Some(names) = names {
-                yb_names.insert(m.row.migration_uuid, names);
-            }
-            migrations.push(m);
+    for r in &yugabyted_rows {
+        let Some(text) = column::<Option<String>>(r, "row")? else {
+            continue;
+        };
+        let Ok(v) = serde_json::from_str::<Value>(&text) else {
+            continue;
+        };
+        let (m, names) = yb_voyager_migration(&v);
+        if let Some(names) = names {
+            yb_names.insert(m.row.migration_uuid, names);
         }
+        migrations.push(m);
     }
     let (rows, shown_runs) = group(migrations);
     Ok(Known {
@@ -165,7 +169,7 @@ pub(super) async fn load(client: &Client, ours: SchemaState, yugabyted: bool) ->
 }
 
 /// A migration only yb-voyager recorded, from its latest row in yugabyted's table.
-fn yb_voyager_migration(v: &Value) -> (Migration, Option<Vec<String>>) {
+fn yb_voyager_migration(v: &Value) -> (Migration, Option<Vec<i64>>) {
     let text = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
     let uuid = Uuid::parse_str(&text("migration_uuid")).unwrap_or_default();
     let host = v
@@ -196,7 +200,9 @@ fn yb_voyager_migration(v: &Value) -> (Migration, Option<Vec<String>>) {
     let latest = assessed.then(|| match super::yugabyted::report_of_payload(&text("payload")) {
         Ok(report) => {
             let s = listing::summary_columns(&report);
-            names = Some(listing::report_object_names(&report));
+            names = Some(super::name_hashes(
+                listing::report_object_names(&report).iter().map(String::as_str),
+            ));
             AssessmentSummary {
                 run,
                 status: AssessmentStatus::Completed,
@@ -253,7 +259,8 @@ fn yb_voyager_migration(v: &Value) -> (Migration, Option<Vec<String>>) {
     (Migration { row, fleet: None, runs }, names)
 }
 
-/// Group migrations into databases (by either identity key) and pick each one's row.
+/// Group migrations into databases (by either identity key) and pick each one's row. Rows
+/// come out in the order of their first migration; nothing is cloned that can be moved.
 fn group(migrations: Vec<Migration>) -> (Vec<MigrationSummary>, HashMap<Uuid, i32>) {
     let n = migrations.len();
     let mut parent: Vec<usize> = (0..n).collect();
@@ -264,11 +271,15 @@ fn group(migrations: Vec<Migration>) -> (Vec<MigrationSummary>, HashMap<Uuid, i3
         }
         x
     }
-    let mut first_with: HashMap<String, usize> = HashMap::new();
+    let mut addresses: Vec<String> = migrations
+        .iter()
+        .map(|m| address_identity(&m.row.host, m.row.port, &m.row.database))
+        .collect();
+    let mut first_with: FxHashMap<&str, usize> = FxHashMap::default();
+    first_with.reserve(2 * n);
     for (i, m) in migrations.iter().enumerate() {
-        let address = address_identity(&m.row.host, m.row.port, &m.row.database);
-        for key in std::iter::once(address).chain(m.row.identity.clone()) {
-            match first_with.get(&key) {
+        for key in std::iter::once(addresses[i].as_str()).chain(m.row.identity.as_deref()) {
+            match first_with.get(key) {
                 Some(&j) => {
                     let (a, b) = (find(&mut parent, i), find(&mut parent, j));
                     if a != b {
@@ -281,57 +292,58 @@ fn group(migrations: Vec<Migration>) -> (Vec<MigrationSummary>, HashMap<Uuid, i3
             }
         }
     }
-    let mut groups: HashMap<usize, Vec<usize>> = HashMap::new();
+    drop(first_with);
+    let mut group_of_root: FxHashMap<usize, usize> = FxHashMap::default();
+    let mut groups: Vec<Vec<usize>> = Vec::new();
     for i in 0..n {
         let root = find(&mut parent, i);
-        groups.entry(root).or_default().push(i);
+        let g = *group_of_root.entry(root).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        groups[g].push(i);
     }
+    let mut migrations: Vec<Option<Migration>> = migrations.into_iter().map(Some).collect();
     let mut rows = Vec::with_capacity(groups.len());
     let mut shown_runs = HashMap::new();
-    for members in groups.into_values() {
+    for members in groups {
+        let member = |i: usize| migrations[i].as_ref().expect("each migration is in one group");
         // The latest completed assessment among the members, else the latest run, else any.
-        let completed = |m: &Migration| m.runs.iter().find(|r| r.status == AssessmentStatus::Completed).cloned();
         let pick = members
             .iter()
-            .filter_map(|&i| completed(&migrations[i]).map(|r| (i, r)))
-            .max_by_key(|(_, r)| r.assessed_at)
+            .filter_map(|&i| {
+                let m = member(i);
+                m.runs
+                    .iter()
+                    .position(|r| r.status == AssessmentStatus::Completed)
+                    .map(|k| (i, k, m.runs[k].assessed_at))
+            })
+            .max_by_key(|&(_, _, at)| at)
             .or_else(|| {
                 members
                     .iter()
-                    .filter_map(|&i| migrations[i].runs.first().cloned().map(|r| (i, r)))
-                    .max_by_key(|(_, r)| r.assessed_at)
+                    .filter_map(|&i| member(i).runs.first().map(|r| (i, 0, r.assessed_at)))
+                    .max_by_key(|&(_, _, at)| at)
             });
-        let (shown, latest) = match pick {
-            Some((i, r)) => (i, Some(r)),
-            None => (members[0], None),
-        };
-        let mut row = migrations[shown].row.clone();
-        if let (Some(l), Origin::Libvoyager) = (&latest, row.origin) {
-            shown_runs.insert(row.migration_uuid, l.run);
-        }
-        row.latest = latest;
-        row.identity = members
+        let shown = pick.map_or(members[0], |(i, _, _)| i);
+        let identity = members
             .iter()
-            .find_map(|&i| migrations[i].row.identity.clone().filter(|id| id.starts_with("sysid:")))
-            .or_else(|| Some(address_identity(&row.host, row.port, &row.database)));
+            .find_map(|&i| member(i).row.identity.as_deref().filter(|id| id.starts_with("sysid:")))
+            .map(str::to_string);
         let mut labels = serde_json::Map::new();
         for &i in &members {
-            if let Some(o) = migrations[i].row.labels.as_object() {
+            if let Some(o) = member(i).row.labels.as_object() {
                 labels.extend(o.iter().map(|(k, v)| (k.clone(), v.clone())));
             }
         }
-        if let Some(o) = row.labels.as_object() {
-            labels.extend(o.iter().map(|(k, v)| (k.clone(), v.clone())));
-        }
-        row.labels = Value::Object(labels);
-        let mut under: Vec<&Migration> = members.iter().map(|&i| &migrations[i]).collect();
+        let mut under: Vec<&Migration> = members.iter().map(|&i| member(i)).collect();
         under.sort_by(|a, b| {
             let last = |m: &Migration| m.runs.first().map(|r| r.assessed_at);
             last(b)
                 .cmp(&last(a))
                 .then(a.row.migration_uuid.cmp(&b.row.migration_uuid))
         });
-        row.migrations = under
+        let runs_underneath: Vec<MigrationRuns> = under
             .into_iter()
             .map(|m| MigrationRuns {
                 migration_uuid: m.row.migration_uuid,
@@ -349,6 +361,19 @@ fn group(migrations: Vec<Migration>) -> (Vec<MigrationSummary>, HashMap<Uuid, i3
                     .collect(),
             })
             .collect();
+        let Migration { mut row, mut runs, .. } = migrations[shown].take().expect("taken once");
+        let latest = pick.map(|(_, k, _)| runs.swap_remove(k));
+        if let (Some(l), Origin::Libvoyager) = (&latest, row.origin) {
+            shown_runs.insert(row.migration_uuid, l.run);
+        }
+        row.latest = latest;
+        row.identity = identity.or_else(|| Some(std::mem::take(&mut addresses[shown])));
+        // The shown row's own labels win over the other members'.
+        if let Value::Object(own) = std::mem::take(&mut row.labels) {
+            labels.extend(own);
+        }
+        row.labels = Value::Object(labels);
+        row.migrations = runs_underneath;
         rows.push(row);
     }
     (rows, shown_runs)

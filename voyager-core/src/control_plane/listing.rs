@@ -295,8 +295,8 @@ pub(super) fn summary_columns(report: &Value) -> SummaryColumns {
 pub(super) async fn object_names(
     client: &Client,
     fleet: &str,
-    names_column: bool,
-) -> Result<Vec<(Uuid, Vec<String>)>, ColumnError> {
+    schema: super::schema::SchemaState,
+) -> Result<Vec<(Uuid, Vec<i64>)>, ColumnError> {
     let rows = client
         .query(
             &format!(
@@ -304,7 +304,7 @@ pub(super) async fn object_names(
                  FROM voyager_fleet.sources s JOIN voyager_fleet.assessments a \
                    ON a.migration_uuid = s.migration_uuid AND a.run = s.completed_run \
                  WHERE s.labels->>'fleet' = $1",
-                names_sql(names_column)
+                names_sql(schema)
             ),
             &[&fleet],
         )
@@ -316,15 +316,15 @@ pub(super) async fn object_names(
 /// report read where the names were stored with it), as (migration, run, names).
 pub(super) async fn object_names_of_completed(
     client: &Client,
-    names_column: bool,
-) -> Result<Vec<(Uuid, i32, Vec<String>)>, ColumnError> {
+    schema: super::schema::SchemaState,
+) -> Result<Vec<(Uuid, i32, Vec<i64>)>, ColumnError> {
     let rows = client
         .query(
             &format!(
                 "SELECT a.migration_uuid, a.run, {} AS names \
                  FROM voyager_fleet.sources s JOIN voyager_fleet.assessments a \
                    ON a.migration_uuid = s.migration_uuid AND a.run = s.completed_run",
-                names_sql(names_column)
+                names_sql(schema)
             ),
             &[],
         )
@@ -337,16 +337,23 @@ pub(super) async fn object_names_of_completed(
         .collect())
 }
 
-/// The SQL of an assessment `a`'s table and index names: from the column written with it
-/// (schema version 4 on), from its report where that is missing (an older schema that is not
-/// upgraded yet: readers upgrade nothing).
-fn names_sql(names_column: bool) -> String {
-    let from_report = "ARRAY(SELECT DISTINCT e->>'ObjectName' \
+/// The SQL of an assessment `a`'s table and index names as [`super::name_hashes`]: stored
+/// with it (schema version 5 on), else computed from the names stored with it (version 4), else
+/// from its report (older: readers upgrade nothing).
+fn names_sql(schema: super::schema::SchemaState) -> String {
+    use super::schema::has_version;
+    let from_report = "ARRAY(SELECT e->>'ObjectName' \
          FROM pg_catalog.jsonb_array_elements(coalesce(a.report->'TableIndexStats', '[]'::jsonb)) e)";
-    if names_column {
+    let names = if has_version(schema, 4) {
         format!("coalesce(a.object_names, {from_report})")
     } else {
         from_report.to_string()
+    };
+    let computed = super::names::hashes_sql(&names);
+    if has_version(schema, 5) {
+        format!("coalesce(a.object_name_hashes, {computed})")
+    } else {
+        computed
     }
 }
 
@@ -355,9 +362,9 @@ pub(super) async fn object_names_of_runs(
     client: &Client,
     uuids: &[Uuid],
     runs: &[i32],
-    names_column: bool,
-) -> Result<Vec<(Uuid, Vec<String>)>, ColumnError> {
-    let names = names_sql(names_column);
+    schema: super::schema::SchemaState,
+) -> Result<Vec<(Uuid, Vec<i64>)>, ColumnError> {
+    let names = names_sql(schema);
     let rows = client
         .query(
             &format!(
@@ -372,17 +379,13 @@ pub(super) async fn object_names_of_runs(
     names_of(&rows)
 }
 
-fn names_of(rows: &[Row]) -> Result<Vec<(Uuid, Vec<String>)>, ColumnError> {
+fn names_of(rows: &[Row]) -> Result<Vec<(Uuid, Vec<i64>)>, ColumnError> {
     rows.iter()
         .map(|r| {
-            // Sorted here, byte-wise, as the grouping compares them (not in the server's collation).
-            let mut names: Vec<String> = column::<Vec<Option<String>>>(r, "names")?
-                .into_iter()
-                .flatten()
-                .collect();
-            names.sort();
-            names.dedup();
-            Ok((column(r, "migration_uuid")?, names))
+            let mut hashes: Vec<i64> = column(r, "names")?;
+            hashes.sort_unstable();
+            hashes.dedup();
+            Ok((column(r, "migration_uuid")?, hashes))
         })
         .collect()
 }

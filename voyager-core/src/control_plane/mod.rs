@@ -13,6 +13,7 @@ mod databases;
 mod history;
 mod listing;
 mod marker;
+mod names;
 mod queue;
 pub(crate) mod rows;
 mod schema;
@@ -31,6 +32,7 @@ pub use commands::{address, details, list, parse_uuid, show, status, MigrationDe
 pub use databases::{address_identity, identity_of, normal_host, same_host, server_identity};
 pub use history::{diff, forget, AssessmentDiff, Change, ForgetOutcome, IssueRef};
 pub use listing::{ListFilter, MigrationRuns, MigrationSummary, RunBrief, SortKey};
+pub use names::{name_hash, name_hashes};
 pub use queue::{Claim, FleetMember, HeldItem, QueueCounts, QueueFailure};
 pub use schema::SCHEMA_VERSION;
 pub use yugabyted::report_of_payload;
@@ -376,6 +378,7 @@ impl ControlPlane {
         let summary = listing::summary_columns(report);
         let identity = databases::identity_of(report, &source.host, source.port as i32, &source.database);
         let object_names = listing::report_object_names(report);
+        let object_name_hashes = name_hashes(object_names.iter().map(String::as_str));
         transact!(self, "could not store the assessment", |tx| {
             if let Some(claim) = claim {
                 if !queue::finish(tx, claim, uuid, QueueState::Done, None).await? {
@@ -398,8 +401,8 @@ impl ControlPlane {
             tx.execute(
                 "INSERT INTO voyager_fleet.assessments (migration_uuid, run, status, complexity, level1, level2, level3, \
                     blocking, total_size_bytes, row_count, effort_hours, target_db_version, assessed_at, report, report_sha256, \
-                    partial, skipped_checks, object_names) \
-                 VALUES ($1, $2, 'completed', $3, $4, $5, $6, $6, $7, $8, $9, $10, now(), $11, $12, $13, $14, $15)",
+                    partial, skipped_checks, object_names, object_name_hashes) \
+                 VALUES ($1, $2, 'completed', $3, $4, $5, $6, $6, $7, $8, $9, $10, now(), $11, $12, $13, $14, $15, $16)",
                 &[
                     &uuid,
                     &run,
@@ -416,6 +419,7 @@ impl ControlPlane {
                     &summary.partial,
                     &summary.skipped_checks,
                     &object_names,
+                    &object_name_hashes,
                 ],
             )
             .await?;
@@ -563,12 +567,12 @@ impl ControlPlane {
     }
 
     /// For each assessed member of a fleet, the sorted names of its tables and indexes.
-    pub async fn fleet_object_names(&self, fleet: &str) -> Result<Vec<(Uuid, Vec<String>)>> {
+    pub async fn fleet_object_names(&self, fleet: &str) -> Result<Vec<(Uuid, Vec<i64>)>> {
         if !self.has_tables() {
             return Ok(Vec::new());
         }
         let client = self.client.lock().await;
-        listing::object_names(&client, fleet, schema::has_object_names(self.schema))
+        listing::object_names(&client, fleet, self.schema)
             .await
             .map_err(|e| self.unreadable("could not read the fleet's reports", e))
     }
@@ -606,6 +610,12 @@ impl ControlPlane {
     }
 
     async fn known(&self) -> Result<databases::Known> {
+        self.check_holds_something()?;
+        let client = self.client.lock().await;
+        self.load_known(&client).await
+    }
+
+    fn check_holds_something(&self) -> Result<()> {
         if !self.has_tables() && !self.yugabyted_table {
             return Err(Error::not_found(format!(
                 "the control plane {} holds no assessment yet (neither libvoyager's voyager_fleet tables nor yugabyted's \
@@ -614,40 +624,48 @@ impl ControlPlane {
                 self.conn.redacted()
             )));
         }
-        let client = self.client.lock().await;
-        databases::load(&client, self.schema, self.yugabyted_table)
+        Ok(())
+    }
+
+    async fn load_known(&self, client: &Client) -> Result<databases::Known> {
+        databases::load(client, self.schema, self.yugabyted_table)
             .await
             .map_err(|e| self.unreadable("could not list the databases", e))
     }
 
-    /// Every source database (as [`Self::databases`]) with the sorted names of the tables and
-    /// indexes of the assessment each row shows: what tells near-identical schemas apart.
-    pub async fn databases_with_names(&self) -> Result<(Vec<MigrationSummary>, Vec<(Uuid, Vec<String>)>)> {
-        let known = self.known().await?;
-        let mut names = Vec::new();
-        if !known.shown_runs.is_empty() && self.has_tables() {
-            let client = self.client.lock().await;
-            let names_column = schema::has_object_names(self.schema);
-            // Each migration's latest completed run, in one scan: nearly always the run shown.
-            let mut wanted = known.shown_runs.clone();
-            for (uuid, run, set) in listing::object_names_of_completed(&client, names_column)
+    /// Every source database (as [`Self::databases`]) with the hashes of the names of the
+    /// tables and indexes of the assessment each row shows ([`name_hashes`]): what tells
+    /// near-identical schemas apart. The names of each migration's latest completed run are
+    /// read in the same round trip as the databases (one connection, pipelined): nearly
+    /// always the run shown.
+    pub async fn databases_with_names(&self) -> Result<(Vec<MigrationSummary>, Vec<(Uuid, Vec<i64>)>)> {
+        self.check_holds_something()?;
+        let client = self.client.lock().await;
+        let completed = async {
+            if !self.has_tables() {
+                return Ok(Vec::new());
+            }
+            listing::object_names_of_completed(&client, self.schema)
                 .await
-                .map_err(|e| self.unreadable("could not read the reports", e))?
-            {
-                if wanted.get(&uuid) == Some(&run) {
-                    wanted.remove(&uuid);
-                    names.push((uuid, set));
-                }
+                .map_err(|e| self.unreadable("could not read the reports", e))
+        };
+        let (known, completed) = tokio::try_join!(self.load_known(&client), completed)?;
+        let mut wanted = known.shown_runs;
+        let mut names = Vec::with_capacity(known.rows.len());
+        for (uuid, run, set) in completed {
+            if wanted.get(&uuid) == Some(&run) {
+                wanted.remove(&uuid);
+                names.push((uuid, set));
             }
-            // Any other run shown, by its key.
-            if !wanted.is_empty() {
-                let (uuids, runs): (Vec<Uuid>, Vec<i32>) = wanted.into_iter().unzip();
-                names.extend(
-                    listing::object_names_of_runs(&client, &uuids, &runs, names_column)
-                        .await
-                        .map_err(|e| self.unreadable("could not read the reports", e))?,
-                );
-            }
+        }
+        // Any other run shown, by its key.
+        if !wanted.is_empty() {
+            let (uuids, runs): (Vec<Uuid>, Vec<i32>) = wanted.into_iter().unzip();
+            names.extend(
+                listing::object_names_of_runs(&client, &uuids, &runs, self.schema)
+                    .await
+                    .map_err(|e| self.unreadable("could not read the reports", e))?,
+            );
         }
         names.extend(known.yb_names);
         Ok((known.rows, names))

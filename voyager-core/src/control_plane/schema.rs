@@ -8,7 +8,7 @@
 use tokio_postgres::Client;
 
 /// The schema version this library writes.
-pub const SCHEMA_VERSION: i32 = 4;
+pub const SCHEMA_VERSION: i32 = 5;
 
 /// The DDL of each version, applied in order.
 const MIGRATIONS: &[&str] = &[
@@ -81,17 +81,18 @@ const MIGRATIONS: &[&str] = &[
         FROM pg_catalog.jsonb_array_elements(coalesce(a.report->'TableIndexStats', '[]'::jsonb)) e
         WHERE e->>'ObjectName' IS NOT NULL)
      WHERE a.object_names IS NULL AND a.report IS NOT NULL;",
+    // Version 5: those names as 64-bit hashes (see names.rs), so ranking reads numbers.
+    "ALTER TABLE voyager_fleet.assessments ADD COLUMN IF NOT EXISTS object_name_hashes bigint[];
+     UPDATE voyager_fleet.assessments a SET object_name_hashes = ARRAY(
+        SELECT DISTINCT ('x' || pg_catalog.left(pg_catalog.md5(n), 16))::bit(64)::bigint
+        FROM pg_catalog.unnest(a.object_names) n WHERE n IS NOT NULL)
+     WHERE a.object_name_hashes IS NULL AND a.object_names IS NOT NULL;",
 ];
 
 /// Whether a schema in this state has what `version` added.
 pub fn has_version(state: SchemaState, version: i32) -> bool {
     matches!(state, SchemaState::Current | SchemaState::Newer(_))
         || matches!(state, SchemaState::Older(v) if v >= version)
-}
-
-/// Whether a schema in this state has the assessments' `object_names` column (version 4 on).
-pub fn has_object_names(state: SchemaState) -> bool {
-    has_version(state, 4)
 }
 
 /// The SQL of an assessment `a`'s `partial` and `skipped_checks` (version 2 on), else false

@@ -181,8 +181,9 @@ pub struct RankedMigration {
     pub partial: bool,
 }
 
-/// Rank a fleet's migrations. `names` holds each assessed member's table and index names.
-pub fn rank(rows: &[MigrationSummary], names: &[(Uuid, Vec<String>)], weights: &Weights) -> Vec<RankedMigration> {
+/// Rank a fleet's migrations. `names` holds each assessed member's table and index names, as
+/// [`crate::control_plane::name_hashes`].
+pub fn rank(rows: &[MigrationSummary], names: &[(Uuid, Vec<i64>)], weights: &Weights) -> Vec<RankedMigration> {
     let mut ranked: Vec<RankedMigration> = rows.iter().map(|m| score(m, weights)).collect();
     ranked.sort_by(|a, b| {
         let key = |r: &RankedMigration| (r.score.is_none(), r.score.unwrap_or(0.0));
@@ -246,32 +247,37 @@ fn score(m: &MigrationSummary, w: &Weights) -> RankedMigration {
         r.why = format!("assessment failed: {}", a.error.as_deref().unwrap_or("unknown error"));
         return r;
     }
+    use std::fmt::Write as _;
     let complexity = a.complexity.clone().unwrap_or_else(|| "UNKNOWN".into());
     let gib = a.total_size_bytes as f64 / GIB;
-    let mut parts: Vec<(String, f64)> = vec![
+    // Each part of the score: what it is (written only when it counts) and its points.
+    enum Part<'a> {
+        Complexity,
+        Blocking,
+        Level2,
+        Level1,
+        Size,
+        Effort,
+        Label(&'a str, &'a str),
+    }
+    let mut parts: Vec<(Part, f64)> = vec![
         (
-            format!("complexity {complexity}"),
+            Part::Complexity,
             w.complexity
                 .get(&complexity.to_uppercase())
                 .copied()
                 .unwrap_or(w.level3),
         ),
-        (format!("{} blocking", a.level3), w.level3 * a.level3 as f64),
-        (format!("{} LEVEL_2", a.level2), w.level2 * a.level2 as f64),
-        (format!("{} LEVEL_1", a.level1), w.level1 * a.level1 as f64),
-        (
-            format!(
-                "{} of data",
-                crate::summary::human_bytes(a.total_size_bytes.max(0) as u64)
-            ),
-            w.size * (1.0 + gib).log2(),
-        ),
-        (format!("{:.1} h effort", a.effort_hours), w.effort * a.effort_hours),
+        (Part::Blocking, w.level3 * a.level3 as f64),
+        (Part::Level2, w.level2 * a.level2 as f64),
+        (Part::Level1, w.level1 * a.level1 as f64),
+        (Part::Size, w.size * (1.0 + gib).log2()),
+        (Part::Effort, w.effort * a.effort_hours),
     ];
     for (label, values) in &w.labels {
         if let Some(v) = r.labels.get(label) {
             if let Some(weight) = values.iter().find(|(k, _)| k.eq_ignore_ascii_case(v)).map(|(_, w)| *w) {
-                parts.push((format!("{label} {v}"), weight));
+                parts.push((Part::Label(label, v), weight));
             }
         }
     }
@@ -286,22 +292,34 @@ fn score(m: &MigrationSummary, w: &Weights) -> RankedMigration {
     } else {
         2
     };
-    let wave_why = match wave {
-        1 => "wave 1: LOW complexity, nothing blocking, small".to_string(),
-        2 => "wave 2: nothing blocking, but more work".to_string(),
-        _ if a.level3 > 0 => format!("wave 3: {} blocking issue(s) to solve first", a.level3),
-        _ => "wave 3: HIGH complexity".to_string(),
-    };
-    let shown: Vec<String> = parts
-        .iter()
-        .filter(|(_, p)| *p != 0.0)
-        .map(|(what, p)| format!("{what} +{p:.1}"))
-        .collect();
-    r.why = format!(
-        "{wave_why}; score {total:.1}{}{}",
-        if shown.is_empty() { "" } else { " = " },
-        shown.join(", ")
-    );
+    let mut why = String::with_capacity(160);
+    match wave {
+        1 => why.push_str("wave 1: LOW complexity, nothing blocking, small"),
+        2 => why.push_str("wave 2: nothing blocking, but more work"),
+        _ if a.level3 > 0 => {
+            let _ = write!(why, "wave 3: {} blocking issue(s) to solve first", a.level3);
+        }
+        _ => why.push_str("wave 3: HIGH complexity"),
+    }
+    let _ = write!(why, "; score {total:.1}");
+    for (n, (what, p)) in parts.iter().filter(|(_, p)| *p != 0.0).enumerate() {
+        why.push_str(if n == 0 { " = " } else { ", " });
+        let _ = match what {
+            Part::Complexity => write!(why, "complexity {complexity}"),
+            Part::Blocking => write!(why, "{} blocking", a.level3),
+            Part::Level2 => write!(why, "{} LEVEL_2", a.level2),
+            Part::Level1 => write!(why, "{} LEVEL_1", a.level1),
+            Part::Size => write!(
+                why,
+                "{} of data",
+                crate::summary::human_bytes(a.total_size_bytes.max(0) as u64)
+            ),
+            Part::Effort => write!(why, "{:.1} h effort", a.effort_hours),
+            Part::Label(label, v) => write!(why, "{label} {v}"),
+        };
+        let _ = write!(why, " +{p:.1}");
+    }
+    r.why = why;
     if a.partial {
         r.partial = true;
         let skipped = a.skipped_checks.as_deref().unwrap_or("some checks were skipped");
@@ -320,10 +338,11 @@ fn score(m: &MigrationSummary, w: &Weights) -> RankedMigration {
 
 /// Group members whose name sets overlap by at least `min_similarity` (union-find; identical
 /// sets are merged first by a hash map, so a fleet of many copies costs little).
-fn assign_groups(ranked: &mut [RankedMigration], names: &[(Uuid, Vec<String>)], min_similarity: f64) {
-    let index: BTreeMap<Uuid, usize> = ranked.iter().enumerate().map(|(i, r)| (r.migration_uuid, i)).collect();
-    let mut distinct: Vec<(&Vec<String>, Vec<usize>)> = Vec::new();
-    let mut by_set: std::collections::HashMap<&Vec<String>, usize> = Default::default();
+fn assign_groups(ranked: &mut [RankedMigration], names: &[(Uuid, Vec<i64>)], min_similarity: f64) {
+    let index: rustc_hash::FxHashMap<Uuid, usize> =
+        ranked.iter().enumerate().map(|(i, r)| (r.migration_uuid, i)).collect();
+    let mut distinct: Vec<(&Vec<i64>, Vec<usize>)> = Vec::new();
+    let mut by_set: rustc_hash::FxHashMap<&Vec<i64>, usize> = Default::default();
     for (uuid, set) in names {
         let Some(&i) = index.get(uuid) else { continue };
         if set.is_empty() || ranked[i].score.is_none() {
@@ -338,7 +357,7 @@ fn assign_groups(ranked: &mut [RankedMigration], names: &[(Uuid, Vec<String>)], 
         }
     }
     let component: Vec<usize> = if min_similarity < 1.0 {
-        let sets: Vec<&Vec<String>> = distinct.iter().map(|d| d.0).collect();
+        let sets: Vec<&Vec<i64>> = distinct.iter().map(|d| d.0).collect();
         similar_components(&sets, min_similarity)
     } else {
         (0..distinct.len()).collect()
@@ -371,8 +390,7 @@ fn assign_groups(ranked: &mut [RankedMigration], names: &[(Uuid, Vec<String>)], 
 /// names of each, in one order of names (rarest first), so only sets sharing such a name are
 /// compared (prefix filtering), only when their sizes allow `t`, and only when not yet in one
 /// group.
-fn similar_components(sets: &[&Vec<String>], t: f64) -> Vec<usize> {
-    use std::collections::HashMap;
+fn similar_components<T: std::hash::Hash + Eq>(sets: &[&Vec<T>], t: f64) -> Vec<usize> {
     let n = sets.len();
     if t <= 0.0 {
         // Every pair qualifies, disjoint ones too.
@@ -386,7 +404,7 @@ fn similar_components(sets: &[&Vec<String>], t: f64) -> Vec<usize> {
         x
     }
     // Names as numbers, and how many sets hold each.
-    let mut id_of: HashMap<&str, u32> = HashMap::new();
+    let mut id_of: rustc_hash::FxHashMap<&T, u32> = Default::default();
     let mut frequency: Vec<u32> = Vec::new();
     let ids: Vec<Vec<u32>> = sets
         .iter()
@@ -395,7 +413,7 @@ fn similar_components(sets: &[&Vec<String>], t: f64) -> Vec<usize> {
                 .iter()
                 .map(|name| {
                     let next = id_of.len() as u32;
-                    let id = *id_of.entry(name.as_str()).or_insert(next);
+                    let id = *id_of.entry(name).or_insert(next);
                     if id as usize == frequency.len() {
                         frequency.push(0);
                     }
@@ -635,6 +653,10 @@ mod tests {
             (rows[2].migration_uuid, set("tenant_extra")),
             (rows[3].migration_uuid, vec!["a".into(), "b".into()]),
         ];
+        let names: Vec<(Uuid, Vec<i64>)> = names
+            .into_iter()
+            .map(|(u, set)| (u, crate::control_plane::name_hashes(set.iter().map(String::as_str))))
+            .collect();
         let ranked = rank(&rows, &names, &Weights::default());
         let group_of = |db: &str| ranked.iter().find(|r| r.database == db).unwrap().group;
         assert_eq!(group_of("t1"), Some(1));
