@@ -184,21 +184,28 @@ pub struct RankedMigration {
 /// Rank a fleet's migrations. `names` holds each assessed member's table and index names, as
 /// [`crate::control_plane::name_hashes`].
 pub fn rank(rows: &[MigrationSummary], names: &[(Uuid, Vec<i64>)], weights: &Weights) -> Vec<RankedMigration> {
-    let mut ranked: Vec<RankedMigration> = rows.iter().map(|m| score(m, weights)).collect();
-    ranked.sort_by(|a, b| {
-        let key = |r: &RankedMigration| (r.score.is_none(), r.score.unwrap_or(0.0));
-        let (a_none, a_score) = key(a);
-        let (b_none, b_score) = key(b);
-        a_none
-            .cmp(&b_none)
-            .then(a_score.total_cmp(&b_score))
-            .then_with(|| a.database.cmp(&b.database))
-            .then_with(|| a.migration_uuid.cmp(&b.migration_uuid))
+    // Which schemas are near-identical does not depend on the scores: it is found on a thread of
+    // its own while the rows are scored.
+    let (mut ranked, groups) = std::thread::scope(|s| {
+        let groups = s.spawn(|| similar_groups(rows, names, weights.groups.min_similarity));
+        let mut ranked: Vec<RankedMigration> = rows.iter().map(|m| score(m, weights)).collect();
+        ranked.sort_by(|a, b| {
+            let key = |r: &RankedMigration| (r.score.is_none(), r.score.unwrap_or(0.0));
+            let (a_none, a_score) = key(a);
+            let (b_none, b_score) = key(b);
+            a_none
+                .cmp(&b_none)
+                .then(a_score.total_cmp(&b_score))
+                .then_with(|| a.database.cmp(&b.database))
+                .then_with(|| a.migration_uuid.cmp(&b.migration_uuid))
+        });
+        for (i, r) in ranked.iter_mut().enumerate() {
+            r.rank = i + 1;
+        }
+        let groups = groups.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (ranked, groups)
     });
-    for (i, r) in ranked.iter_mut().enumerate() {
-        r.rank = i + 1;
-    }
-    assign_groups(&mut ranked, names, weights.groups.min_similarity);
+    number_groups(&mut ranked, groups);
     ranked
 }
 
@@ -336,23 +343,30 @@ fn score(m: &MigrationSummary, w: &Weights) -> RankedMigration {
     r
 }
 
-/// Group members whose name sets overlap by at least `min_similarity` (union-find; identical
-/// sets are merged first by a hash map, so a fleet of many copies costs little).
-fn assign_groups(ranked: &mut [RankedMigration], names: &[(Uuid, Vec<i64>)], min_similarity: f64) {
-    let index: rustc_hash::FxHashMap<Uuid, usize> =
-        ranked.iter().enumerate().map(|(i, r)| (r.migration_uuid, i)).collect();
-    let mut distinct: Vec<(&Vec<i64>, Vec<usize>)> = Vec::new();
+/// The migrations, among those with a completed assessment, whose name sets overlap by at least
+/// `min_similarity` (union-find; identical sets are merged first by a hash map, so a fleet of
+/// many copies costs little): each group of two or more.
+fn similar_groups(rows: &[MigrationSummary], names: &[(Uuid, Vec<i64>)], min_similarity: f64) -> Vec<Vec<Uuid>> {
+    let assessed: rustc_hash::FxHashSet<Uuid> = rows
+        .iter()
+        .filter(|m| {
+            m.latest
+                .as_ref()
+                .is_some_and(|l| l.status == AssessmentStatus::Completed)
+        })
+        .map(|m| m.migration_uuid)
+        .collect();
+    let mut distinct: Vec<(&Vec<i64>, Vec<Uuid>)> = Vec::new();
     let mut by_set: rustc_hash::FxHashMap<&Vec<i64>, usize> = Default::default();
     for (uuid, set) in names {
-        let Some(&i) = index.get(uuid) else { continue };
-        if set.is_empty() || ranked[i].score.is_none() {
+        if set.is_empty() || !assessed.contains(uuid) {
             continue;
         }
         match by_set.get(set) {
-            Some(&d) => distinct[d].1.push(i),
+            Some(&d) => distinct[d].1.push(*uuid),
             None => {
                 by_set.insert(set, distinct.len());
-                distinct.push((set, vec![i]));
+                distinct.push((set, vec![*uuid]));
             }
         }
     }
@@ -362,12 +376,22 @@ fn assign_groups(ranked: &mut [RankedMigration], names: &[(Uuid, Vec<i64>)], min
     } else {
         (0..distinct.len()).collect()
     };
-    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for (d, (_, members)) in distinct.iter().enumerate() {
-        groups.entry(component[d]).or_default().extend(members.iter().copied());
+    let mut groups: BTreeMap<usize, Vec<Uuid>> = BTreeMap::new();
+    for (d, (_, members)) in distinct.into_iter().enumerate() {
+        groups.entry(component[d]).or_default().extend(members);
     }
-    // Number the groups of two or more by their best-ranked member.
-    let mut multi: Vec<Vec<usize>> = groups.into_values().filter(|g| g.len() > 1).collect();
+    groups.into_values().filter(|g| g.len() > 1).collect()
+}
+
+/// Number the groups by their best-ranked member, and say so in each member's why.
+fn number_groups(ranked: &mut [RankedMigration], groups: Vec<Vec<Uuid>>) {
+    let index: rustc_hash::FxHashMap<Uuid, usize> =
+        ranked.iter().enumerate().map(|(i, r)| (r.migration_uuid, i)).collect();
+    let mut multi: Vec<Vec<usize>> = groups
+        .into_iter()
+        .map(|g| g.iter().filter_map(|u| index.get(u).copied()).collect::<Vec<usize>>())
+        .filter(|g| g.len() > 1)
+        .collect();
     multi.iter_mut().for_each(|g| g.sort());
     multi.sort();
     for (n, members) in multi.iter().enumerate() {
