@@ -131,14 +131,20 @@ mod tests {
             name: "t",
             description: "d",
             impact,
+            category: Category::PerformanceOptimizations,
+            object_type: "INDEX",
             docs_link: "",
             fixed_in: NOT_FIXED,
             effort: None,
         };
         let mut issues: Vec<Issue> = (0..21)
-            .map(|i| kind(Impact::Level1).issue(Category::PerformanceOptimizations, "INDEX", format!("s.i{i}"), ""))
+            .map(|i| kind(Impact::Level1).issue(format!("s.i{i}"), ""))
             .collect();
-        issues.push(kind(Impact::Level3).issue(Category::UnsupportedDatatypes, "COLUMN", "s.t.c", ""));
+        issues.push(
+            kind(Impact::Level3)
+                .issue("s.t.c", "")
+                .found_in(Category::UnsupportedDatatypes, "COLUMN"),
+        );
         let counts = LevelCounts::of(&issues);
         assert_eq!((counts.level1, counts.level2, counts.level3), (21, 0, 1));
         assert_eq!(complexity(counts).0, "MEDIUM");

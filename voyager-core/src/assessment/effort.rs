@@ -72,11 +72,32 @@ mod tests {
     use crate::assessment::rules::{datatypes, features};
     use crate::assessment::sql_constructs::TWO_PHASE_COMMIT;
 
-    issue_kind!(PLAIN_L2, "PLAIN_L2", "t", "d", Level2, "a", NOT_FIXED);
-    issue_kind!(OWN_HOURS, "OWN_HOURS", "t", "d", Level1, "a", NOT_FIXED, effort = 3.5);
+    issue_kind!(
+        PLAIN_L2,
+        "PLAIN_L2",
+        "t",
+        "d",
+        Level2,
+        UnsupportedFeatures,
+        "TABLE",
+        "a",
+        NOT_FIXED
+    );
+    issue_kind!(
+        OWN_HOURS,
+        "OWN_HOURS",
+        "t",
+        "d",
+        Level1,
+        UnsupportedFeatures,
+        "TABLE",
+        "a",
+        NOT_FIXED,
+        effort = 3.5
+    );
 
     fn hours(kind: IssueKind, category: Category) -> f64 {
-        hours_each(&kind.issue(category, "TABLE", "s.t", ""))
+        hours_each(&kind.issue("s.t", "").found_in(category, "TABLE"))
     }
 
     #[test]
@@ -95,9 +116,9 @@ mod tests {
         assert_eq!(hours(PLAIN_L2, UnsupportedFeatures), 2.0);
         assert_eq!(hours(PLAIN_L2, PerformanceOptimizations), 0.25);
         let (rows, total) = effort(&[
-            features::INHERITANCE.issue(UnsupportedFeatures, "TABLE", "s.a", ""),
-            features::INHERITANCE.issue(UnsupportedFeatures, "TABLE", "s.b", ""),
-            PLAIN_L2.issue(UnsupportedFeatures, "TABLE", "s.c", ""),
+            features::INHERITANCE.issue("s.a", ""),
+            features::INHERITANCE.issue("s.b", ""),
+            PLAIN_L2.issue("s.c", ""),
         ]);
         assert_eq!(total, 34.0);
         assert_eq!(

@@ -80,8 +80,9 @@ pub struct Issue {
     pub name: String,
     pub description: String,
     pub impact: Impact,
-    /// TABLE, COLUMN, INDEX, CONSTRAINT, VIEW, MVIEW, FUNCTION, PROCEDURE, TRIGGER, POLICY,
-    /// EXTENSION, COLLATION, SEQUENCE, DML_QUERY.
+    /// TABLE, FOREIGN_TABLE, COLUMN, INDEX, CONSTRAINT, VIEW, MVIEW, FUNCTION, PROCEDURE,
+    /// TRIGGER, POLICY, EXTENSION, COLLATION, CONVERSION, SEQUENCE, DATABASE or DML_QUERY
+    /// (`OBJECT_TYPES`).
     pub object_type: String,
     /// Schema-qualified name of the object (schema.table.column for a column).
     pub object_name: String,
@@ -98,6 +99,27 @@ pub struct Issue {
     pub effort: Option<Hours>,
 }
 
+/// The kinds of object an issue can be about (`AssessmentIssues[].ObjectType`).
+pub const OBJECT_TYPES: &[&str] = &[
+    "TABLE",
+    "FOREIGN_TABLE",
+    "COLUMN",
+    "INDEX",
+    "CONSTRAINT",
+    "VIEW",
+    "MVIEW",
+    "FUNCTION",
+    "PROCEDURE",
+    "TRIGGER",
+    "POLICY",
+    "EXTENSION",
+    "COLLATION",
+    "CONVERSION",
+    "SEQUENCE",
+    "DATABASE",
+    "DML_QUERY",
+];
+
 /// Hours of work, compared by value (so the types holding it stay `Eq`).
 #[derive(Debug, Clone, Copy)]
 pub struct Hours(pub f64);
@@ -110,8 +132,8 @@ impl PartialEq for Hours {
 
 impl Eq for Hours {}
 
-/// The fixed facts of one issue type, in one place: its title, description, impact, docs link,
-/// the versions that fixed it and its effort. Detectors declare these as constants with
+/// The fixed facts of one issue type, in one place: its title, description, impact, category,
+/// object type, docs link, the versions that fixed it and its effort. Detectors declare these as constants with
 /// `issue_kind!` and stamp issues out of them with [`IssueKind::issue`], so every issue of a type
 /// reads the same; adding a type is its declaration, its rule and its test.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,6 +142,12 @@ pub struct IssueKind {
     pub name: &'static str,
     pub description: &'static str,
     pub impact: Impact,
+    /// Where an issue of this type is reported: the category its own rule files it under.
+    /// A SQL construct takes the category of where it was seen ([`Issue::found_in`]).
+    pub category: Category,
+    /// The kind of object it is about (TABLE, INDEX, ...; DML_QUERY for a SQL construct),
+    /// unless the rule says otherwise ([`Issue::on`]).
+    pub object_type: &'static str,
     pub docs_link: &'static str,
     /// (series, first fixed version), e.g. `&[("2.25", "2.25.0.0")]`.
     pub fixed_in: &'static [(&'static str, &'static str)],
@@ -129,22 +157,16 @@ pub struct IssueKind {
 }
 
 impl IssueKind {
-    /// An issue of this kind about one object.
-    pub fn issue(
-        &self,
-        category: Category,
-        object_type: &str,
-        object_name: impl Into<String>,
-        sql_statement: impl Into<String>,
-    ) -> Issue {
+    /// An issue of this kind about one object, filed under the kind's category and object type.
+    pub fn issue(&self, object_name: impl Into<String>, sql_statement: impl Into<String>) -> Issue {
         Issue {
-            category,
-            category_description: category.description().to_string(),
+            category: self.category,
+            category_description: self.category.description().to_string(),
             issue_type: self.issue_type.to_string(),
             name: self.name.to_string(),
             description: self.description.to_string(),
             impact: self.impact,
-            object_type: object_type.to_string(),
+            object_type: self.object_type.to_string(),
             object_name: object_name.into(),
             sql_statement: sql_statement.into(),
             docs_link: self.docs_link.to_string(),
@@ -155,6 +177,23 @@ impl IssueKind {
                 .collect(),
             effort: self.effort,
         }
+    }
+}
+
+impl Issue {
+    /// The same issue about another kind of object (storage parameters on an index rather than
+    /// a table; a materialized view rather than a view).
+    pub fn on(mut self, object_type: &str) -> Issue {
+        self.object_type = object_type.to_string();
+        self
+    }
+
+    /// The same issue as seen where a SQL construct was found: in a view, a function or a
+    /// query, each with its own category.
+    pub fn found_in(mut self, category: Category, object_type: &str) -> Issue {
+        self.category = category;
+        self.category_description = category.description().to_string();
+        self.on(object_type)
     }
 }
 
@@ -232,8 +271,8 @@ pub fn known_release_series() -> Vec<&'static str> {
 }
 
 /// The registry: every issue type an assessment can report, from the catalog rules and the SQL
-/// constructs, each once. A new type joins its module's `KINDS` list. (The `PK_UK_ON_<T>` /
-/// `INDEX_ON_<T>` data type issues are built per type name and are not listed.)
+/// constructs, each once, with the `PK_UK_ON_<T>_DATATYPE` / `INDEX_ON_<T>_DATATYPE` pair of
+/// every type that cannot be a key. A new type joins its module's `KINDS` list.
 pub fn registry() -> Vec<IssueKind> {
     crate::assessment::rules::kinds()
         .chain(crate::assessment::sql_constructs::KINDS)
@@ -242,29 +281,36 @@ pub fn registry() -> Vec<IssueKind> {
 }
 
 /// Declare an [`IssueKind`] constant:
-/// `issue_kind!(NAME, "TYPE", "Title", "Description.", Level2, "docs-anchor", fixed_in);`, with
-/// `, effort = 16.0` at the end when its hours differ from the effort table's rule.
+/// `issue_kind!(NAME, "TYPE", "Title", "Description.", Level2, Category, "OBJECT_TYPE",
+/// "docs-anchor", fixed_in);`, with `, effort = 16.0` at the end when its hours differ from the
+/// effort table's rule. `issue_kind!(@kind ...)` with the same arguments after the name is the
+/// value alone.
 macro_rules! issue_kind {
-    ($name:ident, $ty:expr, $title:expr, $desc:expr, $impact:ident, $anchor:literal, $fixed:expr, effort = $hours:expr $(,)?) => {
-        $crate::assessment::issue::issue_kind!(@ $name, $ty, $title, $desc, $impact, $anchor, $fixed,
-            Some($crate::assessment::issue::Hours($hours)));
+    ($name:ident, $($rest:tt)*) => {
+        pub const $name: $crate::assessment::issue::IssueKind = $crate::assessment::issue::issue_kind!(@kind $($rest)*);
     };
-    ($name:ident, $ty:expr, $title:expr, $desc:expr, $impact:ident, $anchor:literal, $fixed:expr $(,)?) => {
-        $crate::assessment::issue::issue_kind!(@ $name, $ty, $title, $desc, $impact, $anchor, $fixed, None);
+    (@kind $ty:expr, $title:expr, $desc:expr, $impact:ident, $category:ident, $object:literal, $anchor:literal, $fixed:expr, effort = $hours:expr $(,)?) => {
+        $crate::assessment::issue::issue_kind!(@make $ty, $title, $desc, $impact, $category, $object, $anchor, $fixed,
+            Some($crate::assessment::issue::Hours($hours)))
     };
-    (@ $name:ident, $ty:expr, $title:expr, $desc:expr, $impact:ident, $anchor:literal, $fixed:expr, $effort:expr) => {
-        pub const $name: $crate::assessment::issue::IssueKind = $crate::assessment::issue::IssueKind {
+    (@kind $ty:expr, $title:expr, $desc:expr, $impact:ident, $category:ident, $object:literal, $anchor:literal, $fixed:expr $(,)?) => {
+        $crate::assessment::issue::issue_kind!(@make $ty, $title, $desc, $impact, $category, $object, $anchor, $fixed, None)
+    };
+    (@make $ty:expr, $title:expr, $desc:expr, $impact:ident, $category:ident, $object:literal, $anchor:literal, $fixed:expr, $effort:expr) => {
+        $crate::assessment::issue::IssueKind {
             issue_type: $ty,
             name: $title,
             description: $desc,
             impact: $crate::assessment::issue::Impact::$impact,
+            category: $crate::assessment::issue::Category::$category,
+            object_type: $object,
             docs_link: concat!(
                 "https://docs.yugabyte.com/preview/yugabyte-voyager/known-issues/postgresql/#",
                 $anchor
             ),
             fixed_in: $fixed,
             effort: $effort,
-        };
+        }
     };
 }
 pub(crate) use issue_kind;
@@ -279,7 +325,16 @@ mod registry_tests {
     #[test]
     fn every_registered_issue_type_is_unique_and_complete() {
         let kinds = registry();
-        assert!(kinds.len() > 90, "{} kinds", kinds.len());
+        assert!(kinds.len() > 150, "{} kinds", kinds.len());
+        let types: Vec<&str> = kinds.iter().map(|k| k.issue_type).collect();
+        for ty in [
+            "UNSUPPORTED_DATATYPE_XML",
+            "PK_UK_ON_JSONB_DATATYPE",
+            "INDEX_ON_USER_DEFINED_DATATYPE",
+            "MERGE_STATEMENT",
+        ] {
+            assert!(types.contains(&ty), "{ty} is not registered");
+        }
         let known = known_release_series();
         let mut seen = std::collections::HashSet::new();
         for kind in &kinds {
@@ -293,6 +348,17 @@ mod registry_tests {
                 "type {ty:?}"
             );
             assert!(!kind.name.trim().is_empty(), "{ty}: empty name");
+            assert!(
+                OBJECT_TYPES.contains(&kind.object_type),
+                "{ty}: object type {}",
+                kind.object_type
+            );
+            let issue = kind.issue("s.t", "");
+            assert_eq!(
+                (issue.category, issue.object_type.as_str()),
+                (kind.category, kind.object_type),
+                "{ty}"
+            );
             assert!(!kind.description.trim().is_empty(), "{ty}: empty description");
             assert!(
                 kind.docs_link.is_empty() || kind.docs_link.starts_with("https://"),

@@ -2,7 +2,7 @@
 //! btree-index columns of types YugabyteDB cannot index that way.
 
 use super::Catalog;
-use crate::assessment::issue::{issue_kind, Category, Impact, Issue, IssueKind, FIXED_IN_2_25, NOT_FIXED};
+use crate::assessment::issue::{issue_kind, Issue, IssueKind, FIXED_IN_2_25, NOT_FIXED};
 
 macro_rules! unsupported_type {
     ($name:ident, $suffix:literal, $fixed:expr) => {
@@ -12,6 +12,8 @@ macro_rules! unsupported_type {
             concat!("Unsupported data type ", $suffix),
             "YugabyteDB cannot store columns of this data type; the column needs another type.",
             Level3,
+            UnsupportedDatatypes,
+            "COLUMN",
             "unsupported-datatypes-by-yugabytedb",
             $fixed,
             effort = 6.0
@@ -68,6 +70,8 @@ macro_rules! live_type {
             "Data type unsupported by live migration",
             "Live migration cannot stream changes of columns of this data type; offline migration works.",
             Level1,
+            MigrationCaveats,
+            "COLUMN",
             "unsupported-datatypes-by-voyager-during-live-migration",
             NOT_FIXED,
             effort = 0.25
@@ -144,31 +148,43 @@ fn unindexable(type_name: &str) -> Option<&'static str> {
     })
 }
 
-/// The PK_UK_ON_<T>_DATATYPE / INDEX_ON_<T>_DATATYPE issue; the type is data, so the issue is
-/// made here rather than from one declared kind per type.
-fn key_issue(on_key: bool, t: &str, object_name: String, sql: &str) -> Issue {
-    let (prefix, what) = if on_key {
-        ("PK_UK_ON", "a primary or unique key")
-    } else {
-        ("INDEX_ON", "a btree index")
+/// The PK_UK_ON_<T>_DATATYPE and INDEX_ON_<T>_DATATYPE kinds of each type [`unindexable`] names,
+/// and of arrays and composite types: (T, on a key, in a btree index).
+macro_rules! key_kinds {
+    (@one $prefix:literal, $t:literal, $title:literal, $shown:literal, $what:literal) => {
+        issue_kind!(@kind
+            concat!($prefix, $t, "_DATATYPE"),
+            concat!($title, " on a column of type ", $shown),
+            concat!("YugabyteDB cannot use a column of this type in ", $what, "; key on another column or an expression of a supported type."),
+            Level1,
+            UnsupportedFeatures,
+            "INDEX",
+            "indexes-on-some-complex-data-types-are-not-supported",
+            NOT_FIXED
+        )
     };
-    let category = Category::UnsupportedFeatures;
-    Issue {
-        category,
-        category_description: category.description().to_string(),
-        issue_type: format!("{prefix}_{t}_DATATYPE"),
-        name: format!("{} on a column of type {}", if on_key { "Key" } else { "Index" }, t.to_ascii_lowercase()),
-        description: format!(
-            "YugabyteDB cannot use a column of this type in {what}; key on another column or an expression of a supported type."
-        ),
-        impact: Impact::Level1,
-        object_type: "INDEX".into(),
-        object_name,
-        sql_statement: sql.to_string(),
-        docs_link: "https://docs.yugabyte.com/preview/yugabyte-voyager/known-issues/postgresql/#indexes-on-some-complex-data-types-are-not-supported".into(),
-        minimum_versions_fixed_in: Default::default(),
-        effort: None,
-    }
+    ($($t:literal: $shown:literal),* $(,)?) => {
+        const KEY_KINDS: &[(&str, IssueKind, IssueKind)] = &[$((
+            $t,
+            key_kinds!(@one "PK_UK_ON_", $t, "Key", $shown, "a primary or unique key"),
+            key_kinds!(@one "INDEX_ON_", $t, "Index", $shown, "a btree index"),
+        )),*];
+    };
+}
+key_kinds!(
+    "CITEXT": "citext", "TSVECTOR": "tsvector", "TSQUERY": "tsquery", "JSONB": "jsonb", "JSON": "json",
+    "INET": "inet", "CIDR": "cidr", "MACADDR": "macaddr", "MACADDR8": "macaddr8", "BIT": "bit",
+    "VARBIT": "varbit", "DATERANGE": "daterange", "TSRANGE": "tsrange", "TSTZRANGE": "tstzrange",
+    "NUMRANGE": "numrange", "INT4RANGE": "int4range", "INT8RANGE": "int8range", "INTERVAL": "interval",
+    "CIRCLE": "circle", "BOX": "box", "LINE": "line", "LSEG": "lseg", "POINT": "point", "PATH": "path",
+    "POLYGON": "polygon", "PG_LSN": "pg_lsn", "TXID_SNAPSHOT": "txid_snapshot", "ARRAY": "array",
+    "USER_DEFINED": "user_defined",
+);
+
+/// The PK_UK_ON_<T>_DATATYPE or INDEX_ON_<T>_DATATYPE kind.
+fn key_kind(on_key: bool, t: &str) -> Option<IssueKind> {
+    let (_, key, index) = KEY_KINDS.iter().find(|(name, _, _)| *name == t)?;
+    Some(if on_key { *key } else { *index })
 }
 
 pub(super) fn find(c: &Catalog<'_>, out: &mut Vec<Issue>) {
@@ -187,13 +203,13 @@ pub(super) fn find(c: &Catalog<'_>, out: &mut Vec<Issue>) {
             _ => col.base_type.as_str(),
         };
         if let Some(kind) = unsupported(declared) {
-            out.push(kind.issue(Category::UnsupportedDatatypes, "COLUMN", name.clone(), ""));
+            out.push(kind.issue(name.clone(), ""));
         }
         // Of the user's own types, only composite ones break live migration with fall-forward or
         // fall-back (enums, domains, ranges and base types stream fine).
         let user_type = col.user_defined && col.type_kind == 'c';
         if let Some(kind) = live_caveat(&col.base_type, user_type) {
-            out.push(kind.issue(Category::MigrationCaveats, "COLUMN", name, ""));
+            out.push(kind.issue(name, ""));
         }
     }
     for index in &c.snap.indexes {
@@ -229,14 +245,23 @@ pub(super) fn find(c: &Catalog<'_>, out: &mut Vec<Issue>) {
             if let Some(t) = t.filter(|t| !seen.contains(t)) {
                 seen.push(t);
                 let object = format!("{}.{}", rel.schema, index.name);
-                out.push(key_issue(on_key, t, object, &index.definition));
+                if let Some(kind) = key_kind(on_key, t) {
+                    out.push(kind.issue(object, index.definition.as_str()));
+                }
             }
         }
     }
 }
 
 /// Every issue type this module can find.
-pub(crate) const KINDS: &[IssueKind] = &[
+pub(crate) fn kinds() -> impl Iterator<Item = &'static IssueKind> {
+    KINDS
+        .iter()
+        .chain(KEY_KINDS.iter().flat_map(|(_, key, index)| [key, index]))
+}
+
+/// The column type kinds.
+const KINDS: &[IssueKind] = &[
     XML,
     XID,
     PG_LSN,

@@ -4,7 +4,7 @@
 use super::Catalog;
 use crate::assessment::collect::Constraint;
 use crate::assessment::issue::{
-    issue_kind, Category, Issue, IssueKind, FIXED_IN_2024_1, FIXED_IN_2024_2, FIXED_IN_2_25, NOT_FIXED,
+    issue_kind, Issue, IssueKind, FIXED_IN_2024_1, FIXED_IN_2024_2, FIXED_IN_2_25, NOT_FIXED,
 };
 use crate::assessment::sql_constructs::{
     sql_issues, SqlOrigin, SqlOriginKind, DATABASE_OPTIONS_PG15, DATABASE_OPTIONS_PG17,
@@ -17,17 +17,21 @@ issue_kind!(
     "Table inheritance",
     "Table inheritance (INHERITS) is not supported by YugabyteDB.",
     Level3,
+    UnsupportedFeatures,
+    "TABLE",
     "table-inheritance-is-not-supported",
     NOT_FIXED,
     effort = 16.0
 );
-issue_kind!(DEFERRABLE_CONSTRAINTS, "DEFERRABLE_CONSTRAINTS", "Deferrable constraint", "YugabyteDB can defer only foreign key constraints; this unique, primary key or exclusion constraint cannot be deferrable.", Level3, "deferrable-constraint-on-constraints-other-than-foreign-keys-is-not-supported", NOT_FIXED, effort = 4.0);
+issue_kind!(DEFERRABLE_CONSTRAINTS, "DEFERRABLE_CONSTRAINTS", "Deferrable constraint", "YugabyteDB can defer only foreign key constraints; this unique, primary key or exclusion constraint cannot be deferrable.", Level3, UnsupportedFeatures, "CONSTRAINT", "deferrable-constraint-on-constraints-other-than-foreign-keys-is-not-supported", NOT_FIXED, effort = 4.0);
 issue_kind!(
     UNSUPPORTED_EXTENSION,
     "UNSUPPORTED_EXTENSION",
     "Unsupported extension",
     "YugabyteDB does not ship this extension.",
     Level3,
+    UnsupportedFeatures,
+    "EXTENSION",
     "unsupported-extensions",
     NOT_FIXED,
     effort = 16.0
@@ -38,6 +42,8 @@ issue_kind!(
     "Encoding conversion",
     "User-defined encoding conversions (CREATE CONVERSION) are not supported by YugabyteDB.",
     Level3,
+    UnsupportedFeatures,
+    "CONVERSION",
     "create-or-alter-conversion-is-not-supported",
     NOT_FIXED,
     effort = 4.0
@@ -48,6 +54,8 @@ issue_kind!(
     "Exclusion constraint",
     "Exclusion constraints are not supported by YugabyteDB; enforce the rule with a trigger or in the application.",
     Level1,
+    UnsupportedFeatures,
+    "CONSTRAINT",
     "exclusion-constraints-is-not-supported",
     NOT_FIXED
 );
@@ -57,6 +65,8 @@ issue_kind!(
     "Stored generated column",
     "Stored generated columns are not in YugabyteDB before 2.25; use a trigger.",
     Level1,
+    UnsupportedFeatures,
+    "TABLE",
     "generated-always-as-stored-type-column-is-not-supported",
     FIXED_IN_2_25
 );
@@ -66,6 +76,8 @@ issue_kind!(
     "Unlogged table",
     "YugabyteDB has no unlogged tables; the table is created as an ordinary one.",
     Level1,
+    UnsupportedFeatures,
+    "TABLE",
     "unlogged-table-is-not-supported",
     FIXED_IN_2024_2
 );
@@ -75,6 +87,8 @@ issue_kind!(
     "GiST index",
     "The GiST index method is not supported by YugabyteDB.",
     Level1,
+    UnsupportedFeatures,
+    "INDEX",
     "gist-brin-and-spgist-index-types-are-not-supported",
     NOT_FIXED
 );
@@ -84,6 +98,8 @@ issue_kind!(
     "BRIN index",
     "The BRIN index method is not supported by YugabyteDB.",
     Level1,
+    UnsupportedFeatures,
+    "INDEX",
     "gist-brin-and-spgist-index-types-are-not-supported",
     NOT_FIXED
 );
@@ -93,6 +109,8 @@ issue_kind!(
     "SP-GiST index",
     "The SP-GiST index method is not supported by YugabyteDB.",
     Level1,
+    UnsupportedFeatures,
+    "INDEX",
     "gist-brin-and-spgist-index-types-are-not-supported",
     NOT_FIXED
 );
@@ -102,6 +120,8 @@ issue_kind!(
     "Multi-column GIN index",
     "YugabyteDB's GIN indexes take one column.",
     Level1,
+    UnsupportedFeatures,
+    "INDEX",
     "gin-indexes-on-multiple-columns-are-not-supported",
     NOT_FIXED
 );
@@ -111,6 +131,8 @@ issue_kind!(
     "Storage parameters",
     "Storage parameters (WITH (fillfactor = ...)) are ignored or refused by YugabyteDB; drop them from the DDL.",
     Level1,
+    UnsupportedFeatures,
+    "TABLE",
     "storage-parameters-on-indexes-or-constraints-in-the-source-postgresql",
     NOT_FIXED
 );
@@ -120,6 +142,8 @@ issue_kind!(
     "Constraint trigger",
     "Constraint triggers are not supported by YugabyteDB.",
     Level1,
+    UnsupportedFeatures,
+    "TRIGGER",
     "constraint-trigger-is-not-supported",
     NOT_FIXED
 );
@@ -129,6 +153,8 @@ issue_kind!(
     "Trigger with transition tables",
     "Triggers with REFERENCING OLD/NEW TABLE are not supported by YugabyteDB.",
     Level1,
+    UnsupportedFeatures,
+    "TRIGGER",
     "referencing-clause-for-triggers",
     NOT_FIXED
 );
@@ -138,6 +164,8 @@ issue_kind!(
     "BEFORE ROW trigger on a partitioned table",
     "BEFORE ROW triggers on partitioned tables are not in YugabyteDB before 2.25; create them on each partition.",
     Level1,
+    UnsupportedFeatures,
+    "TRIGGER",
     "before-row-triggers-on-partitioned-tables",
     FIXED_IN_2_25
 );
@@ -147,6 +175,8 @@ issue_kind!(
     "Expression partitioning with a key",
     "A table partitioned by an expression cannot have a primary or unique key in YugabyteDB.",
     Level1,
+    UnsupportedFeatures,
+    "TABLE",
     "tables-partitioned-with-expressions-cannot-contain-primary-unique-keys",
     NOT_FIXED
 );
@@ -156,6 +186,8 @@ issue_kind!(
     "Foreign key to a partitioned table",
     "Foreign keys that reference a partitioned table are not in YugabyteDB before 2.25.",
     Level1,
+    UnsupportedFeatures,
+    "CONSTRAINT",
     "foreign-key-referenced-partitioned-table",
     FIXED_IN_2_25
 );
@@ -165,6 +197,8 @@ issue_kind!(
     "Security invoker view",
     "Views with security_invoker (PostgreSQL 15) are not in YugabyteDB before 2.25.",
     Level1,
+    UnsupportedFeatures,
+    "VIEW",
     "security-invoker-views",
     FIXED_IN_2_25
 );
@@ -174,6 +208,8 @@ issue_kind!(
     "View WITH CHECK OPTION",
     "Views WITH CHECK OPTION are not supported by YugabyteDB.",
     Level1,
+    UnsupportedFeatures,
+    "VIEW",
     "view-with-check-option",
     NOT_FIXED
 );
@@ -183,6 +219,8 @@ issue_kind!(
     "Non-deterministic collation",
     "Non-deterministic collations are not supported by YugabyteDB.",
     Level1,
+    UnsupportedFeatures,
+    "COLLATION",
     "non-deterministic-collations",
     NOT_FIXED
 );
@@ -192,6 +230,8 @@ issue_kind!(
     "SQL-standard function body",
     "Function bodies written as BEGIN ATOMIC or RETURN (PostgreSQL 14) are not in YugabyteDB before 2.25.",
     Level1,
+    UnsupportedFeatures,
+    "FUNCTION",
     "sql-body-in-function",
     FIXED_IN_2_25
 );
@@ -201,6 +241,8 @@ issue_kind!(
     "UNIQUE NULLS NOT DISTINCT",
     "UNIQUE NULLS NOT DISTINCT (PostgreSQL 15) is not in YugabyteDB before 2.25.",
     Level1,
+    UnsupportedFeatures,
+    "INDEX",
     "unique-nulls-not-distinct",
     FIXED_IN_2_25
 );
@@ -210,6 +252,8 @@ issue_kind!(
     "Column compression method",
     "Column compression methods (COMPRESSION lz4, PostgreSQL 14) are ignored by YugabyteDB.",
     Level1,
+    UnsupportedFeatures,
+    "TABLE",
     "compression-clause-in-table",
     NOT_FIXED
 );
@@ -219,6 +263,8 @@ issue_kind!(
     "CLUSTER ON",
     "ALTER TABLE ... CLUSTER ON is not supported by YugabyteDB.",
     Level1,
+    UnsupportedFeatures,
+    "INDEX",
     "alter-table-cluster-on",
     NOT_FIXED
 );
@@ -228,6 +274,8 @@ issue_kind!(
     "Disabled rule",
     "ALTER TABLE ... DISABLE RULE is not supported by YugabyteDB.",
     Level1,
+    UnsupportedFeatures,
+    "TABLE",
     "alter-table-disable-rule",
     NOT_FIXED
 );
@@ -237,6 +285,8 @@ issue_kind!(
     "Column attribute options",
     "ALTER TABLE ... ALTER COLUMN ... SET (n_distinct = ...) is not supported by YugabyteDB.",
     Level1,
+    UnsupportedFeatures,
+    "COLUMN",
     "alter-table-alter-column-set-attribute",
     NOT_FIXED
 );
@@ -246,6 +296,8 @@ issue_kind!(
     "Policy for roles",
     "The roles this policy names must be created on YugabyteDB before the schema is imported.",
     Level1,
+    MigrationCaveats,
+    "POLICY",
     "policies-on-users-in-source-require-manual-user-creation",
     NOT_FIXED,
     effort = 0.5
@@ -256,6 +308,8 @@ issue_kind!(
     "Foreign table",
     "The foreign server and user mapping of this foreign table must be created on YugabyteDB by hand.",
     Level1,
+    MigrationCaveats,
+    "FOREIGN_TABLE",
     "foreign-table-in-the-source-database-requires-server-and-user-mapping",
     NOT_FIXED,
     effort = 0.5
@@ -266,6 +320,8 @@ issue_kind!(
     "Primary key on a partitioned table",
     "A primary key added to a partitioned table with ALTER TABLE is not supported; it must be in CREATE TABLE.",
     Level1,
+    MigrationCaveats,
+    "TABLE",
     "adding-primary-key-to-a-partitioned-table-results-in-an-error",
     FIXED_IN_2024_1
 );
@@ -277,6 +333,8 @@ issue_kind!(
     "Virtual generated column",
     "Virtual generated columns (PostgreSQL 18) are not supported by YugabyteDB; make the column STORED (YugabyteDB 2.25 and later) or compute it in a view.",
     Level1,
+    UnsupportedFeatures,
+    "COLUMN",
     "generated-always-as-stored-type-column-is-not-supported",
     NOT_FIXED
 );
@@ -286,6 +344,8 @@ issue_kind!(
     "NOT ENFORCED constraint",
     "NOT ENFORCED check and foreign key constraints (PostgreSQL 18) are not supported by YugabyteDB; drop the constraint or enforce it.",
     Level1,
+    UnsupportedFeatures,
+    "CONSTRAINT",
     "",
     NOT_FIXED
 );
@@ -295,6 +355,8 @@ issue_kind!(
     "IVFFlat index",
     "pgvector's ivfflat index method is not supported by YugabyteDB; use an hnsw index (ybhnsw in YugabyteDB).",
     Level1,
+    UnsupportedFeatures,
+    "INDEX",
     "gist-brin-and-spgist-index-types-are-not-supported",
     NOT_FIXED
 );
@@ -370,7 +432,6 @@ pub(super) fn find(c: &Catalog<'_>, out: &mut Vec<Issue>) {
 }
 
 fn tables(c: &Catalog<'_>, out: &mut Vec<Issue>) {
-    use Category::*;
     for rel in &c.snap.relations {
         let name = rel.qualified();
         match rel.kind {
@@ -381,10 +442,10 @@ fn tables(c: &Catalog<'_>, out: &mut Vec<Issue>) {
                         c.relation_sql(rel.oid),
                         c.relation_sql(parent)
                     );
-                    out.push(INHERITANCE.issue(UnsupportedFeatures, "TABLE", name.clone(), sql));
+                    out.push(INHERITANCE.issue(name.clone(), sql));
                 }
                 if rel.unlogged {
-                    out.push(UNLOGGED_TABLES.issue(UnsupportedFeatures, "TABLE", name.clone(), ""));
+                    out.push(UNLOGGED_TABLES.issue(name.clone(), ""));
                 }
                 if !rel.options.is_empty() && !rel.is_partition {
                     let sql = format!(
@@ -392,10 +453,10 @@ fn tables(c: &Catalog<'_>, out: &mut Vec<Issue>) {
                         c.relation_sql(rel.oid),
                         rel.options.join(", ")
                     );
-                    out.push(STORAGE_PARAMETERS.issue(UnsupportedFeatures, "TABLE", name.clone(), sql));
+                    out.push(STORAGE_PARAMETERS.issue(name.clone(), sql));
                 }
             }
-            'f' => out.push(FOREIGN_TABLE.issue(MigrationCaveats, "FOREIGN_TABLE", name.clone(), "")),
+            'f' => out.push(FOREIGN_TABLE.issue(name.clone(), "")),
             _ => {}
         }
     }
@@ -405,13 +466,13 @@ fn tables(c: &Catalog<'_>, out: &mut Vec<Issue>) {
         };
         let name = format!("{}.{}", rel.qualified(), col.name);
         if col.generated_stored {
-            out.push(STORED_GENERATED_COLUMNS.issue(UnsupportedFeatures, "TABLE", rel.qualified(), ""));
+            out.push(STORED_GENERATED_COLUMNS.issue(rel.qualified(), ""));
         }
         if col.compression {
-            out.push(COMPRESSION_CLAUSE_IN_TABLE.issue(UnsupportedFeatures, "TABLE", rel.qualified(), ""));
+            out.push(COMPRESSION_CLAUSE_IN_TABLE.issue(rel.qualified(), ""));
         }
         if col.generated_virtual {
-            out.push(VIRTUAL_GENERATED_COLUMNS.issue(UnsupportedFeatures, "COLUMN", name.clone(), ""));
+            out.push(VIRTUAL_GENERATED_COLUMNS.issue(name.clone(), ""));
         }
         let options: Vec<&str> = col
             .attribute_options
@@ -427,13 +488,12 @@ fn tables(c: &Catalog<'_>, out: &mut Vec<Issue>) {
                 quote_ident(&col.name),
                 options.join(", ")
             );
-            out.push(ALTER_TABLE_SET_COLUMN_ATTRIBUTE.issue(UnsupportedFeatures, "COLUMN", name, sql));
+            out.push(ALTER_TABLE_SET_COLUMN_ATTRIBUTE.issue(name, sql));
         }
     }
 }
 
 fn constraints(c: &Catalog<'_>, out: &mut Vec<Issue>) {
-    use Category::*;
     for k in &c.snap.constraints {
         let Some(rel) = c.relations.get(&k.rel).filter(|r| !r.is_partition) else {
             continue;
@@ -441,42 +501,27 @@ fn constraints(c: &Catalog<'_>, out: &mut Vec<Issue>) {
         let object = format!("{}.{}", rel.qualified(), k.name);
         let sql = constraint_sql(c, k);
         if k.deferrable && matches!(k.kind, 'p' | 'u' | 'x') {
-            out.push(DEFERRABLE_CONSTRAINTS.issue(UnsupportedFeatures, "CONSTRAINT", object.clone(), sql.clone()));
+            out.push(DEFERRABLE_CONSTRAINTS.issue(object.clone(), sql.clone()));
         }
         if k.not_enforced {
-            out.push(NOT_ENFORCED_CONSTRAINTS.issue(UnsupportedFeatures, "CONSTRAINT", object.clone(), sql.clone()));
+            out.push(NOT_ENFORCED_CONSTRAINTS.issue(object.clone(), sql.clone()));
         }
         if k.kind == 'x' {
-            out.push(EXCLUSION_CONSTRAINTS.issue(UnsupportedFeatures, "CONSTRAINT", object.clone(), sql.clone()));
+            out.push(EXCLUSION_CONSTRAINTS.issue(object.clone(), sql.clone()));
         }
         if k.kind == 'f'
             && c.relations
                 .get(&k.referenced_rel.unwrap_or(0))
                 .is_some_and(|r| r.kind == 'p')
         {
-            out.push(FOREIGN_KEY_REFERENCED_PARTITIONED_TABLE.issue(
-                UnsupportedFeatures,
-                "CONSTRAINT",
-                object.clone(),
-                sql.clone(),
-            ));
+            out.push(FOREIGN_KEY_REFERENCED_PARTITIONED_TABLE.issue(object.clone(), sql.clone()));
         }
         if matches!(k.kind, 'p' | 'u') && rel.kind == 'p' {
             if rel.partition_has_expressions {
-                out.push(EXPRESSION_PARTITION_WITH_PK_UK.issue(
-                    UnsupportedFeatures,
-                    "TABLE",
-                    rel.qualified(),
-                    sql.clone(),
-                ));
+                out.push(EXPRESSION_PARTITION_WITH_PK_UK.issue(rel.qualified(), sql.clone()));
             }
             if k.kind == 'p' {
-                out.push(ALTER_TABLE_ADD_PK_ON_PARTITIONED_TABLE.issue(
-                    MigrationCaveats,
-                    "TABLE",
-                    rel.qualified(),
-                    sql,
-                ));
+                out.push(ALTER_TABLE_ADD_PK_ON_PARTITIONED_TABLE.issue(rel.qualified(), sql));
             }
         }
     }
@@ -493,7 +538,6 @@ pub(super) fn constraint_sql(c: &Catalog<'_>, k: &Constraint) -> String {
 }
 
 fn indexes(c: &Catalog<'_>, out: &mut Vec<Issue>) {
-    use Category::*;
     for index in &c.snap.indexes {
         let Some(rel) = c.relations.get(&index.rel).filter(|r| !r.is_partition) else {
             continue;
@@ -507,7 +551,8 @@ fn indexes(c: &Catalog<'_>, out: &mut Vec<Issue>) {
             "ivfflat" => Some(IVFFLAT_INDEX),
             _ => None,
         };
-        let mut add = |kind: IssueKind| out.push(kind.issue(UnsupportedFeatures, "INDEX", object.clone(), sql));
+        // (Storage parameters are a table's kind; here they are an index's.)
+        let mut add = |kind: IssueKind| out.push(kind.issue(object.clone(), sql).on("INDEX"));
         if let Some(kind) = method_kind {
             add(kind);
         }
@@ -527,7 +572,6 @@ fn indexes(c: &Catalog<'_>, out: &mut Vec<Issue>) {
 }
 
 fn triggers_policies_rules(c: &Catalog<'_>, out: &mut Vec<Issue>) {
-    use Category::*;
     const ROW: i32 = 1;
     const BEFORE: i32 = 2;
     for t in &c.snap.triggers {
@@ -536,23 +580,13 @@ fn triggers_policies_rules(c: &Catalog<'_>, out: &mut Vec<Issue>) {
         };
         let object = format!("{}.{}", rel.qualified(), t.name);
         if t.constraint_trigger {
-            out.push(CONSTRAINT_TRIGGER.issue(UnsupportedFeatures, "TRIGGER", object.clone(), t.definition.clone()));
+            out.push(CONSTRAINT_TRIGGER.issue(object.clone(), t.definition.clone()));
         }
         if t.transition_tables {
-            out.push(REFERENCING_CLAUSE_IN_TRIGGER.issue(
-                UnsupportedFeatures,
-                "TRIGGER",
-                object.clone(),
-                t.definition.clone(),
-            ));
+            out.push(REFERENCING_CLAUSE_IN_TRIGGER.issue(object.clone(), t.definition.clone()));
         }
         if rel.kind == 'p' && t.tgtype & ROW != 0 && t.tgtype & BEFORE != 0 {
-            out.push(BEFORE_ROW_TRIGGER_ON_PARTITIONED_TABLE.issue(
-                UnsupportedFeatures,
-                "TRIGGER",
-                object.clone(),
-                t.definition.clone(),
-            ));
+            out.push(BEFORE_ROW_TRIGGER_ON_PARTITIONED_TABLE.issue(object.clone(), t.definition.clone()));
         }
         // The function it executes (lo_manage: large objects).
         out.extend(sql_issues(
@@ -583,7 +617,7 @@ fn triggers_policies_rules(c: &Catalog<'_>, out: &mut Vec<Issue>) {
                 c.relation_sql(p.rel),
                 roles.join(", ")
             );
-            out.push(POLICY_WITH_ROLES.issue(MigrationCaveats, "POLICY", object, sql));
+            out.push(POLICY_WITH_ROLES.issue(object, sql));
         }
     }
     for r in c.snap.rules.iter().filter(|r| r.disabled) {
@@ -592,12 +626,11 @@ fn triggers_policies_rules(c: &Catalog<'_>, out: &mut Vec<Issue>) {
             c.relation_sql(r.rel),
             quote_ident(&r.name)
         );
-        out.push(ALTER_TABLE_DISABLE_RULE.issue(UnsupportedFeatures, "TABLE", c.relation_name(r.rel), sql));
+        out.push(ALTER_TABLE_DISABLE_RULE.issue(c.relation_name(r.rel), sql));
     }
 }
 
 fn views_and_routines(c: &Catalog<'_>, out: &mut Vec<Issue>) {
-    use Category::*;
     for rel in c.snap.relations.iter().filter(|r| matches!(r.kind, 'v' | 'm')) {
         let name = rel.qualified();
         let object_type = if rel.kind == 'v' { "VIEW" } else { "MVIEW" };
@@ -606,10 +639,10 @@ fn views_and_routines(c: &Catalog<'_>, out: &mut Vec<Issue>) {
             .iter()
             .any(|o| o == "security_invoker=true" || o == "security_invoker=on")
         {
-            out.push(SECURITY_INVOKER_VIEWS.issue(UnsupportedFeatures, object_type, name.clone(), ""));
+            out.push(SECURITY_INVOKER_VIEWS.issue(name.clone(), "").on(object_type));
         }
         if rel.options.iter().any(|o| o.starts_with("check_option=")) {
-            out.push(VIEW_WITH_CHECK_OPTION.issue(UnsupportedFeatures, object_type, name.clone(), ""));
+            out.push(VIEW_WITH_CHECK_OPTION.issue(name.clone(), "").on(object_type));
         }
         if let Some(def) = &rel.view_definition {
             let kind = if rel.kind == 'v' {
@@ -631,7 +664,11 @@ fn views_and_routines(c: &Catalog<'_>, out: &mut Vec<Issue>) {
     for r in &c.snap.routines {
         let object_type = if r.is_procedure { "PROCEDURE" } else { "FUNCTION" };
         if r.sql_body {
-            out.push(SQL_BODY_IN_FUNCTION.issue(UnsupportedFeatures, object_type, r.qualified(), r.definition.clone()));
+            out.push(
+                SQL_BODY_IN_FUNCTION
+                    .issue(r.qualified(), r.definition.clone())
+                    .on(object_type),
+            );
         }
         if !r.definition.is_empty() {
             let kind = if r.is_procedure {
@@ -660,31 +697,25 @@ fn views_and_routines(c: &Catalog<'_>, out: &mut Vec<Issue>) {
 }
 
 fn database(c: &Catalog<'_>, out: &mut Vec<Issue>) {
-    use Category::*;
     for ext in c
         .snap
         .extensions
         .iter()
         .filter(|e| !YUGABYTEDB_EXTENSIONS.contains(&e.as_str()))
     {
-        out.push(UNSUPPORTED_EXTENSION.issue(
-            UnsupportedFeatures,
-            "EXTENSION",
-            ext.clone(),
-            format!("CREATE EXTENSION {}", quote_ident(ext)),
-        ));
+        out.push(UNSUPPORTED_EXTENSION.issue(ext.clone(), format!("CREATE EXTENSION {}", quote_ident(ext))));
     }
     for (name, deterministic) in &c.snap.collations {
         if !deterministic {
-            out.push(NON_DETERMINISTIC_COLLATION.issue(UnsupportedFeatures, "COLLATION", name.clone(), ""));
+            out.push(NON_DETERMINISTIC_COLLATION.issue(name.clone(), ""));
         }
     }
     for conv in &c.snap.conversions {
-        out.push(CREATE_CONVERSION.issue(UnsupportedFeatures, "CONVERSION", conv.clone(), ""));
+        out.push(CREATE_CONVERSION.issue(conv.clone(), ""));
     }
     match c.snap.locale_provider {
-        'i' => out.push(DATABASE_OPTIONS_PG15.issue(UnsupportedFeatures, "DATABASE", c.snap.database.clone(), "")),
-        'b' => out.push(DATABASE_OPTIONS_PG17.issue(UnsupportedFeatures, "DATABASE", c.snap.database.clone(), "")),
+        'i' => out.push(DATABASE_OPTIONS_PG15.issue(c.snap.database.clone(), "")),
+        'b' => out.push(DATABASE_OPTIONS_PG17.issue(c.snap.database.clone(), "")),
         _ => {}
     }
 }

@@ -13,7 +13,7 @@ use super::sql_names::qualified;
 
 /// Every issue type the catalog rules can find: data types, schema features, performance.
 pub(crate) fn kinds() -> impl Iterator<Item = &'static super::issue::IssueKind> {
-    datatypes::KINDS.iter().chain(features::KINDS).chain(performance::KINDS)
+    datatypes::kinds().chain(features::KINDS).chain(performance::KINDS)
 }
 
 /// Lookups the rules share.

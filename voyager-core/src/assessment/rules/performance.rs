@@ -4,15 +4,17 @@
 
 use super::Catalog;
 use crate::assessment::collect::Index;
-use crate::assessment::issue::{issue_kind, Category, Issue, IssueKind, NOT_FIXED};
+use crate::assessment::issue::{issue_kind, Issue, IssueKind, NOT_FIXED};
 
-issue_kind!(HOTSPOTS_ON_TIMESTAMP_INDEX, "HOTSPOTS_ON_TIMESTAMP_INDEX", "Index led by a timestamp", "A range index led by a timestamp column sends every new row to one tablet: a hotspot. Consider a hash-sharded index or another leading column.", Level1, "hotspots-with-range-sharded-timestamp-date-indexes", NOT_FIXED);
+issue_kind!(HOTSPOTS_ON_TIMESTAMP_INDEX, "HOTSPOTS_ON_TIMESTAMP_INDEX", "Index led by a timestamp", "A range index led by a timestamp column sends every new row to one tablet: a hotspot. Consider a hash-sharded index or another leading column.", Level1, PerformanceOptimizations, "INDEX", "hotspots-with-range-sharded-timestamp-date-indexes", NOT_FIXED);
 issue_kind!(
     HOTSPOTS_ON_DATE_INDEX,
     "HOTSPOTS_ON_DATE_INDEX",
     "Index led by a date",
     "A range index led by a date column sends every new row to one tablet: a hotspot.",
     Level1,
+    PerformanceOptimizations,
+    "INDEX",
     "hotspots-with-range-sharded-timestamp-date-indexes",
     NOT_FIXED
 );
@@ -22,6 +24,8 @@ issue_kind!(
     "Key led by a timestamp",
     "A primary or unique key led by a timestamp column is a write hotspot when range-sharded.",
     Level1,
+    PerformanceOptimizations,
+    "INDEX",
     "hotspots-with-range-sharded-timestamp-date-indexes",
     NOT_FIXED
 );
@@ -31,6 +35,8 @@ issue_kind!(
     "Key led by a date",
     "A primary or unique key led by a date column is a write hotspot when range-sharded.",
     Level1,
+    PerformanceOptimizations,
+    "INDEX",
     "hotspots-with-range-sharded-timestamp-date-indexes",
     NOT_FIXED
 );
@@ -40,16 +46,20 @@ issue_kind!(
     "Index on a low-cardinality column",
     "The indexed column has 10 or fewer distinct values: the index concentrates on few tablets.",
     Level1,
+    PerformanceOptimizations,
+    "INDEX",
     "index-on-low-cardinality-column",
     NOT_FIXED
 );
-issue_kind!(INDEX_ON_NULLS, "INDEX_ON_COLUMN_WITH_HIGH_PERCENTAGE_OF_NULL_VALUES", "Index on a mostly NULL column", "Over 40% of the indexed column is NULL: those entries land on one tablet. Consider a partial index (WHERE col IS NOT NULL).", Level1, "index-on-column-with-a-high-percentage-of-null-values", NOT_FIXED);
+issue_kind!(INDEX_ON_NULLS, "INDEX_ON_COLUMN_WITH_HIGH_PERCENTAGE_OF_NULL_VALUES", "Index on a mostly NULL column", "Over 40% of the indexed column is NULL: those entries land on one tablet. Consider a partial index (WHERE col IS NOT NULL).", Level1, PerformanceOptimizations, "INDEX", "index-on-column-with-a-high-percentage-of-null-values", NOT_FIXED);
 issue_kind!(
     INDEX_ON_ONE_VALUE,
     "INDEX_ON_COLUMN_WITH_HIGH_PERCENTAGE_OF_PARTICULAR_VALUE",
     "Index on a column dominated by one value",
     "Over 60% of the indexed column holds one value: those entries land on one tablet.",
     Level1,
+    PerformanceOptimizations,
+    "INDEX",
     "index-on-column-with-high-percentage-of-a-particular-value",
     NOT_FIXED
 );
@@ -59,6 +69,8 @@ issue_kind!(
     "Foreign key with mismatched types",
     "The foreign key's column and the referenced column have different types, which makes every check a conversion.",
     Level1,
+    PerformanceOptimizations,
+    "CONSTRAINT",
     "foreign-key-datatype-mismatch",
     NOT_FIXED
 );
@@ -68,22 +80,25 @@ issue_kind!(
     "Foreign key without an index",
     "No index starts with the foreign key's columns: deletes and updates of the referenced rows scan the table.",
     Level1,
+    PerformanceOptimizations,
+    "CONSTRAINT",
     "missing-foreign-key-index",
     NOT_FIXED
 );
-issue_kind!(MISSING_PRIMARY_KEY_WHEN_UNIQUE_NOT_NULL, "MISSING_PRIMARY_KEY_WHEN_UNIQUE_NOT_NULL", "No primary key, but a NOT NULL unique key", "The table has no primary key but a unique key on NOT NULL columns: make that the primary key, so YugabyteDB does not add a hidden one.", Level1, "missing-primary-key", NOT_FIXED);
+issue_kind!(MISSING_PRIMARY_KEY_WHEN_UNIQUE_NOT_NULL, "MISSING_PRIMARY_KEY_WHEN_UNIQUE_NOT_NULL", "No primary key, but a NOT NULL unique key", "The table has no primary key but a unique key on NOT NULL columns: make that the primary key, so YugabyteDB does not add a hidden one.", Level1, PerformanceOptimizations, "TABLE", "missing-primary-key", NOT_FIXED);
 issue_kind!(
     REDUNDANT_INDEXES,
     "REDUNDANT_INDEXES",
     "Redundant index",
     "Another index starts with the same columns: this one costs writes and space for nothing.",
     Level1,
+    PerformanceOptimizations,
+    "INDEX",
     "redundant-indexes",
     NOT_FIXED
 );
 
 pub(super) fn find(c: &Catalog<'_>, out: &mut Vec<Issue>) {
-    let perf = Category::PerformanceOptimizations;
     let indexes: Vec<&Index> = c
         .snap
         .indexes
@@ -95,7 +110,7 @@ pub(super) fn find(c: &Catalog<'_>, out: &mut Vec<Issue>) {
             continue;
         };
         let object = format!("{}.{}", rel.schema, index.name);
-        let mut add = |kind: IssueKind| out.push(kind.issue(perf, "INDEX", object.clone(), index.definition.clone()));
+        let mut add = |kind: IssueKind| out.push(kind.issue(object.clone(), index.definition.clone()));
         let Some(&first) = index.key_columns.first() else {
             continue;
         };
@@ -139,7 +154,6 @@ pub(super) fn find(c: &Catalog<'_>, out: &mut Vec<Issue>) {
 }
 
 fn foreign_keys(c: &Catalog<'_>, out: &mut Vec<Issue>) {
-    let perf = Category::PerformanceOptimizations;
     for k in c.snap.constraints.iter().filter(|k| k.kind == 'f') {
         let Some(rel) = c.relations.get(&k.rel).filter(|r| !r.is_partition) else {
             continue;
@@ -154,7 +168,7 @@ fn foreign_keys(c: &Catalog<'_>, out: &mut Vec<Issue>) {
             }
         });
         if mismatch {
-            out.push(FOREIGN_KEY_DATATYPE_MISMATCH.issue(perf, "CONSTRAINT", object.clone(), sql.clone()));
+            out.push(FOREIGN_KEY_DATATYPE_MISMATCH.issue(object.clone(), sql.clone()));
         }
         let covered = c.indexes_of(k.rel).iter().any(|i| {
             i.key_columns.len() >= k.columns.len() && {
@@ -163,7 +177,7 @@ fn foreign_keys(c: &Catalog<'_>, out: &mut Vec<Issue>) {
             }
         });
         if !covered {
-            out.push(MISSING_FOREIGN_KEY_INDEX.issue(perf, "CONSTRAINT", object, sql));
+            out.push(MISSING_FOREIGN_KEY_INDEX.issue(object, sql));
         }
     }
 }
@@ -192,12 +206,7 @@ fn primary_keys(c: &Catalog<'_>, out: &mut Vec<Issue>) {
                 .iter()
                 .any(|i| i.unique && !i.partial && !i.has_expressions && not_null(&i.key_columns));
         if unique_not_null {
-            out.push(MISSING_PRIMARY_KEY_WHEN_UNIQUE_NOT_NULL.issue(
-                Category::PerformanceOptimizations,
-                "TABLE",
-                rel.qualified(),
-                "",
-            ));
+            out.push(MISSING_PRIMARY_KEY_WHEN_UNIQUE_NOT_NULL.issue(rel.qualified(), ""));
         }
     }
 }
@@ -219,12 +228,7 @@ fn redundant(c: &Catalog<'_>, indexes: &[&Index], out: &mut Vec<Issue>) {
         });
         if redundant {
             let schema = c.relations.get(&a.rel).map(|r| r.schema.clone()).unwrap_or_default();
-            out.push(REDUNDANT_INDEXES.issue(
-                Category::PerformanceOptimizations,
-                "INDEX",
-                format!("{schema}.{}", a.name),
-                a.definition.clone(),
-            ));
+            out.push(REDUNDANT_INDEXES.issue(format!("{schema}.{}", a.name), a.definition.clone()));
         }
     }
 }

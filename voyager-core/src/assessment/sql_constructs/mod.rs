@@ -39,6 +39,8 @@ issue_kind!(
     "Advisory locks",
     "Advisory lock functions (pg_advisory_lock and friends) are not yet implemented in YugabyteDB.",
     Level2,
+    UnsupportedQueryConstructs,
+    "DML_QUERY",
     "advisory-locks-is-not-yet-implemented",
     FIXED_IN_2025_1
 );
@@ -48,6 +50,8 @@ issue_kind!(
     "System column ctid",
     "The system column ctid does not exist in YugabyteDB.",
     Level2,
+    UnsupportedQueryConstructs,
+    "DML_QUERY",
     "system-columns-is-not-yet-supported",
     NOT_FIXED
 );
@@ -57,6 +61,8 @@ issue_kind!(
     "System column xmin",
     "The system column xmin does not exist in YugabyteDB.",
     Level2,
+    UnsupportedQueryConstructs,
+    "DML_QUERY",
     "system-columns-is-not-yet-supported",
     NOT_FIXED
 );
@@ -66,6 +72,8 @@ issue_kind!(
     "System column xmax",
     "The system column xmax does not exist in YugabyteDB.",
     Level2,
+    UnsupportedQueryConstructs,
+    "DML_QUERY",
     "system-columns-is-not-yet-supported",
     NOT_FIXED
 );
@@ -75,6 +83,8 @@ issue_kind!(
     "System column cmin",
     "The system column cmin does not exist in YugabyteDB.",
     Level2,
+    UnsupportedQueryConstructs,
+    "DML_QUERY",
     "system-columns-is-not-yet-supported",
     NOT_FIXED
 );
@@ -84,6 +94,8 @@ issue_kind!(
     "System column cmax",
     "The system column cmax does not exist in YugabyteDB.",
     Level2,
+    UnsupportedQueryConstructs,
+    "DML_QUERY",
     "system-columns-is-not-yet-supported",
     NOT_FIXED
 );
@@ -93,6 +105,8 @@ issue_kind!(
     "XML functions",
     "XML functions need the xml data type, which YugabyteDB does not support.",
     Level2,
+    UnsupportedQueryConstructs,
+    "DML_QUERY",
     "xml-functions-is-not-yet-supported",
     NOT_FIXED
 );
@@ -102,6 +116,8 @@ issue_kind!(
     "Regular expression functions",
     "regexp_count, regexp_instr and regexp_like (PostgreSQL 15) are not in YugabyteDB before 2.25.",
     Level2,
+    UnsupportedQueryConstructs,
+    "DML_QUERY",
     "postgresql-12-and-later-features",
     FIXED_IN_2_25
 );
@@ -111,6 +127,8 @@ issue_kind!(
     "any_value aggregate",
     "The any_value aggregate (PostgreSQL 16) is not in YugabyteDB.",
     Level2,
+    UnsupportedQueryConstructs,
+    "DML_QUERY",
     "postgresql-12-and-later-features",
     NOT_FIXED
 );
@@ -120,6 +138,8 @@ issue_kind!(
     "Range aggregate functions",
     "range_agg and range_intersect_agg (PostgreSQL 14) are not in YugabyteDB before 2.25.",
     Level2,
+    UnsupportedQueryConstructs,
+    "DML_QUERY",
     "postgresql-12-and-later-features",
     FIXED_IN_2_25
 );
@@ -129,6 +149,8 @@ issue_kind!(
     "SQL/JSON constructors",
     "JSON_OBJECT, JSON_ARRAY, JSON_OBJECTAGG and JSON_ARRAYAGG (PostgreSQL 16) are not in YugabyteDB.",
     Level2,
+    UnsupportedQueryConstructs,
+    "DML_QUERY",
     "postgresql-12-and-later-features",
     NOT_FIXED
 );
@@ -138,6 +160,8 @@ issue_kind!(
     "SQL/JSON query functions",
     "JSON_QUERY, JSON_VALUE, JSON_EXISTS and JSON_TABLE (PostgreSQL 17) are not in YugabyteDB.",
     Level2,
+    UnsupportedQueryConstructs,
+    "DML_QUERY",
     "postgresql-12-and-later-features",
     NOT_FIXED
 );
@@ -147,6 +171,8 @@ issue_kind!(
     "IS JSON predicate",
     "The IS JSON predicate (PostgreSQL 16) is not in YugabyteDB.",
     Level2,
+    UnsupportedQueryConstructs,
+    "DML_QUERY",
     "postgresql-12-and-later-features",
     NOT_FIXED
 );
@@ -156,6 +182,8 @@ issue_kind!(
     "jsonb subscripting",
     "Subscripting a jsonb value with a key (data['key'], PostgreSQL 14) is not in YugabyteDB before 2.25.",
     Level2,
+    UnsupportedQueryConstructs,
+    "DML_QUERY",
     "postgresql-12-and-later-features",
     FIXED_IN_2_25
 );
@@ -165,6 +193,8 @@ issue_kind!(
     "Large object functions",
     "Large object functions (lo_create, lo_import, ...) are not supported by YugabyteDB.",
     Level2,
+    UnsupportedQueryConstructs,
+    "DML_QUERY",
     "large-objects-and-its-functions-are-currently-not-supported",
     NOT_FIXED
 );
@@ -174,6 +204,8 @@ issue_kind!(
     "FETCH ... WITH TIES",
     "FETCH FIRST ... WITH TIES (PostgreSQL 13) is not in YugabyteDB.",
     Level2,
+    UnsupportedQueryConstructs,
+    "DML_QUERY",
     "postgresql-12-and-later-features",
     NOT_FIXED
 );
@@ -183,6 +215,8 @@ issue_kind!(
     "CTE with [NOT] MATERIALIZED",
     "WITH ... AS [NOT] MATERIALIZED is not in YugabyteDB before 2.25.",
     Level2,
+    UnsupportedQueryConstructs,
+    "DML_QUERY",
     "postgresql-12-and-later-features",
     FIXED_IN_2_25
 );
@@ -192,6 +226,8 @@ issue_kind!(
     "MERGE statement",
     "MERGE (PostgreSQL 15) is not in YugabyteDB.",
     Level2,
+    UnsupportedQueryConstructs,
+    "DML_QUERY",
     "merge-command",
     NOT_FIXED
 );
@@ -201,6 +237,8 @@ issue_kind!(
     "LISTEN / NOTIFY",
     "LISTEN, NOTIFY and pg_notify are not supported by YugabyteDB.",
     Level2,
+    UnsupportedQueryConstructs,
+    "DML_QUERY",
     "events-listen-notify",
     NOT_FIXED
 );
@@ -210,6 +248,8 @@ issue_kind!(
     "Non-decimal integer literal",
     "Hexadecimal, octal and binary integer literals (0x1F, PostgreSQL 16) are not in YugabyteDB.",
     Level2,
+    UnsupportedQueryConstructs,
+    "DML_QUERY",
     "postgresql-12-and-later-features",
     NOT_FIXED
 );
@@ -219,6 +259,8 @@ issue_kind!(
     "COPY FROM ... WHERE",
     "COPY FROM with a WHERE clause is not in YugabyteDB before 2.25.",
     Level2,
+    UnsupportedQueryConstructs,
+    "DML_QUERY",
     "postgresql-12-and-later-features",
     FIXED_IN_2_25
 );
@@ -228,6 +270,8 @@ issue_kind!(
     "COPY ... ON_ERROR",
     "The COPY option ON_ERROR (PostgreSQL 17) is not in YugabyteDB.",
     Level2,
+    UnsupportedQueryConstructs,
+    "DML_QUERY",
     "postgresql-12-and-later-features",
     NOT_FIXED
 );
@@ -237,6 +281,8 @@ issue_kind!(
     "Two-phase commit",
     "PREPARE TRANSACTION, COMMIT PREPARED and ROLLBACK PREPARED are not supported by YugabyteDB.",
     Level3,
+    UnsupportedQueryConstructs,
+    "DML_QUERY",
     "two-phase-commit",
     NOT_FIXED,
     effort = 16.0
@@ -247,6 +293,8 @@ issue_kind!(
     "Savepoints",
     "Savepoints work on YugabyteDB but break live migration with fall-forward or fall-back.",
     Level1,
+    MigrationCaveats,
+    "DML_QUERY",
     "savepoint",
     FIXED_SAVEPOINTS
 );
@@ -257,6 +305,8 @@ issue_kind!(
     "ICU locale provider",
     "Database options of PostgreSQL 15 (LOCALE_PROVIDER, ICU_LOCALE, LOCALE, STRATEGY, COLLATION_VERSION, OID; a database using the ICU locale provider) are not supported by YugabyteDB.",
     Level2,
+    UnsupportedFeatures,
+    "DATABASE",
     "database-options",
     NOT_FIXED
 );
@@ -266,6 +316,8 @@ issue_kind!(
     "Builtin locale provider",
     "Database options of PostgreSQL 17 (BUILTIN_LOCALE, ICU_RULES; a database using the builtin locale provider) are not supported by YugabyteDB.",
     Level2,
+    UnsupportedFeatures,
+    "DATABASE",
     "database-options",
     NOT_FIXED
 );
@@ -374,15 +426,17 @@ pub fn sql_issues(sql: &str, origin: &SqlOrigin) -> Vec<Issue> {
             } else {
                 statement
             };
-            // Savepoints are a caveat wherever they are seen.
-            if kind.issue_type == SAVEPOINT_USAGE.issue_type {
-                return kind.issue(Category::MigrationCaveats, object_type, origin.object_name.clone(), sql);
-            }
             // A CREATE DATABASE statement's options are about the database it creates.
             if let Some(database) = object {
-                return kind.issue(Category::UnsupportedFeatures, "DATABASE", database, sql);
+                return kind.issue(database, sql);
             }
-            kind.issue(category, object_type, origin.object_name.clone(), sql)
+            let issue = kind.issue(origin.object_name.clone(), sql);
+            // A caveat (savepoints) stays one wherever it is seen.
+            if kind.category == Category::MigrationCaveats {
+                issue.on(object_type)
+            } else {
+                issue.found_in(category, object_type)
+            }
         })
         .collect()
 }
