@@ -1,3 +1,3 @@
-module github.com/placeholder/libvoyager/go
+module github.com/libvoyager/libvoyager/go
 
 go 1.19

@@ -7,14 +7,15 @@
 // Retryable, Subject), read from each call's own error object, so they are right whichever OS
 // thread the goroutine ran on. Results are Go types decoded from the library's JSON.
 //
-// Build: cgo finds the header in ../include and the library in ../target/debug (a checkout
-// after `cargo build`); elsewhere set CGO_CFLAGS / CGO_LDFLAGS, or use
-// `pkg-config --cflags --libs libvoyager`.
+// Build: cgo finds the header in ../include and the library in ../lib, as the C SDK
+// (libvoyager-<version>-x86_64-linux.tar.gz) lays them out beside this package, or in
+// ../target/debug in a checkout after `cargo build`; elsewhere set CGO_CFLAGS / CGO_LDFLAGS
+// (`pkg-config --cflags --libs libvoyager`).
 package voyager
 
 /*
 #cgo CFLAGS: -I${SRCDIR}/../include
-#cgo LDFLAGS: -L${SRCDIR}/../target/debug -lvoyager -Wl,-rpath,${SRCDIR}/../target/debug
+#cgo LDFLAGS: -L${SRCDIR}/../lib -Wl,-rpath,${SRCDIR}/../lib -L${SRCDIR}/../target/debug -Wl,-rpath,${SRCDIR}/../target/debug -lvoyager
 #include <stdlib.h>
 #include "voyager.h"
 

@@ -192,3 +192,54 @@ func TestContextCancelsACall(t *testing.T) {
 		t.Fatalf("a done context: %v", err)
 	}
 }
+
+// SetLogger: a .pgpass ignored for its permissions reaches the Go logger at LogWarn, without the
+// password in it; after SetLogger(nil), nothing does.
+func TestLoggerReceivesTheLibrarysWarnings(t *testing.T) {
+	dir := t.TempDir()
+	passfile := filepath.Join(dir, "pgpass")
+	const secret = "Zq9-go-never-logged"
+	if err := os.WriteFile(passfile, []byte("*:*:*:*:"+secret+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var events []string
+	SetLogger(func(level LogLevel, message string) {
+		mu.Lock()
+		defer mu.Unlock()
+		events = append(events, level.String()+" "+message)
+	}, LogInfo)
+	defer SetLogger(nil, LogInfo)
+	source := fmt.Sprintf("postgresql://nobody_here@%s:%s/db1?passfile=%s",
+		env(t, "VOYAGER_SOURCE_HOST"), env(t, "VOYAGER_SOURCE_PORT"), url.QueryEscape(passfile))
+	assess := func() {
+		var verr *Error
+		_, err := Assess(context.Background(), AssessRequest{Source: source, ExportDir: filepath.Join(dir, "e")}, nil)
+		if !errors.As(err, &verr) || verr.Reason != ReasonPasswordMissing {
+			t.Fatalf("assess with an ignored password file: %#v", err)
+		}
+	}
+	assess()
+	mu.Lock()
+	warned := 0
+	for _, e := range events {
+		if strings.Contains(e, secret) {
+			t.Fatalf("the password is in a log event: %q", e)
+		}
+		if strings.HasPrefix(e, "WARN ") && strings.Contains(e, "ignored") && strings.Contains(e, passfile) {
+			warned++
+		}
+	}
+	seen := len(events)
+	mu.Unlock()
+	if warned == 0 {
+		t.Fatalf("no WARN about the ignored password file among %q", events)
+	}
+	SetLogger(nil, LogInfo)
+	assess()
+	mu.Lock()
+	defer mu.Unlock()
+	if len(events) != seen {
+		t.Fatalf("events after SetLogger(nil): %q", events[seen:])
+	}
+}
