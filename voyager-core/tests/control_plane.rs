@@ -306,3 +306,37 @@ async fn list_filters_and_sorts() {
     };
     assert_eq!(names(cp.list(&page).await.unwrap()), ["alphabet", "beta"]);
 }
+
+/// The dashboard keeps its ranking until the change marker moves: it is stable while nothing is
+/// written, and moves with a new run, a label edited in place, and a forgotten migration.
+#[tokio::test]
+async fn the_change_marker_moves_with_every_write_and_only_then() {
+    let url = fresh_control_plane("cp_marker").await;
+    let cp = ControlPlane::connect(&url).await.unwrap();
+    let uuid = Uuid::new_v4();
+    cp.store_assessment(uuid, &source("db_marker"), &sample_report("db_marker", "LOW", 1), "/m")
+        .await
+        .unwrap();
+    let first = cp.change_marker().await.unwrap();
+    assert!(!first.is_empty());
+    assert_eq!(cp.change_marker().await.unwrap(), first, "nothing was written");
+    cp.store_assessment(uuid, &source("db_marker"), &sample_report("db_marker", "HIGH", 2), "/m")
+        .await
+        .unwrap();
+    let second = cp.change_marker().await.unwrap();
+    assert_ne!(second, first, "a new run");
+    assert_eq!(cp.change_marker().await.unwrap(), second);
+    plain_client(&url)
+        .await
+        .execute(
+            "UPDATE voyager_fleet.sources SET labels = '{\"team\": \"blue\"}' WHERE migration_uuid = $1",
+            &[&uuid],
+        )
+        .await
+        .unwrap();
+    let third = cp.change_marker().await.unwrap();
+    assert_ne!(third, second, "a label edited in place");
+    cp.forget(uuid, true).await.unwrap();
+    let fourth = cp.change_marker().await.unwrap();
+    assert!(![first, second, third].contains(&fourth), "a forgotten migration");
+}
