@@ -114,6 +114,17 @@ pub async fn serve(
         token: app.token.clone(),
         port,
     });
+    // Rank once now, while the user opens the page, so the first page is served from it (a
+    // request that comes sooner waits for this ranking rather than making its own).
+    let warm = app.clone();
+    tokio::spawn(async move {
+        if let Err(e) = ranked(&warm).await {
+            tracing::debug!(
+                "the first ranking failed; the first page will try again: {}",
+                e.message()
+            );
+        }
+    });
     axum::serve(listener, router(app))
         .with_graceful_shutdown(shutdown)
         .await
