@@ -13,72 +13,27 @@ issue_kind!(
     "advisory-locks-is-not-yet-implemented",
     FIXED_IN_2025_1
 );
-issue_kind!(
-    SYSTEM_COLUMN_CTID,
-    "SYSTEM_COLUMN_CTID",
-    "System column ctid",
-    "The system column ctid does not exist in YugabyteDB.",
-    Level2,
-    UnsupportedQueryConstructs,
-    "DML_QUERY",
-    "system-columns-is-not-yet-supported",
-    NOT_FIXED
-);
-issue_kind!(
-    SYSTEM_COLUMN_XMIN,
-    "SYSTEM_COLUMN_XMIN",
-    "System column xmin",
-    "The system column xmin does not exist in YugabyteDB.",
-    Level2,
-    UnsupportedQueryConstructs,
-    "DML_QUERY",
-    "system-columns-is-not-yet-supported",
-    NOT_FIXED
-);
-issue_kind!(
-    SYSTEM_COLUMN_XMAX,
-    "SYSTEM_COLUMN_XMAX",
-    "System column xmax",
-    "The system column xmax does not exist in YugabyteDB.",
-    Level2,
-    UnsupportedQueryConstructs,
-    "DML_QUERY",
-    "system-columns-is-not-yet-supported",
-    NOT_FIXED
-);
-issue_kind!(
-    SYSTEM_COLUMN_CMIN,
-    "SYSTEM_COLUMN_CMIN",
-    "System column cmin",
-    "The system column cmin does not exist in YugabyteDB.",
-    Level2,
-    UnsupportedQueryConstructs,
-    "DML_QUERY",
-    "system-columns-is-not-yet-supported",
-    NOT_FIXED
-);
-issue_kind!(
-    SYSTEM_COLUMN_CMAX,
-    "SYSTEM_COLUMN_CMAX",
-    "System column cmax",
-    "The system column cmax does not exist in YugabyteDB.",
-    Level2,
-    UnsupportedQueryConstructs,
-    "DML_QUERY",
-    "system-columns-is-not-yet-supported",
-    NOT_FIXED
-);
-issue_kind!(
-    XML_FUNCTIONS,
-    "XML_FUNCTIONS",
-    "XML functions",
-    "XML functions need the xml data type, which YugabyteDB does not support.",
-    Level2,
-    UnsupportedQueryConstructs,
-    "DML_QUERY",
-    "xml-functions-is-not-yet-supported",
-    NOT_FIXED
-);
+/// The system columns YugabyteDB lacks, each a type of its own.
+macro_rules! system_column {
+    ($name:ident, $upper:literal, $column:literal) => {
+        issue_kind!(
+            $name,
+            concat!("SYSTEM_COLUMN_", $upper),
+            concat!("System column ", $column),
+            concat!("The system column ", $column, " does not exist in YugabyteDB."),
+            Level2,
+            UnsupportedQueryConstructs,
+            "DML_QUERY",
+            "system-columns-is-not-yet-supported",
+            NOT_FIXED
+        );
+    };
+}
+system_column!(SYSTEM_COLUMN_CTID, "CTID", "ctid");
+system_column!(SYSTEM_COLUMN_XMIN, "XMIN", "xmin");
+system_column!(SYSTEM_COLUMN_XMAX, "XMAX", "xmax");
+system_column!(SYSTEM_COLUMN_CMIN, "CMIN", "cmin");
+system_column!(SYSTEM_COLUMN_CMAX, "CMAX", "cmax");
 issue_kind!(
     REGEX_FUNCTIONS,
     "REGEX_FUNCTIONS",
