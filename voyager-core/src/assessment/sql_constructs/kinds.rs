@@ -35,6 +35,17 @@ system_column!(SYSTEM_COLUMN_XMAX, "XMAX", "xmax");
 system_column!(SYSTEM_COLUMN_CMIN, "CMIN", "cmin");
 system_column!(SYSTEM_COLUMN_CMAX, "CMAX", "cmax");
 issue_kind!(
+    XML_FUNCTIONS,
+    "XML_FUNCTIONS",
+    "XML functions",
+    "XML functions need the xml data type, which YugabyteDB does not support.",
+    Level2,
+    UnsupportedQueryConstructs,
+    "DML_QUERY",
+    "xml-functions-is-not-yet-supported",
+    NOT_FIXED
+);
+issue_kind!(
     REGEX_FUNCTIONS,
     "REGEX_FUNCTIONS",
     "Regular expression functions",
