@@ -133,9 +133,9 @@ impl PartialEq for Hours {
 impl Eq for Hours {}
 
 /// The fixed facts of one issue type, in one place: its title, description, impact, category,
-/// object type, docs link, the versions that fixed it and its effort. Detectors declare these as constants with
-/// `issue_kind!` and stamp issues out of them with [`IssueKind::issue`], so every issue of a type
-/// reads the same; adding a type is its declaration, its rule and its test.
+/// object type, docs link, the versions that fixed it and its effort. Detectors declare these
+/// as constants with `issue_kind!` and stamp issues out of them with [`IssueKind::issue`], so
+/// every issue of a type reads the same; adding a type is its declaration, its rule and its test.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct IssueKind {
     pub issue_type: &'static str,
