@@ -113,43 +113,8 @@ fn live_caveat(type_name: &str, user_defined: bool) -> Option<IssueKind> {
     })
 }
 
-/// Types YugabyteDB cannot use in a primary key, unique key or btree index, by the name that
-/// follows PK_UK_ON_ / INDEX_ON_ in the issue type.
-fn unindexable(type_name: &str) -> Option<&'static str> {
-    Some(match type_name {
-        "citext" => "CITEXT",
-        "tsvector" => "TSVECTOR",
-        "tsquery" => "TSQUERY",
-        "jsonb" => "JSONB",
-        "json" => "JSON",
-        "inet" => "INET",
-        "cidr" => "CIDR",
-        "macaddr" => "MACADDR",
-        "macaddr8" => "MACADDR8",
-        "bit" => "BIT",
-        "varbit" => "VARBIT",
-        "daterange" => "DATERANGE",
-        "tsrange" => "TSRANGE",
-        "tstzrange" => "TSTZRANGE",
-        "numrange" => "NUMRANGE",
-        "int4range" => "INT4RANGE",
-        "int8range" => "INT8RANGE",
-        "interval" => "INTERVAL",
-        "circle" => "CIRCLE",
-        "box" => "BOX",
-        "line" => "LINE",
-        "lseg" => "LSEG",
-        "point" => "POINT",
-        "path" => "PATH",
-        "polygon" => "POLYGON",
-        "pg_lsn" => "PG_LSN",
-        "txid_snapshot" => "TXID_SNAPSHOT",
-        _ => return None,
-    })
-}
-
-/// The PK_UK_ON_<T>_DATATYPE and INDEX_ON_<T>_DATATYPE kinds of each type [`unindexable`] names,
-/// and of arrays and composite types: (T, on a key, in a btree index).
+/// The types YugabyteDB cannot use in a primary key, unique key or btree index, and arrays and
+/// composite types: (T as in PK_UK_ON_<T>_DATATYPE, the type's name, on a key, in a btree index).
 macro_rules! key_kinds {
     (@one $prefix:literal, $t:literal, $title:literal, $shown:literal, $what:literal) => {
         issue_kind!(@kind
@@ -164,8 +129,9 @@ macro_rules! key_kinds {
         )
     };
     ($($t:literal: $shown:literal),* $(,)?) => {
-        const KEY_KINDS: &[(&str, IssueKind, IssueKind)] = &[$((
+        const KEY_KINDS: &[(&str, &str, IssueKind, IssueKind)] = &[$((
             $t,
+            $shown,
             key_kinds!(@one "PK_UK_ON_", $t, "Key", $shown, "a primary or unique key"),
             key_kinds!(@one "INDEX_ON_", $t, "Index", $shown, "a btree index"),
         )),*];
@@ -181,9 +147,18 @@ key_kinds!(
     "USER_DEFINED": "user_defined",
 );
 
+/// The T of PK_UK_ON_<T>_DATATYPE / INDEX_ON_<T>_DATATYPE for a type YugabyteDB cannot use in a
+/// key or btree index, by the type's name (arrays and composite types are found otherwise).
+fn unindexable(type_name: &str) -> Option<&'static str> {
+    KEY_KINDS
+        .iter()
+        .find(|(t, shown, _, _)| *shown == type_name && !matches!(*t, "ARRAY" | "USER_DEFINED"))
+        .map(|(t, _, _, _)| *t)
+}
+
 /// The PK_UK_ON_<T>_DATATYPE or INDEX_ON_<T>_DATATYPE kind.
 fn key_kind(on_key: bool, t: &str) -> Option<IssueKind> {
-    let (_, key, index) = KEY_KINDS.iter().find(|(name, _, _)| *name == t)?;
+    let (_, _, key, index) = KEY_KINDS.iter().find(|(name, _, _, _)| *name == t)?;
     Some(if on_key { *key } else { *index })
 }
 
@@ -257,7 +232,7 @@ pub(super) fn find(c: &Catalog<'_>, out: &mut Vec<Issue>) {
 pub(crate) fn kinds() -> impl Iterator<Item = &'static IssueKind> {
     KINDS
         .iter()
-        .chain(KEY_KINDS.iter().flat_map(|(_, key, index)| [key, index]))
+        .chain(KEY_KINDS.iter().flat_map(|(_, _, key, index)| [key, index]))
 }
 
 /// The column type kinds.
