@@ -348,7 +348,7 @@ static void test_fleet(const char *dir) {
     CHECK(contains(out, "\"team\":\"c\"") && contains(out, "\"why\":"), "ranked rows have labels and reasons");
     voyager_string_free(out);
     out = NULL;
-    CHECK(voyager_fleet_list(cp, fleet, &out, NULL, NULL) == VOYAGER_OK && contains(out, "db1") && contains(out, "db3"), "list the fleet");
+    CHECK(voyager_fleet_list(cp, fleet, &out, NULL, NULL) == VOYAGER_OK && contains(out, "\"database\":\"db1\"") && contains(out, "\"database\":\"db3\""), "list the fleet");
     voyager_string_free(out);
     /* db3 leaves the fleet file: not counted, and "prune" removes it from the fleet. */
     snprintf(path, sizeof path, "%s/fleet.toml", dir);
@@ -363,7 +363,7 @@ static void test_fleet(const char *dir) {
     CHECK(voyager_assess_fleet(request, NULL, NULL, &out, NULL, NULL) == VOYAGER_OK && contains(out, "\"total\":2") && contains(out, "\"pruned\":1"), "prune a shrunk fleet");
     voyager_string_free(out);
     out = NULL;
-    CHECK(voyager_fleet_list(cp, fleet, &out, NULL, NULL) == VOYAGER_OK && contains(out, "db1") && !contains(out, "db3"), "the pruned database left the fleet");
+    CHECK(voyager_fleet_list(cp, fleet, &out, NULL, NULL) == VOYAGER_OK && contains(out, "\"database\":\"db1\"") && !contains(out, "\"database\":\"db3\""), "the pruned database left the fleet");
     voyager_string_free(out);
     out = (char *)0x1;
     snprintf(path, sizeof path, "%s/weights.toml", dir);
