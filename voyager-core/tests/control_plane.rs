@@ -336,6 +336,44 @@ async fn the_change_marker_moves_with_every_write_and_only_then() {
         .unwrap();
     let third = cp.change_marker().await.unwrap();
     assert_ne!(third, second, "a label edited in place");
+    // Two databases swapping their labels: the same values, on other rows.
+    let other = Uuid::new_v4();
+    cp.store_assessment(
+        other,
+        &source("db_marker_2"),
+        &sample_report("db_marker_2", "LOW", 1),
+        "/m",
+    )
+    .await
+    .unwrap();
+    let client = plain_client(&url).await;
+    let label = |team: &str| serde_json::json!({ "team": team });
+    let set = "UPDATE voyager_fleet.sources SET labels = $2 WHERE migration_uuid = $1";
+    client.execute(set, &[&other, &label("red")]).await.unwrap();
+    let before_swap = cp.change_marker().await.unwrap();
+    client.execute(set, &[&uuid, &label("red")]).await.unwrap();
+    client.execute(set, &[&other, &label("blue")]).await.unwrap();
+    assert_ne!(
+        cp.change_marker().await.unwrap(),
+        before_swap,
+        "two rows swapping a label"
+    );
+    // yugabyted's row of a run changing its status in place.
+    let before_status = cp.change_marker().await.unwrap();
+    let changed = client
+        .execute(
+            "UPDATE ybvoyager_visualizer.ybvoyager_visualizer_metadata SET status = 'ERROR' WHERE migration_uuid = $1",
+            &[&uuid],
+        )
+        .await
+        .unwrap();
+    assert!(changed > 0, "the assessment was also written to yugabyted's table");
+    assert_ne!(
+        cp.change_marker().await.unwrap(),
+        before_status,
+        "a yugabyted row's status"
+    );
+    cp.forget(other, true).await.unwrap();
     cp.forget(uuid, true).await.unwrap();
     let fourth = cp.change_marker().await.unwrap();
     assert!(![first, second, third].contains(&fourth), "a forgotten migration");
