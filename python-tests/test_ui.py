@@ -24,6 +24,7 @@ from selenium import webdriver
 from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import env
 
@@ -202,8 +203,9 @@ def test_the_dashboard_in_a_browser(browser: webdriver.Chrome, cli: str,
         assert "yugabyte@" in command and "yugabyte:yugabyte@" not in command  # redacted
         assert f"'./{XSS}-migration'" in command  # one shell word
         browser.find_element(By.ID, "copy-command").click()
-        time.sleep(0.3)
-        assert browser.find_element(By.ID, "copy-status").text in ("copied", "selected: press Ctrl+C")
+        # The clipboard answers asynchronously: wait for the status (up to 10 s on a busy machine).
+        outcomes = ("copied", "selected: press Ctrl+C")
+        WebDriverWait(browser, 10).until(lambda b: b.find_element(By.ID, "copy-status").text in outcomes)
         shot(browser, "database")
 
         # Fleets: the failure and its reason.
