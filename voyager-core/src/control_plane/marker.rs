@@ -8,7 +8,7 @@ use crate::Result;
 
 /// One part: the row count and the sum of a 64-bit value per row, the XOR of each column's
 /// own 32-bit hash shifted 11 bits from the last (our tables' columns are hashed as they are
-/// typed, with no text made of them: a third of the time of hashing the row as text). Order
+/// typed, with no text made of them: about half the time of hashing the row as text). Order
 /// does not matter to a sum, so the server neither sorts nor builds one long string; XOR keeps
 /// a row's columns together, so two rows swapping a value still move the sum.
 fn part(columns: &[&str], table: &str) -> String {
